@@ -1,0 +1,67 @@
+#include "common/cgi_env.h"
+
+#include <limits>
+
+#include "common/query.h"
+
+namespace dlr {
+namespace {
+
+std::string Get(const ParamLookup& param, const char* name) {
+  const char* v = param(name);
+  return v ? std::string(v) : std::string();
+}
+
+}  // namespace
+
+Request RequestFromParams(const ParamLookup& param) {
+  Request r;
+  r.method = Get(param, "REQUEST_METHOD");
+  r.query = Get(param, "QUERY_STRING");
+  r.content_type = Get(param, "CONTENT_TYPE");
+  r.remote_addr = Get(param, "REMOTE_ADDR");
+  r.authorization = Get(param, "HTTP_AUTHORIZATION");
+  if (r.authorization.empty()) {
+    r.authorization = Get(param, "REDIRECT_HTTP_AUTHORIZATION");
+  }
+  std::string raw_path = Get(param, "REQUEST_URI");
+  if (!raw_path.empty()) {
+    size_t q = raw_path.find('?');
+    if (q != std::string::npos) raw_path.resize(q);
+  } else {
+    raw_path = Get(param, "DOCUMENT_URI");
+    if (raw_path.empty()) {
+      raw_path = Get(param, "SCRIPT_NAME") + Get(param, "PATH_INFO");
+    }
+  }
+  // A path that does not decode is kept as sent: it will simply match nothing.
+  StatusOr<std::string> decoded = PercentDecode(raw_path, /*plus_is_space=*/false);
+  r.path = decoded.ok() ? decoded.value() : raw_path;
+  return r;
+}
+
+BodyPlan PlanBody(const char* content_length, size_t max_body_bytes) {
+  BodyPlan plan;
+  if (content_length == nullptr || *content_length == '\0') return plan;
+  size_t n = 0;
+  for (const char* p = content_length; *p; ++p) {
+    if (*p < '0' || *p > '9') {
+      plan.state = BodyState::kBadLength;
+      return plan;
+    }
+    size_t digit = static_cast<size_t>(*p - '0');
+    if (n > (std::numeric_limits<size_t>::max() - digit) / 10) {
+      plan.state = BodyState::kTooLarge;  // a number, only far too large
+      return plan;
+    }
+    n = n * 10 + digit;
+  }
+  if (n > max_body_bytes) {
+    plan.state = BodyState::kTooLarge;
+    return plan;
+  }
+  plan.length = n;
+  return plan;
+}
+
+}  // namespace dlr

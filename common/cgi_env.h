@@ -1,0 +1,38 @@
+// Building a Request from CGI/FastCGI variables, shared by both modes.
+//
+// The caller supplies a lookup function over the variables (the process
+// environment in CGI mode, the FastCGI params in FastCGI mode); every value is
+// copied into the Request, so nothing points into the caller's storage.
+#ifndef DLR_COMMON_CGI_ENV_H_
+#define DLR_COMMON_CGI_ENV_H_
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/http.h"
+
+namespace dlr {
+
+// Returns the variable's value, or nullptr when it is not set.
+using ParamLookup = std::function<const char*(const char* name)>;
+
+// Everything but the body. The path comes from REQUEST_URI (without its
+// query), else DOCUMENT_URI, else SCRIPT_NAME + PATH_INFO.
+Request RequestFromParams(const ParamLookup& param);
+
+// What to do about the body, decided from CONTENT_LENGTH alone.
+struct BodyPlan {
+  BodyState state = BodyState::kComplete;
+  size_t length = 0;  // bytes to read when state == kComplete
+};
+
+// CONTENT_LENGTH absent or empty: read nothing. Not a plain decimal number
+// (sign, spaces, overflow): kBadLength, read nothing. Above max_body_bytes:
+// kTooLarge, read nothing.
+BodyPlan PlanBody(const char* content_length, size_t max_body_bytes);
+
+}  // namespace dlr
+
+#endif  // DLR_COMMON_CGI_ENV_H_

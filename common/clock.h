@@ -1,0 +1,14 @@
+// Wall-clock time as the stored rows show it.
+#ifndef DLR_COMMON_CLOCK_H_
+#define DLR_COMMON_CLOCK_H_
+
+#include <string>
+
+namespace dlr {
+
+// Now, in UTC: "YYYY-MM-DDTHH:MM:SS.mmmZ" (sorts as text in time order).
+std::string UtcNow();
+
+}  // namespace dlr
+
+#endif  // DLR_COMMON_CLOCK_H_

@@ -1,0 +1,235 @@
+#include "common/config.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <climits>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace dlr {
+namespace {
+
+using rapidjson::Value;
+
+constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
+                            rapidjson::kParseValidateEncodingFlag |
+                            rapidjson::kParseCommentsFlag |
+                            rapidjson::kParseTrailingCommasFlag;
+
+Status KeyError(const std::string& key, const std::string& what) {
+  return Status::InvalidArgument(key + ": " + what);
+}
+
+Status ReadString(const Value& v, const std::string& key, std::string* out) {
+  if (!v.IsString()) return KeyError(key, "expected a string");
+  *out = std::string(v.GetString(), v.GetStringLength());
+  return Status::Ok();
+}
+
+bool IsUrl(const std::string& db) { return db.find("://") != std::string::npos; }
+
+Status ParseWebhook(const Value& v, const std::string& key, Webhook* w) {
+  if (!v.IsObject()) return KeyError(key, "expected an object");
+  for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+    std::string name(m->name.GetString(), m->name.GetStringLength());
+    std::string k = key + "." + name;
+    if (name == "name") {
+      Status s = ReadString(m->value, k, &w->name);
+      if (!s.ok()) return s;
+      if (w->name.empty()) return KeyError(k, "must not be empty");
+    } else if (name == "path") {
+      std::string p;
+      Status s = ReadString(m->value, k, &p);
+      if (!s.ok()) return s;
+      if (p.empty() || p[0] != '/') return KeyError(k, "must start with '/'");
+      while (p.size() > 1 && p.back() == '/') p.pop_back();
+      w->path = p;
+    } else if (name == "validation_key") {
+      std::string vk;
+      Status s = ReadString(m->value, k, &vk);
+      if (!s.ok()) return s;
+      if (vk.empty()) return KeyError(k, "must not be empty");
+      w->validation_key = vk;
+    } else if (name == "secrets") {
+      if (!m->value.IsArray()) return KeyError(k, "expected an array of strings");
+      for (rapidjson::SizeType i = 0; i < m->value.Size(); ++i) {
+        std::string sk = k + "[" + std::to_string(i) + "]";
+        std::string secret;
+        Status s = ReadString(m->value[i], sk, &secret);
+        if (!s.ok()) return s;
+        if (secret.empty()) return KeyError(sk, "must not be empty");
+        for (char c : secret) {
+          if (c == ' ' || c == '\t' || static_cast<unsigned char>(c) < 0x20) {
+            return KeyError(sk, "must not contain whitespace or control characters");
+          }
+        }
+        w->secrets.push_back(std::move(secret));
+      }
+    } else if (name == "fields") {
+      if (!m->value.IsObject()) return KeyError(k, "expected an object");
+      for (auto f = m->value.MemberBegin(); f != m->value.MemberEnd(); ++f) {
+        std::string ours(f->name.GetString(), f->name.GetStringLength());
+        std::string fk = k + "." + ours;
+        std::optional<Field> field = FieldFromName(ours);
+        if (!field) return KeyError(fk, "is not a DLR field (id, status, mobile, ...)");
+        std::string theirs;
+        Status s = ReadString(f->value, fk, &theirs);
+        if (!s.ok()) return s;
+        if (theirs.empty()) return KeyError(fk, "must not be empty");
+        if (theirs == "token") return KeyError(fk, "\"token\" is reserved for verification");
+        w->field_names.key[static_cast<size_t>(*field)] = theirs;
+        w->fields.emplace_back(ours, theirs);
+      }
+    } else {
+      return KeyError(k, "unknown key");
+    }
+  }
+  if (w->name.empty()) return KeyError(key + ".name", "is required");
+  return Status::Ok();
+}
+
+// The directory holding `path`, absolute when it exists.
+std::string Dirname(const std::string& path) {
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  char resolved[PATH_MAX];
+  if (realpath(dir.c_str(), resolved) != nullptr) return resolved;
+  return dir;
+}
+
+}  // namespace
+
+StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir) {
+  rapidjson::Document doc;
+  doc.Parse<kFlags>(text.data(), text.size());
+  if (doc.HasParseError()) {
+    return Status::InvalidArgument(std::string("not valid JSON: ") +
+                                   rapidjson::GetParseError_En(doc.GetParseError()) +
+                                   " (at byte " + std::to_string(doc.GetErrorOffset()) +
+                                   ")");
+  }
+  if (!doc.IsObject()) return Status::InvalidArgument("the config must be a JSON object");
+  Config c;
+  bool have_webhooks = false, have_database = false;
+  for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
+    std::string name(m->name.GetString(), m->name.GetStringLength());
+    if (name == "database") {
+      Status s = ReadString(m->value, name, &c.database);
+      if (!s.ok()) return s;
+      if (c.database.empty()) return KeyError(name, "must not be empty");
+      have_database = true;
+    } else if (name == "max_body_bytes") {
+      if (!m->value.IsUint64()) return KeyError(name, "expected a positive integer");
+      uint64_t n = m->value.GetUint64();
+      if (n == 0 || n > kMaxMaxBodyBytes) {
+        return KeyError(name, "must be between 1 and " + std::to_string(kMaxMaxBodyBytes));
+      }
+      c.max_body_bytes = static_cast<size_t>(n);
+    } else if (name == "busy_timeout_ms") {
+      if (!m->value.IsInt() || m->value.GetInt() < 0 || m->value.GetInt() > 60000) {
+        return KeyError(name, "expected an integer between 0 and 60000");
+      }
+      c.busy_timeout_ms = m->value.GetInt();
+    } else if (name == "webhooks") {
+      if (!m->value.IsArray()) return KeyError(name, "expected an array of objects");
+      for (rapidjson::SizeType i = 0; i < m->value.Size(); ++i) {
+        Webhook w;
+        Status s = ParseWebhook(m->value[i], "webhooks[" + std::to_string(i) + "]", &w);
+        if (!s.ok()) return s;
+        c.webhooks.push_back(std::move(w));
+      }
+      have_webhooks = true;
+    } else {
+      return KeyError(name, "unknown key");
+    }
+  }
+  if (!have_database) return KeyError("database", "is required");
+  if (!have_webhooks || c.webhooks.empty()) {
+    return KeyError("webhooks", "at least one webhook is required");
+  }
+  std::set<std::string> names, paths;
+  for (size_t i = 0; i < c.webhooks.size(); ++i) {
+    const Webhook& w = c.webhooks[i];
+    std::string key = "webhooks[" + std::to_string(i) + "]";
+    if (!names.insert(w.name).second) {
+      return KeyError(key + ".name", "\"" + w.name + "\" is used by two webhooks");
+    }
+    if (!w.path && c.webhooks.size() > 1) {
+      return KeyError(key + ".path", "is required when there are several webhooks");
+    }
+    if (w.path && !paths.insert(*w.path).second) {
+      return KeyError(key + ".path", "\"" + *w.path + "\" is used by two webhooks");
+    }
+  }
+  if (!IsUrl(c.database)) {
+    if (c.database.rfind("sqlite:", 0) == 0) c.database = c.database.substr(7);
+    if (c.database.empty()) return KeyError("database", "names no file");
+    if (c.database[0] != '/' && !base_dir.empty()) {
+      c.database = base_dir + "/" + c.database;
+    }
+  }
+  return c;
+}
+
+StatusOr<Config> LoadConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Status::Unavailable("cannot read the config file " + path + ": " +
+                               std::strerror(errno));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  StatusOr<Config> c = ParseConfig(text.str(), Dirname(path));
+  if (!c.ok()) {
+    return Status::InvalidArgument("invalid config " + path + ": " + c.status().message());
+  }
+  c.value().source = path;
+  return c;
+}
+
+std::string ResolveConfigPath(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  const char* env = std::getenv("DLR_WEBHOOK_CONFIG");
+  if (env && *env) return env;
+  return kDefaultConfigPath;
+}
+
+const Webhook* FindWebhook(const Config& config, std::string_view path) {
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  for (const Webhook& w : config.webhooks) {
+    if (!w.path || *w.path == path) return &w;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> ConfigWarnings(const Config& config) {
+  std::vector<std::string> out;
+  for (const Webhook& w : config.webhooks) {
+    if (w.secrets.empty()) {
+      out.push_back("webhook \"" + w.name +
+                    "\" has no secret: anyone who can reach it can store DLRs");
+    }
+    if (!w.validation_key) {
+      out.push_back("webhook \"" + w.name +
+                    "\" has no validation_key: the platform's verification will get 403");
+    }
+  }
+  return out;
+}
+
+std::string RedactDatabase(const std::string& database) {
+  size_t scheme = database.find("://");
+  if (scheme == std::string::npos) return database;
+  size_t at = database.find('@', scheme + 3);
+  if (at == std::string::npos) return database;
+  size_t colon = database.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return database;
+  return database.substr(0, colon + 1) + "***" + database.substr(at);
+}
+
+}  // namespace dlr

@@ -1,0 +1,65 @@
+// The responder's configuration: loading, validating and looking up webhooks.
+//
+// Errors name the offending key ("webhooks[0].secrets[1]: ...") and never
+// show a secret, a validation key or a database password.
+#ifndef DLR_COMMON_CONFIG_H_
+#define DLR_COMMON_CONFIG_H_
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/dlr.h"
+#include "common/status.h"
+
+namespace dlr {
+
+inline constexpr char kDefaultConfigPath[] = "/etc/dlr-webhook/config.json";
+inline constexpr size_t kDefaultMaxBodyBytes = 65536;
+inline constexpr size_t kMaxMaxBodyBytes = 64u << 20;
+inline constexpr int kDefaultBusyTimeoutMs = 5000;
+
+struct Webhook {
+  std::string name;
+  std::optional<std::string> path;  // nullopt: answers every path (single webhook only)
+  std::optional<std::string> validation_key;
+  std::vector<std::string> secrets;
+  FieldNames field_names;                                   // after `fields`
+  std::vector<std::pair<std::string, std::string>> fields;  // as configured
+};
+
+struct Config {
+  std::string source;    // the file it was read from ("" when parsed from text)
+  std::string database;  // a SQLite path (absolute once loaded from a file) or a URL
+  size_t max_body_bytes = kDefaultMaxBodyBytes;
+  int busy_timeout_ms = kDefaultBusyTimeoutMs;
+  std::vector<Webhook> webhooks;
+};
+
+// Parses and validates config text. Relative SQLite paths are resolved
+// against `base_dir` (unless it is empty). InvalidArgument on any error.
+StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir);
+
+// Reads and parses the file at `path`. InvalidArgument for an invalid config,
+// Unavailable when the file cannot be read.
+StatusOr<Config> LoadConfig(const std::string& path);
+
+// The config path a program should use: `flag` when given, else the
+// DLR_WEBHOOK_CONFIG environment variable, else kDefaultConfigPath.
+std::string ResolveConfigPath(const std::string& flag);
+
+// The webhook answering `path`, or nullptr. A trailing '/' is ignored.
+const Webhook* FindWebhook(const Config& config, std::string_view path);
+
+// Things worth a warning but not an error (a webhook without secrets, ...).
+std::vector<std::string> ConfigWarnings(const Config& config);
+
+// The database setting with any password replaced by "***", for display.
+std::string RedactDatabase(const std::string& database);
+
+}  // namespace dlr
+
+#endif  // DLR_COMMON_CONFIG_H_

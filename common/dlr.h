@@ -1,0 +1,74 @@
+// The DLR record and its parser: a JSON object or array, a form body
+// (urlencoded or multipart) or query parameters, with the key names each
+// webhook's customer chose in Compose Webhook.
+//
+// Pure functions: no I/O, no globals. Errors are InvalidArgument when the body
+// cannot be parsed at all (HTTP 400) and Unprocessable when it parses but a
+// DLR in it is not acceptable (HTTP 422); either way no DLR is returned, so a
+// request is accepted whole or refused whole.
+#ifndef DLR_COMMON_DLR_H_
+#define DLR_COMMON_DLR_H_
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/query.h"
+#include "common/status.h"
+
+namespace dlr {
+
+// The payload fields we store in columns of their own, in column order.
+enum class Field : size_t {
+  kId, kMobile, kStatus, kCredits, kUnits, kDelivTime, kSentTime, kSubmitTime,
+  kDelivAt, kSentAt, kSubmitAt, kCid, kCustom, kCustom1, kCustom2, kLocation,
+  kRegion, kProvider, kLocationCode, kRegionCode, kProviderCode,
+};
+inline constexpr size_t kFieldCount = 21;
+
+// The field's own name ("deliv_time"), which is also its column name.
+const char* FieldName(Field f);
+std::optional<Field> FieldFromName(std::string_view name);
+
+// For each field, the key it is read from in a payload. Default: its own name.
+struct FieldNames {
+  FieldNames();
+  std::array<std::string, kFieldCount> key;
+  const std::string& operator[](Field f) const { return key[static_cast<size_t>(f)]; }
+};
+
+struct Dlr {
+  std::array<std::optional<std::string>, kFieldCount> values;
+  std::string raw;  // the event exactly as received
+
+  const std::optional<std::string>& Get(Field f) const {
+    return values[static_cast<size_t>(f)];
+  }
+  void Set(Field f, std::string v) { values[static_cast<size_t>(f)] = std::move(v); }
+};
+
+// How a status string is classified. Compared without regard to case.
+bool IsDeliveredStatus(std::string_view status);  // DELIVRD
+bool IsPendingStatus(std::string_view status);    // AWAITING-DLR
+inline bool IsFinalStatus(std::string_view status) { return !IsPendingStatus(status); }
+
+struct Payload {
+  std::vector<Dlr> dlrs;                 // empty when the request carries no DLR
+  std::optional<std::string> challenge;  // from the body, else the query
+  bool body_empty = true;                // the body was empty or whitespace
+};
+
+// Parses one request's payload. `query` are the decoded query parameters
+// (`raw_query` as sent); they supply a DLR when the body is empty (its raw is
+// then the query string), and fill fields a single body object (or form)
+// leaves out; `token` is never a field. Duplicate keys: the first one counts.
+StatusOr<Payload> ParsePayload(std::string_view body, std::string_view content_type,
+                               std::string_view raw_query, const Params& query,
+                               const FieldNames& names);
+
+}  // namespace dlr
+
+#endif  // DLR_COMMON_DLR_H_

@@ -1,0 +1,20 @@
+// HandleRequest: the whole contract, from a parsed request to an answer.
+// No I/O of its own besides the Store it is given and log lines.
+#ifndef DLR_COMMON_HANDLER_H_
+#define DLR_COMMON_HANDLER_H_
+
+#include "common/config.h"
+#include "common/http.h"
+#include "common/store.h"
+
+namespace dlr {
+
+// Decides the answer to `request`: route (404), method (405), bearer (401),
+// size (413), parse (400/422, kept in dlr_rejected), verification token
+// (403/200), storage (200 only once committed, else 503). `store` is used only
+// when something must be written. Never throws.
+Response HandleRequest(const Request& request, const Config& config, Store& store);
+
+}  // namespace dlr
+
+#endif  // DLR_COMMON_HANDLER_H_

@@ -1,0 +1,45 @@
+// The request and the response as HandleRequest sees them: plain owned
+// strings, with nothing of libfcgi or of the process environment.
+#ifndef DLR_COMMON_HTTP_H_
+#define DLR_COMMON_HTTP_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dlr {
+
+// What the adapter learnt about the body before (or instead of) reading it.
+enum class BodyState {
+  kComplete,   // `body` holds exactly CONTENT_LENGTH bytes (or none: absent)
+  kTooLarge,   // CONTENT_LENGTH exceeds max_body_bytes: nothing was read
+  kTruncated,  // the stream ended before CONTENT_LENGTH bytes arrived
+  kBadLength,  // CONTENT_LENGTH is present but not a non-negative number
+};
+
+struct Request {
+  std::string method;        // REQUEST_METHOD, upper case as sent
+  std::string path;          // decoded path, without the query string
+  std::string query;         // QUERY_STRING, still percent-encoded
+  std::string content_type;  // CONTENT_TYPE
+  std::string authorization; // HTTP_AUTHORIZATION, else REDIRECT_HTTP_AUTHORIZATION
+  std::string remote_addr;   // REMOTE_ADDR
+  std::string body;
+  BodyState body_state = BodyState::kComplete;
+};
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
+  std::string body;  // always a JSON document
+
+  // The value of the named header (case-sensitive), or "" when absent.
+  std::string Header(const std::string& name) const;
+};
+
+// "200 OK", "404 Not Found", ...: the reason phrase for a status line.
+const char* ReasonPhrase(int status);
+
+}  // namespace dlr
+
+#endif  // DLR_COMMON_HTTP_H_

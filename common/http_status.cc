@@ -1,0 +1,64 @@
+#include "common/http_status.h"
+
+#include "common/json_out.h"
+
+namespace dlr {
+namespace {
+
+struct Mapping {
+  StatusCode code;
+  int http;
+  const char* error;
+};
+
+constexpr Mapping kMappings[] = {
+    {StatusCode::kOk, 200, "ok"},
+    {StatusCode::kInvalidArgument, 400, "bad_request"},
+    {StatusCode::kUnprocessable, 422, "invalid_dlr"},
+    {StatusCode::kUnauthenticated, 401, "unauthorized"},
+    {StatusCode::kPermissionDenied, 403, "forbidden"},
+    {StatusCode::kNotFound, 404, "not_found"},
+    {StatusCode::kMethodNotAllowed, 405, "method_not_allowed"},
+    {StatusCode::kTooLarge, 413, "too_large"},
+    {StatusCode::kUnavailable, 503, "unavailable"},
+    {StatusCode::kInternal, 500, "internal"},
+};
+
+const Mapping& Find(StatusCode code) {
+  for (const Mapping& m : kMappings) {
+    if (m.code == code) return m;
+  }
+  return kMappings[sizeof kMappings / sizeof kMappings[0] - 1];
+}
+
+}  // namespace
+
+const char* ErrorCode(StatusCode code) { return Find(code).error; }
+int HttpStatusFor(StatusCode code) { return Find(code).http; }
+
+Response ErrorResponse(const Status& status) {
+  const Mapping& m = Find(status.ok() ? StatusCode::kInternal : status.code());
+  Response r;
+  r.status = m.http;
+  JsonObjectWriter w;
+  w.Bool("ok", false);
+  w.String("error", m.error);
+  w.String("message", status.message());
+  r.body = w.Finish();
+  switch (m.code) {
+    case StatusCode::kUnauthenticated:
+      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      break;
+    case StatusCode::kMethodNotAllowed:
+      r.headers.emplace_back("Allow", kAllowedMethods);
+      break;
+    case StatusCode::kUnavailable:
+      r.headers.emplace_back("Retry-After", kRetryAfterSeconds);
+      break;
+    default:
+      break;
+  }
+  return r;
+}
+
+}  // namespace dlr

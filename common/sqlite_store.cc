@@ -1,0 +1,286 @@
+#include "common/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <string>
+
+#include "common/log.h"
+
+namespace dlr {
+namespace {
+
+const char kSchema[] = R"sql(
+CREATE TABLE IF NOT EXISTS dlr_events (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL, mobile TEXT, status TEXT NOT NULL, credits TEXT, units TEXT,
+  deliv_time TEXT, sent_time TEXT, submit_time TEXT,
+  deliv_at TEXT, sent_at TEXT, submit_at TEXT,
+  cid TEXT, custom TEXT, custom1 TEXT, custom2 TEXT,
+  location TEXT, region TEXT, provider TEXT,
+  location_code TEXT, region_code TEXT, provider_code TEXT,
+  webhook TEXT NOT NULL, raw TEXT NOT NULL, received_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS dlr_events_event
+  ON dlr_events(id, status, COALESCE(deliv_time, ''));
+CREATE INDEX IF NOT EXISTS dlr_events_received_at ON dlr_events(received_at);
+CREATE TABLE IF NOT EXISTS dlr_messages (
+  id TEXT PRIMARY KEY NOT NULL, webhook TEXT NOT NULL, status TEXT NOT NULL,
+  final INTEGER NOT NULL, delivered INTEGER NOT NULL,
+  deliv_time TEXT, sent_time TEXT, submit_time TEXT,
+  deliv_at TEXT, sent_at TEXT, submit_at TEXT,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dlr_rejected (
+  seq INTEGER PRIMARY KEY,
+  received_at TEXT NOT NULL, webhook TEXT, remote_addr TEXT,
+  http_status INTEGER NOT NULL, error TEXT NOT NULL, reason TEXT NOT NULL,
+  content_type TEXT, raw BLOB
+);
+CREATE INDEX IF NOT EXISTS dlr_rejected_received_at ON dlr_rejected(received_at);
+)sql";
+
+const char kInsertEvent[] =
+    "INSERT INTO dlr_events (id, mobile, status, credits, units, deliv_time, sent_time,"
+    " submit_time, deliv_at, sent_at, submit_at, cid, custom, custom1, custom2, location,"
+    " region, provider, location_code, region_code, provider_code, webhook, raw, received_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+    " ?18, ?19, ?20, ?21, ?22, ?23, ?24) ON CONFLICT DO NOTHING";
+
+// A pending status never replaces a final one; among final statuses the
+// latest deliv_time wins; a pending row takes whatever comes next.
+const char kUpsertMessage[] =
+    "INSERT INTO dlr_messages (id, webhook, status, final, delivered, deliv_time,"
+    " sent_time, submit_time, deliv_at, sent_at, submit_at, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+    " ON CONFLICT (id) DO UPDATE SET webhook = excluded.webhook,"
+    " status = excluded.status, final = excluded.final, delivered = excluded.delivered,"
+    " deliv_time = excluded.deliv_time,"
+    " sent_time = COALESCE(excluded.sent_time, dlr_messages.sent_time),"
+    " submit_time = COALESCE(excluded.submit_time, dlr_messages.submit_time),"
+    " deliv_at = excluded.deliv_at,"
+    " sent_at = COALESCE(excluded.sent_at, dlr_messages.sent_at),"
+    " submit_at = COALESCE(excluded.submit_at, dlr_messages.submit_at),"
+    " updated_at = excluded.updated_at"
+    " WHERE dlr_messages.final = 0 OR (excluded.final = 1 AND"
+    " COALESCE(excluded.deliv_time, '') > COALESCE(dlr_messages.deliv_time, ''))";
+
+const char kInsertRejected[] =
+    "INSERT INTO dlr_rejected (received_at, webhook, remote_addr, http_status, error,"
+    " reason, content_type, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+int BindText(sqlite3_stmt* st, int index, const std::string& v) {
+  return sqlite3_bind_text(st, index, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+}
+
+int BindOptional(sqlite3_stmt* st, int index, const std::optional<std::string>& v) {
+  return v ? BindText(st, index, *v) : sqlite3_bind_null(st, index);
+}
+
+// Resets a statement when the scope ends, whatever happened.
+class StmtReset {
+ public:
+  explicit StmtReset(sqlite3_stmt* st) : st_(st) {}
+  ~StmtReset() {
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+  }
+
+ private:
+  sqlite3_stmt* st_;
+};
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::string path, const StoreOptions& options)
+    : path_(std::move(path)), options_(options) {}
+
+SqliteStore::~SqliteStore() { Disconnect(); }
+
+void SqliteStore::Disconnect() {
+  sqlite3_finalize(insert_event_);
+  sqlite3_finalize(upsert_message_);
+  sqlite3_finalize(insert_rejected_);
+  insert_event_ = upsert_message_ = insert_rejected_ = nullptr;
+  if (db_) sqlite3_close_v2(db_);
+  db_ = nullptr;
+}
+
+Status SqliteStore::Fail(int rc, const std::string& what) {
+  int primary = rc & 0xff;
+  std::string msg = what + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+  switch (primary) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Unavailable("the database is locked (" + msg + ")");
+    case SQLITE_FULL:
+      return Status::Unavailable("the disk is full (" + msg + ")");
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PROTOCOL:
+      reconnect_ = true;
+      return Status::Unavailable(msg);
+    default:
+      reconnect_ = true;
+      return Status::Internal(msg);
+  }
+}
+
+Status SqliteStore::Exec(const char* sql) {
+  char* err = nullptr;
+  if (!db_) return Status::Unavailable("the database is not open");
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+  sqlite3_free(err);
+  if (rc != SQLITE_OK) return Fail(rc, "sqlite");
+  return Status::Ok();
+}
+
+Status SqliteStore::Prepare(const char* sql, sqlite3_stmt** stmt) {
+  int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, nullptr);
+  if (rc != SQLITE_OK) return Fail(rc, "preparing a statement");
+  return Status::Ok();
+}
+
+Status SqliteStore::Connect() {
+  if (reconnect_) {
+    Disconnect();
+    reconnect_ = false;
+  }
+  if (db_) return Status::Ok();
+  int rc = sqlite3_open_v2(path_.c_str(), &db_,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    Status s = Status::Unavailable("cannot open the database " + path_ + ": " +
+                                   (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc)));
+    Disconnect();
+    return s;
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
+  // WAL lets readers (dlrctl, sqlite3) work beside the writers; FULL makes
+  // every commit durable before it returns.
+  Status s = Exec("PRAGMA journal_mode=WAL");
+  if (s.ok()) s = Exec("PRAGMA synchronous=FULL");
+  if (s.ok()) s = EnsureSchema();
+  if (s.ok()) s = Prepare(kInsertEvent, &insert_event_);
+  if (s.ok()) s = Prepare(kUpsertMessage, &upsert_message_);
+  if (s.ok()) s = Prepare(kInsertRejected, &insert_rejected_);
+  if (!s.ok()) Disconnect();
+  reconnect_ = false;
+  return s;
+}
+
+Status SqliteStore::EnsureSchema() {
+  if (!db_) return Connect();  // Connect ensures the schema
+  sqlite3_stmt* st = nullptr;
+  Status s = Prepare("PRAGMA user_version", &st);
+  if (!s.ok()) return s;
+  int version = 0;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) version = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW) return Fail(rc, "reading the schema version");
+  if (version == kSchemaVersion) return Status::Ok();
+  if (version > kSchemaVersion) {
+    Status newer = Status::Internal("the database schema is version " +
+                                    std::to_string(version) +
+                                    ", newer than this program knows (" +
+                                    std::to_string(kSchemaVersion) + ")");
+    reconnect_ = true;
+    return newer;
+  }
+  s = Exec("BEGIN IMMEDIATE");
+  if (!s.ok()) return s;
+  s = Exec(kSchema);
+  if (s.ok()) s = Exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
+  if (s.ok()) s = Exec("COMMIT");
+  if (!s.ok() && db_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  return s;
+}
+
+Status SqliteStore::InsertEvent(const Batch& batch, const Dlr& dlr, bool* inserted) {
+  sqlite3_stmt* st = insert_event_;
+  StmtReset reset(st);
+  int rc = SQLITE_OK;
+  for (size_t i = 0; i < kFieldCount && rc == SQLITE_OK; ++i) {
+    rc = BindOptional(st, static_cast<int>(i + 1), dlr.values[i]);
+  }
+  if (rc == SQLITE_OK) rc = BindText(st, 22, batch.webhook);
+  if (rc == SQLITE_OK) rc = BindText(st, 23, dlr.raw);
+  if (rc == SQLITE_OK) rc = BindText(st, 24, batch.received_at);
+  if (rc != SQLITE_OK) return Fail(rc, "binding an event");
+  rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE) return Fail(rc, "inserting an event");
+  *inserted = sqlite3_changes(db_) == 1;
+  return Status::Ok();
+}
+
+Status SqliteStore::UpsertMessage(const Batch& batch, const Dlr& dlr) {
+  sqlite3_stmt* st = upsert_message_;
+  StmtReset reset(st);
+  const std::string& status = *dlr.Get(Field::kStatus);
+  int rc = BindOptional(st, 1, dlr.Get(Field::kId));
+  if (rc == SQLITE_OK) rc = BindText(st, 2, batch.webhook);
+  if (rc == SQLITE_OK) rc = BindText(st, 3, status);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int(st, 4, IsFinalStatus(status) ? 1 : 0);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int(st, 5, IsDeliveredStatus(status) ? 1 : 0);
+  const Field times[] = {Field::kDelivTime, Field::kSentTime, Field::kSubmitTime,
+                         Field::kDelivAt,   Field::kSentAt,   Field::kSubmitAt};
+  for (int i = 0; i < 6 && rc == SQLITE_OK; ++i) rc = BindOptional(st, 6 + i, dlr.Get(times[i]));
+  if (rc == SQLITE_OK) rc = BindText(st, 12, batch.received_at);
+  if (rc != SQLITE_OK) return Fail(rc, "binding a message");
+  rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE) return Fail(rc, "updating a message");
+  return Status::Ok();
+}
+
+Status SqliteStore::Commit(const std::vector<const Batch*>& batches,
+                           std::vector<BatchResult>* results) {
+  results->assign(batches.size(), BatchResult());
+  Status s = Connect();
+  if (!s.ok()) return s;
+  s = Exec("BEGIN IMMEDIATE");
+  if (!s.ok()) return s;
+  for (size_t b = 0; b < batches.size() && s.ok(); ++b) {
+    for (const Dlr& dlr : batches[b]->dlrs) {
+      bool inserted = false;
+      s = InsertEvent(*batches[b], dlr, &inserted);
+      if (s.ok() && inserted) s = UpsertMessage(*batches[b], dlr);
+      if (!s.ok()) break;
+      ++(inserted ? (*results)[b].stored : (*results)[b].duplicates);
+    }
+  }
+  if (s.ok()) s = Exec("COMMIT");
+  if (!s.ok()) {
+    if (db_ && !sqlite3_get_autocommit(db_)) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    results->assign(batches.size(), BatchResult());
+  }
+  return s;
+}
+
+Status SqliteStore::RecordRejected(const Rejected& r) {
+  Status s = Connect();
+  if (!s.ok()) return s;
+  sqlite3_stmt* st = insert_rejected_;
+  StmtReset reset(st);
+  int rc = BindText(st, 1, r.received_at);
+  if (rc == SQLITE_OK) rc = BindText(st, 2, r.webhook);
+  if (rc == SQLITE_OK) rc = BindText(st, 3, r.remote_addr);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int(st, 4, r.http_status);
+  if (rc == SQLITE_OK) rc = BindText(st, 5, r.error);
+  if (rc == SQLITE_OK) rc = BindText(st, 6, r.reason);
+  if (rc == SQLITE_OK) rc = BindText(st, 7, r.content_type);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_bind_blob(st, 8, r.raw.data(), static_cast<int>(r.raw.size()),
+                           SQLITE_STATIC);
+  }
+  if (rc != SQLITE_OK) return Fail(rc, "binding a rejected request");
+  rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE) return Fail(rc, "recording a rejected request");
+  return Status::Ok();
+}
+
+}  // namespace dlr

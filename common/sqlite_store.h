@@ -1,0 +1,52 @@
+// The embedded default backend: one SQLite file in WAL mode, commits durable
+// (synchronous=FULL) before they return, a busy timeout for the other
+// processes sharing the file. Owns one connection; used by one thread.
+#ifndef DLR_COMMON_SQLITE_STORE_H_
+#define DLR_COMMON_SQLITE_STORE_H_
+
+#include <string>
+
+#include "common/store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace dlr {
+
+inline constexpr int kSchemaVersion = 1;
+
+class SqliteStore : public Store {
+ public:
+  SqliteStore(std::string path, const StoreOptions& options);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  Status EnsureSchema() override;
+  Status Commit(const std::vector<const Batch*>& batches,
+                std::vector<BatchResult>* results) override;
+  Status RecordRejected(const Rejected& rejected) override;
+
+ private:
+  Status Connect();  // no-op when connected
+  void Disconnect();
+  Status Exec(const char* sql);
+  Status Prepare(const char* sql, sqlite3_stmt** stmt);
+  // The Status for a failed call whose result code is `rc`; marks the
+  // connection to be reopened by the next call when it cannot be trusted.
+  Status Fail(int rc, const std::string& what);
+  Status InsertEvent(const Batch& batch, const Dlr& dlr, bool* inserted);
+  Status UpsertMessage(const Batch& batch, const Dlr& dlr);
+
+  const std::string path_;
+  const StoreOptions options_;
+  sqlite3* db_ = nullptr;
+  bool reconnect_ = false;  // a failure left the connection untrustworthy
+  sqlite3_stmt* insert_event_ = nullptr;
+  sqlite3_stmt* upsert_message_ = nullptr;
+  sqlite3_stmt* insert_rejected_ = nullptr;
+};
+
+}  // namespace dlr
+
+#endif  // DLR_COMMON_SQLITE_STORE_H_
