@@ -55,8 +55,9 @@ Format DetectFormat(std::string_view body, std::string_view content_type) {
       (type.size() > 5 && type.compare(type.size() - 5, 5, "+json") == 0)) {
     return Format::kJson;
   }
-  if (type == "application/x-www-form-urlencoded") return Format::kUrlEncoded;
   if (type == "multipart/form-data") return Format::kMultipart;
+  // A form body never starts with '{' or '[': such a body is JSON sent with
+  // curl -d's default type (or none at all).
   std::string_view t = Trim(body);
   if (!t.empty() && (t.front() == '{' || t.front() == '[')) return Format::kJson;
   return Format::kUrlEncoded;

@@ -1,5 +1,7 @@
 // dlrctl: the operator's tool. Commands take their options after the command
 // name. Exit codes: 0 ok, 1 failure (reason on stderr), 2 usage error.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -99,6 +101,7 @@ int CheckConfig(const std::string& flag) {
 }
 
 int Main(int argc, char** argv) {
+  umask(027);  // the database and its WAL files: owner and group only
   if (argc < 2) return Usage("a command is required");
   std::string cmd = argv[1];
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {

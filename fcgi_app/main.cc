@@ -32,8 +32,16 @@ namespace dlr {
 namespace {
 
 volatile sig_atomic_t g_stop = 0;
+volatile sig_atomic_t g_in_request = 0;
 
-void OnTerminate(int) { g_stop = 1; }
+// SIGTERM/SIGINT: a process waiting for a connection has nothing in flight
+// and leaves at once (libfcgi's accept() retries on EINTR, so a flag alone
+// would never be seen); one inside a request finishes it, commit and answer
+// included, then leaves.
+void OnTerminate(int) {
+  g_stop = 1;
+  if (!g_in_request) _exit(0);
+}
 
 const char kUsage[] =
     "usage: dlr-webhook [--config PATH] [--listen ADDR]\n"
@@ -205,11 +213,13 @@ int RunFastCgi(const Options& opt, int listen_fd) {
       Log(LogLevel::kError, "FastCGI accept failed; exiting");
       return 1;
     }
+    g_in_request = 1;
     Response resp = Serve(rt, opt, fr);
     std::string head = SerializeHeaders(resp);
     FCGX_PutStr(head.data(), static_cast<int>(head.size()), fr.out);
     FCGX_PutStr(resp.body.data(), static_cast<int>(resp.body.size()), fr.out);
     FCGX_Finish_r(&fr);
+    g_in_request = 0;
   }
   return 0;
 }
@@ -246,6 +256,7 @@ int Main(int argc, char** argv) {
     }
   }
 
+  umask(027);  // the database and its WAL files: owner and group only
   struct sigaction sa;
   std::memset(&sa, 0, sizeof sa);
   sa.sa_handler = OnTerminate;  // no SA_RESTART: a blocked accept returns
