@@ -39,8 +39,7 @@ bool ConstantTimeEquals(std::string_view presented, std::string_view secret) {
   return diff == 0;
 }
 
-bool BearerAuthorized(std::string_view header,
-                      const std::vector<std::string>& secrets) {
+bool BearerAuthorized(std::string_view header, const std::vector<std::string>& secrets) {
   if (secrets.empty()) return true;
   std::optional<std::string_view> token = ParseBearer(header);
   if (!token) return false;

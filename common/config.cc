@@ -3,8 +3,8 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
-#include <climits>
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -16,10 +16,8 @@ namespace {
 
 using rapidjson::Value;
 
-constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
-                            rapidjson::kParseValidateEncodingFlag |
-                            rapidjson::kParseCommentsFlag |
-                            rapidjson::kParseTrailingCommasFlag;
+constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
+                            rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag;
 
 Status KeyError(const std::string& key, const std::string& what) {
   return Status::InvalidArgument(key + ": " + what);
@@ -109,9 +107,8 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir)
   doc.Parse<kFlags>(text.data(), text.size());
   if (doc.HasParseError()) {
     return Status::InvalidArgument(std::string("not valid JSON: ") +
-                                   rapidjson::GetParseError_En(doc.GetParseError()) +
-                                   " (at byte " + std::to_string(doc.GetErrorOffset()) +
-                                   ")");
+                                   rapidjson::GetParseError_En(doc.GetParseError()) + " (at byte " +
+                                   std::to_string(doc.GetErrorOffset()) + ")");
   }
   if (!doc.IsObject()) return Status::InvalidArgument("the config must be a JSON object");
   Config c;
@@ -179,8 +176,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir)
 StatusOr<Config> LoadConfig(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return Status::Unavailable("cannot read the config file " + path + ": " +
-                               std::strerror(errno));
+    return Status::Unavailable("cannot read the config file " + path + ": " + std::strerror(errno));
   }
   std::ostringstream text;
   text << in.rdbuf();

@@ -9,10 +9,26 @@ namespace dlr {
 namespace {
 
 constexpr const char* kFieldNames[kFieldCount] = {
-    "id",       "mobile",        "status",      "credits",      "units",
-    "deliv_time", "sent_time",   "submit_time", "deliv_at",     "sent_at",
-    "submit_at", "cid",          "custom",      "custom1",      "custom2",
-    "location", "region",        "provider",    "location_code", "region_code",
+    "id",
+    "mobile",
+    "status",
+    "credits",
+    "units",
+    "deliv_time",
+    "sent_time",
+    "submit_time",
+    "deliv_at",
+    "sent_at",
+    "submit_at",
+    "cid",
+    "custom",
+    "custom1",
+    "custom2",
+    "location",
+    "region",
+    "provider",
+    "location_code",
+    "region_code",
     "provider_code",
 };
 
@@ -74,8 +90,7 @@ Status Validate(const Dlr& d, const FieldNames& names, size_t index, size_t coun
     const auto& v = d.Get(f);
     if (!v || v->empty()) {
       std::string key = names[f];
-      return Status::Unprocessable(Ordinal(index, count) + " has no non-empty \"" +
-                                   key + "\"");
+      return Status::Unprocessable(Ordinal(index, count) + " has no non-empty \"" + key + "\"");
     }
   }
   return Status::Ok();
@@ -123,8 +138,7 @@ StatusOr<Dlr> DlrFromJsonObject(const rapidjson::Value& obj, const FieldNames& n
     if (m == obj.MemberEnd() || m->value.IsNull()) continue;
     if (!m->value.IsString()) {  // numbers arrive as strings (kParseNumbersAsStrings)
       return Status::Unprocessable("\"" + key + "\" in " + Ordinal(index, count) + " is " +
-                                   JsonTypeName(m->value) +
-                                   "; a string or a number was expected");
+                                   JsonTypeName(m->value) + "; a string or a number was expected");
     }
     d.values[i] = std::string(m->value.GetString(), m->value.GetStringLength());
   }
@@ -150,8 +164,10 @@ std::vector<std::string_view> SplitArrayElements(std::string_view json) {
   for (; i < json.size(); ++i) {
     char c = json[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == '"') {
@@ -175,7 +191,10 @@ StatusOr<Params> ParseMultipart(std::string_view body, std::string_view content_
   std::string_view ct = content_type;
   size_t b = std::string_view::npos;
   for (size_t i = 0; i + 9 <= ct.size(); ++i) {
-    if (EqualsIgnoreCase(ct.substr(i, 9), "boundary=")) { b = i + 9; break; }
+    if (EqualsIgnoreCase(ct.substr(i, 9), "boundary=")) {
+      b = i + 9;
+      break;
+    }
   }
   if (b == std::string_view::npos) {
     return Status::InvalidArgument("multipart/form-data without a boundary");
@@ -239,8 +258,8 @@ StatusOr<Params> ParseMultipart(std::string_view body, std::string_view content_
   }
 }
 
-StatusOr<Payload> FromParams(const Params& fields, std::string_view body,
-                             const Params& query, const FieldNames& names) {
+StatusOr<Payload> FromParams(const Params& fields, std::string_view body, const Params& query,
+                             const FieldNames& names) {
   Payload p;
   p.body_empty = false;
   Dlr d = DlrFromParams(fields, names, std::string(body));
@@ -251,20 +270,20 @@ StatusOr<Payload> FromParams(const Params& fields, std::string_view body,
     p.dlrs.push_back(std::move(d));
     return p;
   }
-  if (const std::string* c = FindParam(fields, "challenge")) p.challenge = *c;
-  else if (const std::string* qc = FindParam(query, "challenge")) p.challenge = *qc;
+  if (const std::string* c = FindParam(fields, "challenge"))
+    p.challenge = *c;
+  else if (const std::string* qc = FindParam(query, "challenge"))
+    p.challenge = *qc;
   return p;
 }
 
-StatusOr<Payload> FromJson(std::string_view body, const Params& query,
-                           const FieldNames& names) {
+StatusOr<Payload> FromJson(std::string_view body, const Params& query, const FieldNames& names) {
   rapidjson::Document doc;
   doc.Parse<kJsonFlags>(body.data(), body.size());
   if (doc.HasParseError()) {
-    return Status::InvalidArgument(
-        std::string("the body is not valid JSON: ") +
-        rapidjson::GetParseError_En(doc.GetParseError()) + " (at byte " +
-        std::to_string(doc.GetErrorOffset()) + ")");
+    return Status::InvalidArgument(std::string("the body is not valid JSON: ") +
+                                   rapidjson::GetParseError_En(doc.GetParseError()) + " (at byte " +
+                                   std::to_string(doc.GetErrorOffset()) + ")");
   }
   Payload p;
   p.body_empty = false;
@@ -296,8 +315,8 @@ StatusOr<Payload> FromJson(std::string_view body, const Params& query,
         return Status::Unprocessable(Ordinal(i, count) + " is " + JsonTypeName(el) +
                                      ", not an object");
       }
-      std::string raw = i < raws.size() && raws.size() == count ? std::string(raws[i])
-                                                                  : std::string();
+      std::string raw =
+          i < raws.size() && raws.size() == count ? std::string(raws[i]) : std::string();
       StatusOr<Dlr> d = DlrFromJsonObject(el, names, std::move(raw), i, count);
       if (!d.ok()) return d.status();
       Status s = Validate(d.value(), names, i, count);
@@ -353,8 +372,7 @@ StatusOr<Payload> ParsePayload(std::string_view body, std::string_view content_t
     case Format::kUrlEncoded: {
       StatusOr<Params> form = ParseUrlEncoded(body);
       if (!form.ok()) {
-        return Status::InvalidArgument("the form body is not valid: " +
-                                       form.status().message());
+        return Status::InvalidArgument("the form body is not valid: " + form.status().message());
       }
       return FromParams(form.value(), body, query, names);
     }

@@ -23,9 +23,27 @@ namespace dlr {
 
 // The payload fields we store in columns of their own, in column order.
 enum class Field : size_t {
-  kId, kMobile, kStatus, kCredits, kUnits, kDelivTime, kSentTime, kSubmitTime,
-  kDelivAt, kSentAt, kSubmitAt, kCid, kCustom, kCustom1, kCustom2, kLocation,
-  kRegion, kProvider, kLocationCode, kRegionCode, kProviderCode,
+  kId,
+  kMobile,
+  kStatus,
+  kCredits,
+  kUnits,
+  kDelivTime,
+  kSentTime,
+  kSubmitTime,
+  kDelivAt,
+  kSentAt,
+  kSubmitAt,
+  kCid,
+  kCustom,
+  kCustom1,
+  kCustom2,
+  kLocation,
+  kRegion,
+  kProvider,
+  kLocationCode,
+  kRegionCode,
+  kProviderCode,
 };
 inline constexpr size_t kFieldCount = 21;
 
@@ -44,9 +62,7 @@ struct Dlr {
   std::array<std::optional<std::string>, kFieldCount> values;
   std::string raw;  // the event exactly as received
 
-  const std::optional<std::string>& Get(Field f) const {
-    return values[static_cast<size_t>(f)];
-  }
+  const std::optional<std::string>& Get(Field f) const { return values[static_cast<size_t>(f)]; }
   void Set(Field f, std::string v) { values[static_cast<size_t>(f)] = std::move(v); }
 };
 

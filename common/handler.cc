@@ -20,16 +20,16 @@ Response Json(int status, std::string body) {
 }
 
 std::string Describe(const Request& req, const Webhook* w) {
-  return std::string("webhook=") + (w ? w->name : "-") + " remote=" +
-         (req.remote_addr.empty() ? "-" : req.remote_addr) + " " + req.method + " " +
+  return std::string("webhook=") + (w ? w->name : "-") +
+         " remote=" + (req.remote_addr.empty() ? "-" : req.remote_addr) + " " + req.method + " " +
          req.path;
 }
 
 // A refused request (400/422): kept in dlr_rejected so it can be recovered.
 // If even that cannot be written, the platform is asked to retry (503).
 Response Reject(const Request& req, const Webhook& w, const Status& why, Store& store) {
-  Log(LogLevel::kWarning, std::string("refused (") + ErrorCode(why.code()) + "): " +
-                              why.message() + " " + Describe(req, &w));
+  Log(LogLevel::kWarning, std::string("refused (") + ErrorCode(why.code()) + "): " + why.message() +
+                              " " + Describe(req, &w));
   Rejected r;
   r.received_at = UtcNow();
   r.webhook = w.name;
@@ -59,10 +59,10 @@ Response HandleRequest(const Request& req, const Config& config, Store& store) {
   }
 
   if (!BearerAuthorized(req.authorization, w->secrets)) {
-    Log(LogLevel::kWarning, std::string("refused (unauthorized): ") +
-                                (req.authorization.empty() ? "no Authorization header"
-                                                           : "wrong bearer secret") +
-                                " " + Describe(req, w));
+    Log(LogLevel::kWarning,
+        std::string("refused (unauthorized): ") +
+            (req.authorization.empty() ? "no Authorization header" : "wrong bearer secret") + " " +
+            Describe(req, w));
     return ErrorResponse(
         Status::Unauthenticated("a valid Authorization: Bearer secret is required"));
   }
@@ -71,25 +71,22 @@ Response HandleRequest(const Request& req, const Config& config, Store& store) {
     case BodyState::kComplete:
       break;
     case BodyState::kTooLarge:
-      Log(LogLevel::kWarning, "refused (too_large): body over max_body_bytes " +
-                                  Describe(req, w));
-      return ErrorResponse(Status::TooLarge(
-          "the body is larger than " + std::to_string(config.max_body_bytes) + " bytes"));
+      Log(LogLevel::kWarning, "refused (too_large): body over max_body_bytes " + Describe(req, w));
+      return ErrorResponse(Status::TooLarge("the body is larger than " +
+                                            std::to_string(config.max_body_bytes) + " bytes"));
     case BodyState::kBadLength:
-      return Reject(req, *w, Status::InvalidArgument("CONTENT_LENGTH is not a number"),
-                    store);
+      return Reject(req, *w, Status::InvalidArgument("CONTENT_LENGTH is not a number"), store);
     case BodyState::kTruncated:
-      return Reject(req, *w,
-                    Status::InvalidArgument("the body is shorter than its Content-Length"),
+      return Reject(req, *w, Status::InvalidArgument("the body is shorter than its Content-Length"),
                     store);
   }
 
   StatusOr<Params> query = ParseUrlEncoded(req.query);
   if (!query.ok()) {
-    return Reject(req, *w,
-                  Status::InvalidArgument("the query string is not valid: " +
-                                          query.status().message()),
-                  store);
+    return Reject(
+        req, *w,
+        Status::InvalidArgument("the query string is not valid: " + query.status().message()),
+        store);
   }
   StatusOr<Payload> payload =
       ParsePayload(req.body, req.content_type, req.query, query.value(), w->field_names);
@@ -106,11 +103,11 @@ Response HandleRequest(const Request& req, const Config& config, Store& store) {
       return HandshakeResponse(p.challenge, *w->validation_key);
     }
     if (p.body_empty) return Json(200, "{\"ok\":true}");
-    return Reject(req, *w,
-                  Status::Unprocessable("the body carries no DLR (no \"" +
-                                        w->field_names[Field::kId] + "\" or \"" +
-                                        w->field_names[Field::kStatus] + "\")"),
-                  store);
+    return Reject(
+        req, *w,
+        Status::Unprocessable("the body carries no DLR (no \"" + w->field_names[Field::kId] +
+                              "\" or \"" + w->field_names[Field::kStatus] + "\")"),
+        store);
   }
 
   Batch batch;
@@ -119,8 +116,8 @@ Response HandleRequest(const Request& req, const Config& config, Store& store) {
   batch.dlrs = std::move(payload).value().dlrs;
   StatusOr<BatchResult> result = store.StoreBatch(batch);
   if (!result.ok()) {
-    Log(LogLevel::kError, "storage failed, answered 503: " + result.status().ToString() +
-                              " " + Describe(req, w));
+    Log(LogLevel::kError,
+        "storage failed, answered 503: " + result.status().ToString() + " " + Describe(req, w));
     if (result.status().code() == StatusCode::kUnavailable) {
       return ErrorResponse(Status::Unavailable("storage is unavailable; retry later"));
     }

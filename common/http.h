@@ -18,12 +18,12 @@ enum class BodyState {
 };
 
 struct Request {
-  std::string method;        // REQUEST_METHOD, upper case as sent
-  std::string path;          // decoded path, without the query string
-  std::string query;         // QUERY_STRING, still percent-encoded
-  std::string content_type;  // CONTENT_TYPE
-  std::string authorization; // HTTP_AUTHORIZATION, else REDIRECT_HTTP_AUTHORIZATION
-  std::string remote_addr;   // REMOTE_ADDR
+  std::string method;         // REQUEST_METHOD, upper case as sent
+  std::string path;           // decoded path, without the query string
+  std::string query;          // QUERY_STRING, still percent-encoded
+  std::string content_type;   // CONTENT_TYPE
+  std::string authorization;  // HTTP_AUTHORIZATION, else REDIRECT_HTTP_AUTHORIZATION
+  std::string remote_addr;    // REMOTE_ADDR
   std::string body;
   BodyState body_state = BodyState::kComplete;
 };
@@ -31,7 +31,7 @@ struct Request {
 struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
-  std::string body;  // always a JSON document
+  std::string body;                                          // always a JSON document
 
   // The value of the named header (case-sensitive), or "" when absent.
   std::string Header(const std::string& name) const;

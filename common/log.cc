@@ -15,10 +15,10 @@ void SetLogLevel(LogLevel level) { g_level = static_cast<int>(level); }
 
 void Log(LogLevel level, const std::string& message) {
   if (static_cast<int>(level) > g_level) return;
-  const char* name = level == LogLevel::kError ? "error"
-                     : level == LogLevel::kWarning ? "warning" : "info";
-  std::string line = UtcNow() + " dlr-webhook[" + std::to_string(getpid()) + "] " + name +
-                     ": ";
+  const char* name = level == LogLevel::kError     ? "error"
+                     : level == LogLevel::kWarning ? "warning"
+                                                   : "info";
+  std::string line = UtcNow() + " dlr-webhook[" + std::to_string(getpid()) + "] " + name + ": ";
   for (char c : message) line.push_back(c == '\n' || c == '\r' ? ' ' : c);
   line.push_back('\n');
   // One write per line so lines from several processes do not interleave.

@@ -47,8 +47,7 @@ StatusOr<Params> ParseUrlEncoded(std::string_view in) {
     if (!part.empty()) {
       size_t eq = part.find('=');
       std::string_view k = part.substr(0, eq);
-      std::string_view v =
-          eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
+      std::string_view v = eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
       StatusOr<std::string> key = PercentDecode(k, true);
       if (!key.ok()) return key.status();
       StatusOr<std::string> value = PercentDecode(v, true);

@@ -147,9 +147,9 @@ Status SqliteStore::Connect() {
     reconnect_ = false;
   }
   if (db_) return Status::Ok();
-  int rc = sqlite3_open_v2(path_.c_str(), &db_,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path_.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Status s = Status::Unavailable("cannot open the database " + path_ + ": " +
                                    (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc)));
@@ -183,8 +183,7 @@ Status SqliteStore::EnsureSchema() {
   if (rc != SQLITE_ROW) return Fail(rc, "reading the schema version");
   if (version == kSchemaVersion) return Status::Ok();
   if (version > kSchemaVersion) {
-    Status newer = Status::Internal("the database schema is version " +
-                                    std::to_string(version) +
+    Status newer = Status::Internal("the database schema is version " + std::to_string(version) +
                                     ", newer than this program knows (" +
                                     std::to_string(kSchemaVersion) + ")");
     reconnect_ = true;
@@ -274,8 +273,7 @@ Status SqliteStore::RecordRejected(const Rejected& r) {
   if (rc == SQLITE_OK) rc = BindText(st, 6, r.reason);
   if (rc == SQLITE_OK) rc = BindText(st, 7, r.content_type);
   if (rc == SQLITE_OK) {
-    rc = sqlite3_bind_blob(st, 8, r.raw.data(), static_cast<int>(r.raw.size()),
-                           SQLITE_STATIC);
+    rc = sqlite3_bind_blob(st, 8, r.raw.data(), static_cast<int>(r.raw.size()), SQLITE_STATIC);
   }
   if (rc != SQLITE_OK) return Fail(rc, "binding a rejected request");
   rc = sqlite3_step(st);

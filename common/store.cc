@@ -22,8 +22,7 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& database,
   if (scheme == "sqlite") {
     return std::unique_ptr<Store>(new SqliteStore(database.substr(scheme_end + 3), options));
   }
-  if (scheme == "postgresql" || scheme == "postgres" || scheme == "mysql" ||
-      scheme == "mariadb") {
+  if (scheme == "postgresql" || scheme == "postgres" || scheme == "mysql" || scheme == "mariadb") {
     return Status::InvalidArgument("database: the " + scheme +
                                    " backend is not part of this build");
   }

@@ -43,7 +43,7 @@ struct Rejected {
   std::string error;   // "bad_request" or "invalid_dlr"
   std::string reason;  // the human sentence answered
   std::string content_type;
-  std::string raw;     // the body (or, without one, the query string)
+  std::string raw;  // the body (or, without one, the query string)
 };
 
 struct StoreOptions {

@@ -5,11 +5,9 @@
 
 namespace dlr {
 
-Status CheckToken(std::string_view token,
-                  const std::optional<std::string>& validation_key) {
+Status CheckToken(std::string_view token, const std::optional<std::string>& validation_key) {
   if (!validation_key) {
-    return Status::PermissionDenied(
-        "this webhook has no validation key configured");
+    return Status::PermissionDenied("this webhook has no validation key configured");
   }
   if (!ConstantTimeEquals(token, *validation_key)) {
     return Status::PermissionDenied("the token does not match the validation key");

@@ -14,8 +14,7 @@ namespace dlr {
 
 // PermissionDenied when the webhook has no validation key or `token` differs
 // from it (exact, case-sensitive, compared in constant time).
-Status CheckToken(std::string_view token,
-                  const std::optional<std::string>& validation_key);
+Status CheckToken(std::string_view token, const std::optional<std::string>& validation_key);
 
 // 200 {"challenge": "<challenge>", "validation_key": "<key>"}; "challenge" is
 // left out when none was sent.

@@ -48,7 +48,8 @@ const char kUsage[] =
     "\n"
     "Receives SMS delivery reports as a FastCGI or CGI responder.\n"
     "  --config PATH   the JSON config (else $DLR_WEBHOOK_CONFIG, else the request's\n"
-    "                  DLR_WEBHOOK_CONFIG FastCGI parameter, else " "/etc/dlr-webhook/config.json)\n"
+    "                  DLR_WEBHOOK_CONFIG FastCGI parameter, else "
+    "/etc/dlr-webhook/config.json)\n"
     "  --listen ADDR   serve FastCGI on ADDR: unix:/path/to.sock or 127.0.0.1:9000\n"
     "                  (a bare :PORT binds 127.0.0.1)\n"
     "  --help, --version\n"
@@ -92,8 +93,8 @@ class Runtime {
 };
 
 Response ConfigErrorResponse() {
-  return ErrorResponse(Status::Internal(
-      "the receiver is not configured correctly; see the server's error log"));
+  return ErrorResponse(
+      Status::Internal("the receiver is not configured correctly; see the server's error log"));
 }
 
 std::string SerializeHeaders(const Response& r) {
@@ -180,8 +181,8 @@ Response Serve(Runtime& rt, const Options& opt, FCGX_Request& fr) {
     // No config named by flag or environment: the request may name one
     // (nginx `fastcgi_param DLR_WEBHOOK_CONFIG`); loaded once, then kept.
     const char* p = FCGX_GetParam("DLR_WEBHOOK_CONFIG", fr.envp);
-    std::string path = opt.config.empty() && p && *p ? std::string(p)
-                                                     : ResolveConfigPath(opt.config);
+    std::string path =
+        opt.config.empty() && p && *p ? std::string(p) : ResolveConfigPath(opt.config);
     if (!rt.Load(path).ok()) return ConfigErrorResponse();
   }
   Request req = RequestFromParams([&fr](const char* n) { return FCGX_GetParam(n, fr.envp); });
@@ -198,8 +199,8 @@ int RunFastCgi(const Options& opt, int listen_fd) {
     if (!rt.Load(ResolveConfigPath(opt.config)).ok()) return 1;
     Status s = rt.store().EnsureSchema();
     if (!s.ok()) {
-      Log(LogLevel::kWarning, "the database is not ready yet (" + s.message() +
-                                  "); answering 503 until it is");
+      Log(LogLevel::kWarning,
+          "the database is not ready yet (" + s.message() + "); answering 503 until it is");
     }
   }
   FCGX_Request fr;
