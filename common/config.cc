@@ -163,12 +163,17 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir)
       return KeyError(key + ".path", "\"" + *w.path + "\" is used by two webhooks");
     }
   }
-  if (!IsUrl(c.database)) {
-    if (c.database.rfind("sqlite:", 0) == 0) c.database = c.database.substr(7);
-    if (c.database.empty()) return KeyError("database", "names no file");
-    if (c.database[0] != '/' && !base_dir.empty()) {
-      c.database = base_dir + "/" + c.database;
+  // "sqlite:///abs", "sqlite://rel", "sqlite:rel" and a bare path all name a
+  // SQLite file; a relative one lives beside the config file.
+  for (const char* prefix : {"sqlite://", "sqlite:"}) {
+    if (c.database.rfind(prefix, 0) == 0) {
+      c.database = c.database.substr(std::strlen(prefix));
+      break;
     }
+  }
+  if (!IsUrl(c.database)) {
+    if (c.database.empty()) return KeyError("database", "names no file");
+    if (c.database[0] != '/' && !base_dir.empty()) c.database = base_dir + "/" + c.database;
   }
   return c;
 }

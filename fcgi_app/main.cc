@@ -16,6 +16,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "common/cgi_env.h"
@@ -191,6 +192,11 @@ Response Serve(Runtime& rt, const Options& opt, FCGX_Request& fr) {
   return HandleRequest(req, rt.config(), rt.store());
 }
 
+void WriteToFcgiErr(void* context, const std::string& line) {
+  FCGX_Request* fr = static_cast<FCGX_Request*>(context);
+  FCGX_PutStr(line.data(), static_cast<int>(line.size()), fr->err);
+}
+
 int RunFastCgi(const Options& opt, int listen_fd) {
   Runtime rt;
   const char* env = std::getenv("DLR_WEBHOOK_CONFIG");
@@ -215,10 +221,18 @@ int RunFastCgi(const Options& opt, int listen_fd) {
       return 1;
     }
     g_in_request = 1;
-    Response resp = Serve(rt, opt, fr);
+    SetThreadLogWriter(WriteToFcgiErr, &fr);
+    Response resp;
+    try {
+      resp = Serve(rt, opt, fr);
+    } catch (const std::exception& e) {  // out of memory: answer, keep serving
+      Log(LogLevel::kError, std::string("request failed: ") + e.what());
+      resp = ErrorResponse(Status::Internal("the receiver failed; retry later"));
+    }
     std::string head = SerializeHeaders(resp);
     FCGX_PutStr(head.data(), static_cast<int>(head.size()), fr.out);
     FCGX_PutStr(resp.body.data(), static_cast<int>(resp.body.size()), fr.out);
+    SetThreadLogWriter(nullptr, nullptr);
     FCGX_Finish_r(&fr);
     g_in_request = 0;
   }

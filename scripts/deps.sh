@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The Debian/Ubuntu packages dlr-webhook needs to build, test and run (`make run`).
+#
+#   scripts/deps.sh --check     print the missing packages; exit 1 if any is missing
+#   scripts/deps.sh --install   install the missing ones (as root; otherwise print the sudo line, exit 1)
+#   scripts/deps.sh --list      print the whole list, one package a line
+#
+# nginx is listed only when no nginx binary exists: an installed nginx-core, nginx-full,
+# nginx-light or nginx-extras is used as it is. While nginx is being installed, a temporary
+# policy-rc.d keeps the package from starting the system nginx (when none exists already).
+set -euo pipefail
+
+PACKAGES=(
+  g++ make pkg-config          # compiler and build
+  libfcgi-dev                  # FastCGI (fcgiapp.h, -lfcgi)
+  rapidjson-dev                # JSON parser (header only)
+  libsqlite3-dev               # storage
+  libboost-test-dev            # unit tests
+  spawn-fcgi                   # runs the responder on a unix socket
+  sqlite3                      # reading the stored rows
+  curl jq ca-certificates      # tests, `make run` examples
+)
+
+have_nginx() {
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]
+}
+
+wanted() {
+  printf '%s\n' "${PACKAGES[@]}"
+  have_nginx || echo nginx
+}
+
+installed() {
+  # "ii " = installed; a known-but-removed package ("rc", "un") counts as missing.
+  local st
+  st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null) || return 1
+  [ "${st:0:2}" = "ii" ]
+}
+
+missing() {
+  local p
+  while read -r p; do
+    installed "$p" || echo "$p"
+  done < <(wanted)
+}
+
+usage() {
+  sed -n '2,11s/^# \{0,1\}//p' "$0"
+}
+
+need_dpkg() {
+  if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "deps.sh: dpkg-query not found: this script knows Debian/Ubuntu packages only." >&2
+    echo "deps.sh: install the equivalents of: $(wanted | tr '\n' ' ')" >&2
+    exit 1
+  fi
+}
+
+case "${1:-}" in
+  --list)
+    wanted
+    ;;
+  --check)
+    need_dpkg
+    mapfile -t miss < <(missing)
+    if [ "${#miss[@]}" -eq 0 ]; then
+      echo "deps: all packages present"
+      exit 0
+    fi
+    echo "deps: missing: ${miss[*]}"
+    exit 1
+    ;;
+  --install)
+    need_dpkg
+    mapfile -t miss < <(missing)
+    if [ "${#miss[@]}" -eq 0 ]; then
+      echo "deps: all packages present"
+      exit 0
+    fi
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "deps: missing: ${miss[*]}" >&2
+      echo "deps: run as root, or:" >&2
+      echo "  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${miss[*]}"
+      exit 1
+    fi
+    echo "deps: installing: ${miss[*]}"
+    policy=""
+    if printf '%s\n' "${miss[@]}" | grep -qx nginx && [ ! -e /usr/sbin/policy-rc.d ]; then
+      # Keep the freshly installed system nginx (default site on port 80) from being started.
+      policy=/usr/sbin/policy-rc.d
+      printf '#!/bin/sh\nexit 101\n' > "$policy"
+      chmod 755 "$policy"
+      trap 'rm -f "$policy"' EXIT
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update </dev/null
+    apt-get install -y --no-install-recommends "${miss[@]}" </dev/null
+    if [ -n "$policy" ]; then rm -f "$policy"; trap - EXIT; fi
+    mapfile -t still < <(missing)
+    if [ "${#still[@]}" -ne 0 ]; then
+      echo "deps: still missing after install: ${still[*]}" >&2
+      exit 1
+    fi
+    echo "deps: all packages present"
+    ;;
+  -h|--help)
+    usage
+    ;;
+  *)
+    usage >&2
+    exit 2
+    ;;
+esac
