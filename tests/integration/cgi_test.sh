@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# dlr-webhook in plain CGI mode (stdin is a file, not a socket): one request from the environment
+# and exactly CONTENT_LENGTH bytes of stdin, answered with CGI headers ("Status: NNN ...").
+set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+require_tools curl sqlite3 jq od timeout
+make_tmp
+
+SECRET="1233XXX"
+KEY="9012XX"
+TIMEOUT_BIN=$(command -v timeout)
+mkdir -p "$T/cgi" "$T/cgi2" "$T/bad" "$T/elsewhere"
+CFG="$T/cgi/config.json"
+DB="$T/cgi/dlr.sqlite"      # the config names it relative: "dlr.sqlite", i.e. next to the config file
+
+cat > "$CFG" <<EOF
+{
+  "database": "dlr.sqlite",
+  "max_body_bytes": 1024,
+  "webhooks": [
+    {"name": "sms", "path": "/receive/callback", "validation_key": "$KEY", "secrets": ["$SECRET"]}
+  ]
+}
+EOF
+# a second, valid config, named only by --config
+cat > "$T/cgi2/config.json" <<EOF
+{
+  "database": "$T/cgi2/other.sqlite",
+  "webhooks": [ {"name": "second", "path": "/receive/callback", "secrets": ["$SECRET"]} ]
+}
+EOF
+# invalid configs: an unknown key, a wrong type
+cat > "$T/bad/unknown.json" <<EOF
+{
+  "database": "$T/bad/bad.sqlite",
+  "bogus_option": true,
+  "webhooks": [ {"name": "sms", "path": "/receive/callback", "secrets": ["TopSecretValue42"]} ]
+}
+EOF
+cat > "$T/bad/wrongtype.json" <<EOF
+{
+  "database": "$T/bad/bad2.sqlite",
+  "max_body_bytes": "lots",
+  "webhooks": [ {"name": "sms", "path": "/receive/callback", "secrets": ["TopSecretValue42"]} ]
+}
+EOF
+
+# dlrctl init from another working directory: the relative database path follows the config file
+cd "$T/elsewhere" || die "cd" "$T/elsewhere"
+init_db "$CFG"
+cd "$ROOT" || die "cd" "$ROOT"
+if [ -f "$DB" ] && [ ! -e "$T/elsewhere/dlr.sqlite" ]; then ok "relative database path resolved against the config file's directory"
+else not_ok "relative database path resolved against the config file's directory" "$(ls "$T/cgi" "$T/elsewhere" | tr '\n' ' ')"; fi
+sql_eq "schema has the three tables" \
+    "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'dlr_%' ORDER BY name);" \
+    "dlr_events,dlr_messages,dlr_rejected"
+
+# cgi METHOD URI BODYFILE [NAME=VALUE...]
+#   Runs the responder once in CGI mode, from $T/elsewhere, env -i plus the given variables.
+#   CGI_ARGS (array) are passed to the binary. Sets CODE and $T/resp.hdr / $T/resp.body.
+CGI_ARGS=()
+cgi() {
+    local method=$1 uri=$2 bodyfile=$3; shift 3
+    local q=""
+    case "$uri" in *\?*) q=${uri#*\?} ;; esac
+    snap
+    (cd "$T/elsewhere" && env -i REQUEST_METHOD="$method" REQUEST_URI="$uri" QUERY_STRING="$q" \
+        SERVER_PROTOCOL=HTTP/1.1 GATEWAY_INTERFACE=CGI/1.1 REMOTE_ADDR=127.0.0.1 "$@" \
+        "$TIMEOUT_BIN" 10 "$BIN" "${CGI_ARGS[@]}" < "$bodyfile" > "$T/cgi.out" 2> "$T/cgi.err")
+    CGI_RC=$?
+    # headers end at the first empty line (CRLF or LF)
+    awk 'BEGIN{h=1} { if (h) { sub(/\r$/, ""); if ($0 == "") { h=0; next } print > hf } else print > bf }' \
+        hf="$T/resp.hdr" bf="$T/resp.body" "$T/cgi.out"
+    [ -f "$T/resp.hdr" ] || : > "$T/resp.hdr"
+    [ -f "$T/resp.body" ] || : > "$T/resp.body"
+    local st; st=$(header Status)
+    if [ -n "$st" ]; then CODE=${st%% *}
+    elif [ -s "$T/cgi.out" ]; then CODE=200     # RFC 3875: no Status header means 200
+    else CODE="(no output, exit $CGI_RC)"; fi
+    REQ_DESC="CGI $method $uri $* ${CGI_ARGS[*]}"
+}
+rm_resp() { rm -f "$T/resp.hdr" "$T/resp.body"; }
+body_file() { printf '%s' "$1" > "$T/body.in"; echo "$T/body.in"; }
+len() { wc -c < "$1" | tr -d ' '; }
+
+ENVCFG="DLR_WEBHOOK_CONFIG=$CFG"
+AUTHV="HTTP_AUTHORIZATION=Bearer $SECRET"
+CTJ="CONTENT_TYPE=application/json"
+
+# ------------------------------------------------------------------ handshake
+rm_resp
+cgi POST "/receive/callback?token=$KEY" "$DATA/platform_verify.json" "$ENVCFG" "$AUTHV" "$CTJ" \
+    "CONTENT_LENGTH=$(len "$DATA/platform_verify.json")"
+answer "CGI: seed verification request -> Status 200 with challenge + validation_key" 200 \
+    '.challenge == "a234qwe"' ".validation_key == \"$KEY\""
+delta "CGI: verification stores nothing" 0 0 0
+
+# ------------------------------------------------------------------ a DLR stored
+EX_ID="b34e35ad-fe34-4a8b-977c-b21cd76cd7d6:1"
+rm_resp
+cgi POST /receive/callback "$DATA/platform_example.json" "$ENVCFG" "$AUTHV" "$CTJ" \
+    "CONTENT_LENGTH=$(len "$DATA/platform_example.json")"
+answer "CGI: platform DLR example -> 200 stored 1" 200 '.ok == true' '.stored == 1' '.duplicates == 0'
+delta "CGI: DLR stored in dlr_events and dlr_messages" 1 1 0
+sql_eq "CGI: stored row (id, status, webhook, raw exact)" \
+    "SELECT id||'|'||status||'|'||webhook||'|'||(hex(raw) = '$(hexof < "$DATA/platform_example.json")') FROM dlr_events WHERE id='$EX_ID';" \
+    "$EX_ID|DELIVRD|sms|1"
+
+# ------------------------------------------------------------------ 401 / REDIRECT_HTTP_AUTHORIZATION
+B=$(body_file '{"id": "cgi-auth-1", "status": "DELIVRD"}')
+rm_resp
+cgi POST /receive/callback "$B" "$ENVCFG" "$CTJ" "CONTENT_LENGTH=$(len "$B")"
+err_answer "CGI: no Authorization -> 401 unauthorized" 401 unauthorized
+header_matches "CGI: 401 has WWW-Authenticate: Bearer" WWW-Authenticate '^[Bb]earer'
+delta "CGI: 401 stores nothing" 0 0 0
+
+rm_resp
+cgi POST /receive/callback "$B" "$ENVCFG" "$CTJ" "CONTENT_LENGTH=$(len "$B")" "HTTP_AUTHORIZATION=Bearer ${SECRET}0"
+err_answer "CGI: wrong bearer -> 401 unauthorized" 401 unauthorized
+delta "CGI: 401 (wrong bearer) stores nothing" 0 0 0
+
+rm_resp
+cgi POST /receive/callback "$B" "$ENVCFG" "$CTJ" "CONTENT_LENGTH=$(len "$B")" "REDIRECT_HTTP_AUTHORIZATION=Bearer $SECRET"
+answer "CGI: REDIRECT_HTTP_AUTHORIZATION accepted when HTTP_AUTHORIZATION is absent -> 200 stored 1" 200 \
+    '.ok == true' '.stored == 1'
+delta "CGI: REDIRECT_HTTP_AUTHORIZATION DLR stored" 1 1 0
+
+# ------------------------------------------------------------------ 413 by CONTENT_LENGTH
+head -c 2000 /dev/zero | tr '\0' 'x' > "$T/big.in"
+rm_resp
+cgi POST /receive/callback "$T/big.in" "$ENVCFG" "$AUTHV" "$CTJ" "CONTENT_LENGTH=2000"
+err_answer "CGI: CONTENT_LENGTH 2000 over max_body_bytes 1024 -> 413 too_large" 413 too_large
+delta "CGI: 413 stores nothing" 0 0 0
+
+B=$(body_file '{"id": "cgi-413", "status": "DELIVRD"}')
+rm_resp
+cgi POST /receive/callback "$B" "$ENVCFG" "$AUTHV" "$CTJ" "CONTENT_LENGTH=99999999"
+err_answer "CGI: huge CONTENT_LENGTH with a short stdin -> 413 too_large (decided before reading)" 413 too_large
+delta "CGI: 413 (huge CONTENT_LENGTH) stores nothing" 0 0 0
+
+# ------------------------------------------------------------------ CONTENT_LENGTH absent / shorter than stdin
+B=$(body_file '{"id": "cgi-nolen-1", "status": "DELIVRD"}')
+rm_resp
+cgi POST /receive/callback "$B" "$ENVCFG" "$AUTHV" "$CTJ"
+answer "CGI: no CONTENT_LENGTH, body on stdin -> nothing read, treated as empty -> 200 {\"ok\":true}" 200 \
+    '.ok == true' '(.stored // 0) == 0'
+delta "CGI: no CONTENT_LENGTH stores nothing" 0 0 0
+
+JSONPART='{"id": "cgi-len-1", "status": "DELIVRD", "deliv_time": "2021-04-09 16:27:51"}'
+printf '%s%s' "$JSONPART" 'TRAILING-GARBAGE-NOT-PART-OF-THE-BODY}}}' > "$T/long.in"
+rm_resp
+cgi POST /receive/callback "$T/long.in" "$ENVCFG" "$AUTHV" "$CTJ" "CONTENT_LENGTH=${#JSONPART}"
+answer "CGI: stdin longer than CONTENT_LENGTH -> only CONTENT_LENGTH bytes used -> 200 stored 1" 200 \
+    '.ok == true' '.stored == 1'
+delta "CGI: CONTENT_LENGTH-bounded DLR stored" 1 1 0
+sql_eq "CGI: raw is exactly the first CONTENT_LENGTH bytes" \
+    "SELECT hex(raw) FROM dlr_events WHERE id='cgi-len-1';" "$(printf '%s' "$JSONPART" | hexof)"
+
+# ------------------------------------------------------------------ other answers in CGI mode
+rm_resp
+cgi GET /receive/callback /dev/null "$ENVCFG" "$AUTHV"
+answer "CGI: GET ping -> 200 {\"ok\":true}" 200 '.ok == true'
+
+rm_resp
+cgi DELETE /receive/callback /dev/null "$ENVCFG" "$AUTHV"
+err_answer "CGI: DELETE -> 405 method_not_allowed" 405 method_not_allowed
+header_matches "CGI: 405 has Allow" Allow 'POST'
+
+rm_resp
+cgi GET /elsewhere /dev/null "$ENVCFG" "$AUTHV"
+err_answer "CGI: unknown path -> 404 not_found" 404 not_found
+
+printf 'not json at all {' > "$T/garbage.in"
+rm_resp
+cgi POST /receive/callback "$T/garbage.in" "$ENVCFG" "$AUTHV" "$CTJ" "CONTENT_LENGTH=$(len "$T/garbage.in")" \
+    REMOTE_ADDR=203.0.113.7
+err_answer "CGI: unparseable JSON -> 400 bad_request" 400 bad_request
+delta "CGI: 400 keeps one dlr_rejected row" 0 0 1
+sql_eq "CGI: dlr_rejected has the raw body and REMOTE_ADDR" \
+    "SELECT hex(raw)||'|'||remote_addr FROM dlr_rejected ORDER BY seq DESC LIMIT 1;" \
+    "$(hexof < "$T/garbage.in")|203.0.113.7"
+
+# ------------------------------------------------------------------ invalid configs: 5xx, never 2xx/4xx
+bad_config() {   # DESC CONFIG KEY
+    B=$(body_file '{"id": "cgi-badcfg", "status": "DELIVRD"}')
+    rm_resp
+    cgi POST /receive/callback "$B" "DLR_WEBHOOK_CONFIG=$2" "HTTP_AUTHORIZATION=Bearer TopSecretValue42" "$CTJ" \
+        "CONTENT_LENGTH=$(len "$B")"
+    case "$CODE" in
+        5[0-9][0-9]) ok "CGI: $1 -> Status $CODE (5xx)" ;;
+        *) not_ok "CGI: $1 -> 5xx" "got Status [$CODE] | output: $(head -c 300 "$T/cgi.out" | tr '\r\n' '  ')" ;;
+    esac
+    if cat "$T/cgi.out" "$T/cgi.err" | grep -q "$3"; then ok "CGI: $1 -> the error names the key '$3'"
+    else not_ok "CGI: $1 -> the error names the key '$3'" "stderr: $(head -c 300 "$T/cgi.err" | tr '\n' ' ')"; fi
+    if cat "$T/cgi.out" "$T/cgi.err" | grep -q "TopSecretValue42"; then
+        not_ok "CGI: $1 -> no secret in the answer or the log" "the secret appears"
+    else ok "CGI: $1 -> no secret in the answer or the log"; fi
+}
+bad_config "config with an unknown key" "$T/bad/unknown.json" bogus_option
+bad_config "config with a wrong type" "$T/bad/wrongtype.json" max_body_bytes
+if [ -e "$T/bad/bad.sqlite" ] && [ "$(sqlite3 "$T/bad/bad.sqlite" 'SELECT count(*) FROM dlr_events;' 2>/dev/null || echo 0)" != 0 ]; then
+    not_ok "CGI: invalid config stores nothing" "rows in $T/bad/bad.sqlite"
+else ok "CGI: invalid config stores nothing"; fi
+
+# ------------------------------------------------------------------ --config
+B=$(body_file '{"id": "cgi-cfgflag-1", "status": "DELIVRD"}')
+CGI_ARGS=(--config "$T/cgi2/config.json")
+rm_resp
+cgi POST /receive/callback "$B" "$ENVCFG" "$AUTHV" "$CTJ" "CONTENT_LENGTH=$(len "$B")"
+answer "CGI: --config wins over DLR_WEBHOOK_CONFIG -> 200 stored 1" 200 '.ok == true' '.stored == 1'
+delta "CGI: --config: nothing stored in the environment's database" 0 0 0
+check_eq "CGI: --config: the row is in the database its config names" 1 \
+    "$(sqlite3 "$T/cgi2/other.sqlite" "SELECT count(*) FROM dlr_events WHERE id='cgi-cfgflag-1' AND webhook='second';" 2>&1)"
+
+B=$(body_file '{"id": "cgi-cfgflag-2", "status": "DELIVRD"}')
+rm_resp
+cgi POST /receive/callback "$B" "$AUTHV" "$CTJ" "CONTENT_LENGTH=$(len "$B")"
+answer "CGI: --config without DLR_WEBHOOK_CONFIG -> 200 stored 1" 200 '.ok == true' '.stored == 1'
+check_eq "CGI: --config alone: the row is in its database" 1 \
+    "$(sqlite3 "$T/cgi2/other.sqlite" "SELECT count(*) FROM dlr_events WHERE id='cgi-cfgflag-2';" 2>&1)"
+CGI_ARGS=()
+
+sql_eq "PRAGMA integrity_check" "PRAGMA integrity_check;" ok
+finish

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the three integration scripts, sums their counts and prints a last line
+# "tests: N passed, M failed"; exits non-zero if anything failed.
+set -u
+DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+total_pass=0
+total_fail=0
+for t in nginx_test.sh cgi_test.sh concurrency_test.sh; do
+    echo "# ---- $t"
+    out=$(mktemp "${TMPDIR:-/tmp}/dlr-run-all.XXXXXX")
+    bash "$DIR/$t" 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+    summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
+    rm -f "$out"
+    if [ -z "$summary" ]; then
+        echo "not ok - $t ended without a summary line (exit $rc)"
+        total_fail=$((total_fail + 1))
+        continue
+    fi
+    p=${summary%% passed*}
+    f=${summary#*passed, }; f=${f%% failed*}
+    total_pass=$((total_pass + p))
+    total_fail=$((total_fail + f))
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "not ok - $t exited $rc with no failed check"
+        total_fail=$((total_fail + 1))
+    fi
+done
+echo "tests: $total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
