@@ -64,6 +64,9 @@ struct Options {
 // The config and the store of this process: loaded once, then reused.
 class Runtime {
  public:
+  // `one_request`: this process serves a single request (CGI).
+  explicit Runtime(bool one_request = false) : one_request_(one_request) {}
+
   // Loads `path` unless already loaded. Logs and returns the failure.
   Status Load(const std::string& path) {
     if (config_) return Status::Ok();
@@ -74,6 +77,7 @@ class Runtime {
     }
     StoreOptions so;
     so.busy_timeout_ms = c.value().busy_timeout_ms;
+    so.one_request_per_process = one_request_;
     StatusOr<std::unique_ptr<Store>> store = OpenStore(c.value().database, so);
     if (!store.ok()) {
       Log(LogLevel::kError, "invalid config " + path + ": " + store.status().message());
@@ -89,6 +93,7 @@ class Runtime {
   Store& store() { return *store_; }
 
  private:
+  const bool one_request_;
   std::optional<Config> config_;
   std::unique_ptr<Store> store_;
 };
@@ -120,7 +125,7 @@ bool WriteAll(int fd, const std::string& s) {
 }
 
 int RunCgi(const Options& opt) {
-  Runtime rt;
+  Runtime rt(/*one_request=*/true);
   Response resp;
   if (!rt.Load(ResolveConfigPath(opt.config)).ok()) {
     resp = ConfigErrorResponse();
