@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -124,9 +125,34 @@ bool WriteAll(int fd, const std::string& s) {
   return true;
 }
 
+// The body length the web server announced, or 0 when CONTENT_LENGTH is
+// absent or not a number.
+size_t DeclaredLength(const char* content_length) {
+  if (content_length == nullptr || *content_length < '0' || *content_length > '9') return 0;
+  char* end = nullptr;
+  unsigned long long n = std::strtoull(content_length, &end, 10);
+  return *end == '\0' ? static_cast<size_t>(n) : 0;
+}
+
+// Reads and throws away up to `n` bytes of stdin (at most kMaxMaxBodyBytes).
+// A body left unread makes a web server that writes it to our stdin (Apache's
+// mod_cgid) fail with a broken pipe, and the reset of the socket can lose the
+// answer it has not read yet.
+void DrainStdin(size_t n) {
+  char sink[16384];
+  n = std::min(n, kMaxMaxBodyBytes);
+  while (n > 0) {
+    ssize_t r = read(STDIN_FILENO, sink, std::min(n, sizeof sink));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    n -= static_cast<size_t>(r);
+  }
+}
+
 int RunCgi(const Options& opt) {
   Runtime rt(/*one_request=*/true);
   Response resp;
+  size_t body_read = 0;
   if (!rt.Load(ResolveConfigPath(opt.config)).ok()) {
     resp = ConfigErrorResponse();
   } else {
@@ -143,6 +169,7 @@ int RunCgi(const Options& opt) {
         if (n <= 0) break;
         got += static_cast<size_t>(n);
       }
+      body_read = got;
       if (got < plan.length) {
         req.body.resize(got);
         req.body_state = BodyState::kTruncated;
@@ -150,7 +177,12 @@ int RunCgi(const Options& opt) {
     }
     resp = HandleRequest(req, rt.config(), rt.store());
   }
-  return WriteAll(STDOUT_FILENO, SerializeHeaders(resp) + resp.body) ? 0 : 1;
+  bool written = WriteAll(STDOUT_FILENO, SerializeHeaders(resp) + resp.body);
+  // A body refused unread (413, a broken config): read the rest of what was
+  // announced, never more, once the answer is out.
+  size_t declared = DeclaredLength(std::getenv("CONTENT_LENGTH"));
+  if (declared > body_read) DrainStdin(declared - body_read);
+  return written ? 0 : 1;
 }
 
 // ---- FastCGI -------------------------------------------------------------
