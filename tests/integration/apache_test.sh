@@ -5,7 +5,8 @@
 #   - mod_proxy_fcgi to responders started by spawn-fcgi on a unix socket,
 #   - plain CGI with the portable binary: an .htaccess in cgi-bin/, one in a directory of the
 #     document root (config and database beside the program), and that one again with the
-#     RewriteRule fallback for servers without CGIPassAuth.
+#     RewriteRule fallback for servers without CGIPassAuth, and apache/suexec-wrapper.cgi (the
+#     config named on the command line, for hosts whose suEXEC drops SetEnv variables).
 # Through each: the verification handshake, a DLR stored, a wrong secret 401, an oversized body
 # 413. Then 20 concurrent CGI requests on one SQLite file. One Apache (mpm_event, mod_cgid), its
 # own config in the temp dir, three loopback ports, stopped on exit. As root, Apache's children,
@@ -57,11 +58,14 @@ owned_by_run_user() { if [ -n "$RUN_USER" ]; then chown "$RUN_USER:$RUN_GROUP" "
 #   $T/home/dlr-webhook config.json + dlr.sqlite of the cgi-bin install (outside the web space)
 #   $T/www              the CGI virtual host's document root: cgi-bin/, dlr/, legacy/
 #   $T/apache           httpd.conf, the shipped files with their paths, logs, runtime files
-mkdir -p "$T/bin" "$T/etc/fcgid" "$T/etc/proxy" "$T/home/dlr-webhook" "$T/www/cgi-bin" \
-    "$T/www/dlr" "$T/www/legacy" "$T/apache/run" "$T/run"
+#   $T/home/wrapped     portable binary, config.json + dlr.sqlite behind www/wrapped/dlr-webhook.cgi
+mkdir -p "$T/bin" "$T/etc/fcgid" "$T/etc/proxy" "$T/home/dlr-webhook" "$T/home/wrapped" \
+    "$T/www/cgi-bin" "$T/www/dlr" "$T/www/legacy" "$T/www/wrapped" "$T/apache/run" "$T/run"
 cp "$BIN" "$CTL" "$T/bin/"
 for d in cgi-bin dlr legacy; do install -m 755 "$PORTABLE_BIN" "$T/www/$d/dlr-webhook.cgi"; done
-owned_by_run_user "$T/etc/fcgid" "$T/etc/proxy" "$T/home/dlr-webhook" "$T/www/dlr" "$T/www/legacy" "$T/run"
+install -m 755 "$PORTABLE_BIN" "$T/home/wrapped/dlr-webhook"
+owned_by_run_user "$T/etc/fcgid" "$T/etc/proxy" "$T/home/dlr-webhook" "$T/home/wrapped" \
+    "$T/www/dlr" "$T/www/legacy" "$T/run"
 
 # write_config FILE DATABASE MAX_BODY [PATH]
 write_config() {
@@ -85,12 +89,14 @@ write_config "$T/etc/proxy/config.json" "$T/etc/proxy/dlr.sqlite" 4096 /receive/
 write_config "$T/home/dlr-webhook/config.json" "$T/home/dlr-webhook/dlr.sqlite" 4096   # no path
 write_config "$T/www/dlr/config.json" "dlr.sqlite" 4096 /dlr/callback        # beside the program
 write_config "$T/www/legacy/config.json" "dlr.sqlite" 4096 /legacy/callback
+write_config "$T/home/wrapped/config.json" "dlr.sqlite" 4096 /wrapped/dlr-webhook.cgi
 
-for c in "$T/etc/fcgid" "$T/etc/proxy" "$T/home/dlr-webhook" "$T/www/dlr" "$T/www/legacy"; do
+for c in "$T/etc/fcgid" "$T/etc/proxy" "$T/home/dlr-webhook" "$T/www/dlr" "$T/www/legacy" \
+    "$T/home/wrapped"; do
     out=$(as_run_user "$T/bin/dlrctl" init --config "$c/config.json" 2>&1) \
         || die "dlrctl init ${c#"$T"/}" "$out"
 done
-ok "five configs and databases ready${RUN_USER:+ (owned by $RUN_USER)}"
+ok "six configs and databases ready${RUN_USER:+ (owned by $RUN_USER)}"
 
 # The shipped files, their paths pointed into $T.
 # shipped FILE [CONFIG_PATH] -> stdout
@@ -112,6 +118,11 @@ shipped docroot.htaccess "$T/www/legacy/config.json" \
 grep -q '^RewriteRule \.\* - \[E=HTTP_AUTHORIZATION' "$T/www/legacy/.htaccess" \
     && ! grep -q '^CGIPassAuth' "$T/www/legacy/.htaccess" \
     || die "legacy .htaccess derived from docroot.htaccess" "$(cat "$T/www/legacy/.htaccess")"
+# wrapped/: the suEXEC wrapper, and the cgi-bin .htaccess without its SetEnv line, so that the
+# config can only come from the wrapper's --config
+sed -e "s#/home/USER/dlr-webhook#$T/home/wrapped#g" "$ROOT/apache/suexec-wrapper.cgi" > "$T/www/wrapped/dlr-webhook.cgi"
+chmod 755 "$T/www/wrapped/dlr-webhook.cgi"
+grep -v '^SetEnv DLR_WEBHOOK_CONFIG' "$ROOT/apache/cgi-bin.htaccess" > "$T/www/wrapped/.htaccess"
 chmod 644 "$T"/www/*/.htaccess "$T"/apache/*.conf
 
 # ------------------------------------------------------------------ spawn-fcgi for mod_proxy_fcgi
@@ -297,6 +308,9 @@ case "$CODE" in 403|404) ok "CGI document root: no directory listing of /dlr/ ($
 
 DB="$T/www/legacy/dlr.sqlite"
 checks "CGI RewriteRule E=HTTP_AUTHORIZATION fallback" "$CGI_BASE" /legacy/callback 4096
+
+DB="$T/home/wrapped/dlr.sqlite"
+checks "CGI suEXEC wrapper (--config, no SetEnv)" "$CGI_BASE" /wrapped/dlr-webhook.cgi 4096
 
 # ------------------------------------------------------------------ 20 concurrent CGI requests
 # Twenty CGI processes at once on one SQLite file (busy_timeout_ms: 5000 by default): each is
