@@ -76,6 +76,13 @@ int BindOptional(sqlite3_stmt* st, int index, const std::optional<std::string>& 
   return v ? BindText(st, index, *v) : sqlite3_bind_null(st, index);
 }
 
+// sqlite3_wal_hook callback: remembers the WAL size after each commit. (A WAL
+// hook replaces SQLite's auto-checkpoint, which CheckpointIfDue stands in for.)
+int RecordWalFrames(void* frames, sqlite3*, const char*, int n) {
+  *static_cast<int*>(frames) = n;
+  return SQLITE_OK;
+}
+
 // Resets a statement when the scope ends, whatever happened.
 class StmtReset {
  public:
@@ -158,6 +165,10 @@ Status SqliteStore::Connect() {
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
+  if (options_.one_request_per_process) {
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    sqlite3_wal_hook(db_, RecordWalFrames, &wal_frames_);
+  }
   // WAL lets readers (dlrctl, sqlite3) work beside the writers; FULL makes
   // every commit durable before it returns.
   Status s = Exec("PRAGMA journal_mode=WAL");
@@ -256,8 +267,26 @@ Status SqliteStore::Commit(const std::vector<const Batch*>& batches,
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     }
     results->assign(batches.size(), BatchResult());
+    return s;
   }
+  if (options_.one_request_per_process) CheckpointIfDue();
   return s;
+}
+
+void SqliteStore::CheckpointIfDue() {
+  if (!db_ || wal_frames_ < kOneShotCheckpointFrames) return;
+  // The rows are committed: this must not hold the answer up. Without
+  // waiting for the other processes (busy timeout 0): when one is reading or
+  // writing, a later request checkpoints instead.
+  sqlite3_busy_timeout(db_, 0);
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
+  if (rc == SQLITE_OK) {
+    wal_frames_ = 0;
+  } else if ((rc & 0xff) != SQLITE_BUSY) {
+    Log(LogLevel::kWarning, std::string("checkpointing the database's WAL failed: ") +
+                                sqlite3_errmsg(db_) + " (the rows are committed)");
+  }
 }
 
 Status SqliteStore::RecordRejected(const Rejected& r) {

@@ -48,6 +48,10 @@ struct Rejected {
 
 struct StoreOptions {
   int busy_timeout_ms = 5000;
+  // The process serves one request and exits (CGI): a new connection per
+  // request. The store then skips the housekeeping a long-lived connection
+  // amortises (SQLite: the WAL checkpoint at close), doing it only when due.
+  bool one_request_per_process = false;
 };
 
 class Store {

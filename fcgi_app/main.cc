@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -64,6 +65,9 @@ struct Options {
 // The config and the store of this process: loaded once, then reused.
 class Runtime {
  public:
+  // `one_request`: this process serves a single request (CGI).
+  explicit Runtime(bool one_request = false) : one_request_(one_request) {}
+
   // Loads `path` unless already loaded. Logs and returns the failure.
   Status Load(const std::string& path) {
     if (config_) return Status::Ok();
@@ -74,6 +78,7 @@ class Runtime {
     }
     StoreOptions so;
     so.busy_timeout_ms = c.value().busy_timeout_ms;
+    so.one_request_per_process = one_request_;
     StatusOr<std::unique_ptr<Store>> store = OpenStore(c.value().database, so);
     if (!store.ok()) {
       Log(LogLevel::kError, "invalid config " + path + ": " + store.status().message());
@@ -89,6 +94,7 @@ class Runtime {
   Store& store() { return *store_; }
 
  private:
+  const bool one_request_;
   std::optional<Config> config_;
   std::unique_ptr<Store> store_;
 };
@@ -119,9 +125,34 @@ bool WriteAll(int fd, const std::string& s) {
   return true;
 }
 
+// The body length the web server announced, or 0 when CONTENT_LENGTH is
+// absent or not a number.
+size_t DeclaredLength(const char* content_length) {
+  if (content_length == nullptr || *content_length < '0' || *content_length > '9') return 0;
+  char* end = nullptr;
+  unsigned long long n = std::strtoull(content_length, &end, 10);
+  return *end == '\0' ? static_cast<size_t>(n) : 0;
+}
+
+// Reads and throws away up to `n` bytes of stdin (at most kMaxMaxBodyBytes).
+// A body left unread makes a web server that writes it to our stdin (Apache's
+// mod_cgid) fail with a broken pipe, and the reset of the socket can lose the
+// answer it has not read yet.
+void DrainStdin(size_t n) {
+  char sink[16384];
+  n = std::min(n, kMaxMaxBodyBytes);
+  while (n > 0) {
+    ssize_t r = read(STDIN_FILENO, sink, std::min(n, sizeof sink));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    n -= static_cast<size_t>(r);
+  }
+}
+
 int RunCgi(const Options& opt) {
-  Runtime rt;
+  Runtime rt(/*one_request=*/true);
   Response resp;
+  size_t body_read = 0;
   if (!rt.Load(ResolveConfigPath(opt.config)).ok()) {
     resp = ConfigErrorResponse();
   } else {
@@ -138,6 +169,7 @@ int RunCgi(const Options& opt) {
         if (n <= 0) break;
         got += static_cast<size_t>(n);
       }
+      body_read = got;
       if (got < plan.length) {
         req.body.resize(got);
         req.body_state = BodyState::kTruncated;
@@ -145,7 +177,12 @@ int RunCgi(const Options& opt) {
     }
     resp = HandleRequest(req, rt.config(), rt.store());
   }
-  return WriteAll(STDOUT_FILENO, SerializeHeaders(resp) + resp.body) ? 0 : 1;
+  bool written = WriteAll(STDOUT_FILENO, SerializeHeaders(resp) + resp.body);
+  // A body refused unread (413, a broken config): read the rest of what was
+  // announced, never more, once the answer is out.
+  size_t declared = DeclaredLength(std::getenv("CONTENT_LENGTH"));
+  if (declared > body_read) DrainStdin(declared - body_read);
+  return written ? 0 : 1;
 }
 
 // ---- FastCGI -------------------------------------------------------------

@@ -6,8 +6,9 @@
 #   scripts/deps.sh --list      print the whole list, one package a line
 #
 # nginx is listed only when no nginx binary exists: an installed nginx-core, nginx-full,
-# nginx-light or nginx-extras is used as it is. While nginx is being installed, a temporary
-# policy-rc.d keeps the package from starting the system nginx (when none exists already).
+# nginx-light or nginx-extras is used as it is. While nginx or apache2 is being installed, a
+# temporary policy-rc.d keeps the package from starting the system server (on port 80); the
+# tests start their own servers on free loopback ports.
 set -euo pipefail
 
 PACKAGES=(
@@ -17,6 +18,7 @@ PACKAGES=(
   libsqlite3-dev               # storage
   libboost-test-dev            # unit tests
   spawn-fcgi                   # runs the responder on a unix socket
+  apache2 libapache2-mod-fcgid # the Apache tests (mod_fcgid, mod_proxy_fcgi, plain CGI)
   sqlite3                      # reading the stored rows
   curl jq ca-certificates      # tests, `make run` examples
 )
@@ -85,8 +87,9 @@ case "${1:-}" in
     fi
     echo "deps: installing: ${miss[*]}"
     policy=""
-    if printf '%s\n' "${miss[@]}" | grep -qx nginx && [ ! -e /usr/sbin/policy-rc.d ]; then
-      # Keep the freshly installed system nginx (default site on port 80) from being started.
+    if printf '%s\n' "${miss[@]}" | grep -Eqx 'nginx|apache2' && [ ! -e /usr/sbin/policy-rc.d ]; then
+      # Keep the freshly installed system nginx or apache2 (default site on port 80) from being
+      # started.
       policy=/usr/sbin/policy-rc.d
       printf '#!/bin/sh\nexit 101\n' > "$policy"
       chmod 755 "$policy"

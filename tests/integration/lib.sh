@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Shared helpers for the dlr-webhook integration tests.
-# Sourced by nginx_test.sh, cgi_test.sh and concurrency_test.sh; not run on its own.
+# Sourced by the *_test.sh scripts beside it; not run on its own.
 #
 # Conventions:
 #   - every check prints one TAP-like line: "ok - <desc>" or "not ok - <desc>: <details>"
