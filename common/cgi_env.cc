@@ -24,19 +24,17 @@ Request RequestFromParams(const ParamLookup& param) {
   if (r.authorization.empty()) {
     r.authorization = Get(param, "REDIRECT_HTTP_AUTHORIZATION");
   }
-  std::string raw_path = Get(param, "REQUEST_URI");
-  if (!raw_path.empty()) {
-    size_t q = raw_path.find('?');
-    if (q != std::string::npos) raw_path.resize(q);
+  std::string uri = Get(param, "REQUEST_URI");
+  if (!uri.empty()) {
+    size_t q = uri.find('?');
+    if (q != std::string::npos) uri.resize(q);
+    // A path that does not decode is kept as sent: it will simply match nothing.
+    StatusOr<std::string> decoded = PercentDecode(uri, /*plus_is_space=*/false);
+    r.path = decoded.ok() ? decoded.value() : uri;
   } else {
-    raw_path = Get(param, "DOCUMENT_URI");
-    if (raw_path.empty()) {
-      raw_path = Get(param, "SCRIPT_NAME") + Get(param, "PATH_INFO");
-    }
+    r.path = Get(param, "DOCUMENT_URI");
+    if (r.path.empty()) r.path = Get(param, "SCRIPT_NAME") + Get(param, "PATH_INFO");
   }
-  // A path that does not decode is kept as sent: it will simply match nothing.
-  StatusOr<std::string> decoded = PercentDecode(raw_path, /*plus_is_space=*/false);
-  r.path = decoded.ok() ? decoded.value() : raw_path;
   return r;
 }
 

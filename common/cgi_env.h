@@ -19,7 +19,8 @@ namespace dlr {
 using ParamLookup = std::function<const char*(const char* name)>;
 
 // Everything but the body. The path comes from REQUEST_URI (without its
-// query), else DOCUMENT_URI, else SCRIPT_NAME + PATH_INFO.
+// query, percent-decoded), else DOCUMENT_URI, else SCRIPT_NAME + PATH_INFO
+// (both already decoded by the web server).
 Request RequestFromParams(const ParamLookup& param);
 
 // What to do about the body, decided from CONTENT_LENGTH alone.
@@ -29,8 +30,8 @@ struct BodyPlan {
 };
 
 // CONTENT_LENGTH absent or empty: read nothing. Not a plain decimal number
-// (sign, spaces, overflow): kBadLength, read nothing. Above max_body_bytes:
-// kTooLarge, read nothing.
+// (sign, spaces): kBadLength, read nothing. Above max_body_bytes (however
+// many digits): kTooLarge, read nothing.
 BodyPlan PlanBody(const char* content_length, size_t max_body_bytes);
 
 }  // namespace dlr

@@ -33,9 +33,11 @@ bool IsUrl(const std::string& db) { return db.find("://") != std::string::npos; 
 
 Status ParseWebhook(const Value& v, const std::string& key, Webhook* w) {
   if (!v.IsObject()) return KeyError(key, "expected an object");
+  std::set<std::string> seen;
   for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
     std::string name(m->name.GetString(), m->name.GetStringLength());
     std::string k = key + "." + name;
+    if (!seen.insert(name).second) return KeyError(k, "given twice");
     if (name == "name") {
       Status s = ReadString(m->value, k, &w->name);
       if (!s.ok()) return s;
@@ -113,8 +115,10 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir)
   if (!doc.IsObject()) return Status::InvalidArgument("the config must be a JSON object");
   Config c;
   bool have_webhooks = false, have_database = false;
+  std::set<std::string> seen;
   for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
     std::string name(m->name.GetString(), m->name.GetStringLength());
+    if (!seen.insert(name).second) return KeyError(name, "given twice");
     if (name == "database") {
       Status s = ReadString(m->value, name, &c.database);
       if (!s.ok()) return s;
@@ -226,11 +230,30 @@ std::vector<std::string> ConfigWarnings(const Config& config) {
 std::string RedactDatabase(const std::string& database) {
   size_t scheme = database.find("://");
   if (scheme == std::string::npos) return database;
-  size_t at = database.find('@', scheme + 3);
-  if (at == std::string::npos) return database;
-  size_t colon = database.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return database;
-  return database.substr(0, colon + 1) + "***" + database.substr(at);
+  size_t start = scheme + 3;
+  // The authority ends at the first '/', '?' or '#' after the LAST '@' (a
+  // password may hold '@', '/' or ':'); the user info is what precedes it.
+  size_t query = database.find_first_of("?#", start);
+  size_t at = database.rfind('@', query == std::string::npos ? std::string::npos : query);
+  std::string out = database;
+  if (at != std::string::npos && at >= start) {
+    size_t colon = database.find(':', start);
+    if (colon != std::string::npos && colon < at) {
+      out = database.substr(0, colon + 1) + "***" + database.substr(at);
+    }
+  }
+  // libpq and others also take password=... among the query parameters.
+  size_t q = out.find_first_of("?#", start);
+  while (q != std::string::npos) {
+    size_t key = q + 1;
+    size_t end = out.find_first_of("&#", key);
+    if (out.compare(key, 9, "password=") == 0) {
+      out = out.substr(0, key + 9) + "***" + (end == std::string::npos ? "" : out.substr(end));
+      end = out.find_first_of("&#", key);
+    }
+    q = end;
+  }
+  return out;
 }
 
 }  // namespace dlr

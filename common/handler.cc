@@ -53,10 +53,14 @@ Response HandleRequest(const Request& req, const Config& config, Store& store) {
   const Webhook* w = FindWebhook(config, req.path);
   if (!w) return ErrorResponse(Status::NotFound("no webhook answers this path"));
 
-  if (req.method != "GET" && req.method != "POST" && req.method != "PUT") {
-    return ErrorResponse(
-        Status::MethodNotAllowed("the method must be one of " + std::string(kAllowedMethods)));
-  }
+  // The verification handshake is answered whatever the method; anything
+  // else must come by GET, POST or PUT.
+  const bool method_allowed = req.method == "GET" || req.method == "POST" || req.method == "PUT";
+  StatusOr<Params> query = ParseUrlEncoded(req.query);
+  const bool has_token = query.ok() && FindParam(query.value(), "token") != nullptr;
+  const Response method_not_allowed = ErrorResponse(
+      Status::MethodNotAllowed("the method must be one of " + std::string(kAllowedMethods)));
+  if (!method_allowed && !has_token) return method_not_allowed;
 
   if (!BearerAuthorized(req.authorization, w->secrets)) {
     Log(LogLevel::kWarning,
@@ -81,15 +85,19 @@ Response HandleRequest(const Request& req, const Config& config, Store& store) {
                     store);
   }
 
-  StatusOr<Params> query = ParseUrlEncoded(req.query);
   if (!query.ok()) {
     return Reject(
         req, *w,
         Status::InvalidArgument("the query string is not valid: " + query.status().message()),
         store);
   }
+  // The verification token is no part of an event: it never reaches a row.
+  const std::string query_rest = WithoutParam(req.query, "token");
   StatusOr<Payload> payload =
-      ParsePayload(req.body, req.content_type, req.query, query.value(), w->field_names);
+      ParsePayload(req.body, req.content_type, query_rest, query.value(), w->field_names);
+  if (!method_allowed && (!payload.ok() || !payload.value().dlrs.empty())) {
+    return method_not_allowed;  // only the handshake is answered to other methods
+  }
   if (!payload.ok()) return Reject(req, *w, payload.status(), store);
   const Payload& p = payload.value();
 
@@ -113,15 +121,14 @@ Response HandleRequest(const Request& req, const Config& config, Store& store) {
   Batch batch;
   batch.webhook = w->name;
   batch.received_at = UtcNow();
+  if (!p.body_empty) batch.query = query_rest;
   batch.dlrs = std::move(payload).value().dlrs;
   StatusOr<BatchResult> result = store.StoreBatch(batch);
   if (!result.ok()) {
+    // Whatever the fault, nothing was stored and the platform should retry.
     Log(LogLevel::kError,
         "storage failed, answered 503: " + result.status().ToString() + " " + Describe(req, w));
-    if (result.status().code() == StatusCode::kUnavailable) {
-      return ErrorResponse(Status::Unavailable("storage is unavailable; retry later"));
-    }
-    return ErrorResponse(Status::Internal("storage failed; retry later"));
+    return ErrorResponse(Status::Unavailable("storage is unavailable; retry later"));
   }
   JsonObjectWriter out;
   out.Bool("ok", true);

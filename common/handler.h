@@ -9,10 +9,11 @@
 
 namespace dlr {
 
-// Decides the answer to `request`: route (404), method (405), bearer (401),
-// size (413), parse (400/422, kept in dlr_rejected), verification token
-// (403/200), storage (200 only once committed, else 503). `store` is used only
-// when something must be written. Never throws.
+// Decides the answer to `request`: route (404), method (405, except for the
+// verification handshake, answered to any method), bearer (401), size (413),
+// parse (400/422, kept in dlr_rejected), verification token (403/200),
+// storage (200 only once committed, else 503 whatever the storage fault).
+// `store` is used only when something must be written. Never throws.
 Response HandleRequest(const Request& request, const Config& config, Store& store);
 
 }  // namespace dlr

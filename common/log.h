@@ -1,8 +1,8 @@
 // Log lines on stderr (the web server's error log under CGI, the journal
 // under systemd), or, while a FastCGI request is being served, on that
 // request's error stream, which the web server writes to its error log
-// (spawn-fcgi points the responder's own stderr at /dev/null). By cause: a fault of ours or of the deployment is
-// an error; bad data from outside is a warning. Callers never pass a secret.
+// (spawn-fcgi points the responder's own stderr at /dev/null). By cause: a fault of ours or of the
+// deployment is an error; bad data from outside is a warning. Callers never pass a secret.
 #ifndef DLR_COMMON_LOG_H_
 #define DLR_COMMON_LOG_H_
 

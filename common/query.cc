@@ -59,6 +59,23 @@ StatusOr<Params> ParseUrlEncoded(std::string_view in) {
   return out;
 }
 
+std::string WithoutParam(std::string_view raw_query, std::string_view key) {
+  std::string out;
+  size_t start = 0;
+  while (start <= raw_query.size()) {
+    size_t end = raw_query.find('&', start);
+    if (end == std::string_view::npos) end = raw_query.size();
+    std::string_view part = raw_query.substr(start, end - start);
+    StatusOr<std::string> name = PercentDecode(part.substr(0, part.find('=')), true);
+    if (!part.empty() && !(name.ok() && name.value() == key)) {
+      if (!out.empty()) out.push_back('&');
+      out.append(part);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
 const std::string* FindParam(const Params& params, std::string_view key) {
   for (const auto& kv : params) {
     if (kv.first == key) return &kv.second;

@@ -24,6 +24,10 @@ StatusOr<std::string> PercentDecode(std::string_view in, bool plus_is_space);
 // A broken escape anywhere is InvalidArgument.
 StatusOr<Params> ParseUrlEncoded(std::string_view in);
 
+// `raw_query` without its `key=...` segments (compared after decoding); the
+// other segments are kept exactly as sent, in order.
+std::string WithoutParam(std::string_view raw_query, std::string_view key);
+
 // The value of the first pair named `key`, or nullptr.
 const std::string* FindParam(const Params& params, std::string_view key);
 

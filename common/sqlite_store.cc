@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS dlr_events (
   cid TEXT, custom TEXT, custom1 TEXT, custom2 TEXT,
   location TEXT, region TEXT, provider TEXT,
   location_code TEXT, region_code TEXT, provider_code TEXT,
-  webhook TEXT NOT NULL, raw TEXT NOT NULL, received_at TEXT NOT NULL
+  webhook TEXT NOT NULL, raw TEXT NOT NULL, received_at TEXT NOT NULL, query TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS dlr_events_event
   ON dlr_events(id, status, COALESCE(deliv_time, ''));
@@ -42,9 +42,10 @@ CREATE INDEX IF NOT EXISTS dlr_rejected_received_at ON dlr_rejected(received_at)
 const char kInsertEvent[] =
     "INSERT INTO dlr_events (id, mobile, status, credits, units, deliv_time, sent_time,"
     " submit_time, deliv_at, sent_at, submit_at, cid, custom, custom1, custom2, location,"
-    " region, provider, location_code, region_code, provider_code, webhook, raw, received_at)"
+    " region, provider, location_code, region_code, provider_code, webhook, raw, received_at,"
+    " query)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-    " ?18, ?19, ?20, ?21, ?22, ?23, ?24) ON CONFLICT DO NOTHING";
+    " ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) ON CONFLICT DO NOTHING";
 
 // A pending status never replaces a final one; among final statuses the
 // latest deliv_time wins; a pending row takes whatever comes next.
@@ -219,6 +220,9 @@ Status SqliteStore::InsertEvent(const Batch& batch, const Dlr& dlr, bool* insert
   if (rc == SQLITE_OK) rc = BindText(st, 22, batch.webhook);
   if (rc == SQLITE_OK) rc = BindText(st, 23, dlr.raw);
   if (rc == SQLITE_OK) rc = BindText(st, 24, batch.received_at);
+  if (rc == SQLITE_OK) {
+    rc = batch.query.empty() ? sqlite3_bind_null(st, 25) : BindText(st, 25, batch.query);
+  }
   if (rc != SQLITE_OK) return Fail(rc, "binding an event");
   rc = sqlite3_step(st);
   if (rc != SQLITE_DONE) return Fail(rc, "inserting an event");

@@ -26,6 +26,10 @@ namespace dlr {
 struct Batch {
   std::string webhook;      // the webhook's name
   std::string received_at;  // UTC, "YYYY-MM-DDTHH:MM:SS.mmmZ"
+  // The request's query string (without `token`) when the DLRs came from its
+  // body, so that values a Compose Webhook URL carries are never lost; "" when
+  // there was none (stored as NULL) or the DLR came from the query itself.
+  std::string query;
   std::vector<Dlr> dlrs;
 };
 
