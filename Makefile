@@ -28,6 +28,8 @@ $(BUILD)/%.o: %.cc
 	@mkdir -p $(dir $@)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
+$(BUILD)/tests/%.o: CPPFLAGS += -DBOOST_TEST_DYN_LINK
+
 $(BUILD)/libdlrcommon.a: $(COMMON_OBJS)
 	$(AR) rcs $@ $^
 
@@ -57,7 +59,7 @@ install: all
 	install -m 0755 $(BUILD)/dlr-webhook $(BUILD)/dlrctl $(DESTDIR)$(PREFIX)/bin/
 
 style-check:
-	clang-format --dry-run --Werror common/*.h common/*.cc fcgi_app/*.cc tests/*.cc tests/*.h
+	clang-format --dry-run --Werror $(wildcard common/*.h common/*.cc fcgi_app/*.cc tests/*.cc tests/*.h)
 
 clean:
 	rm -rf build build-asan

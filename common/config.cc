@@ -226,8 +226,10 @@ std::vector<std::string> ConfigWarnings(const Config& config) {
 std::string RedactDatabase(const std::string& database) {
   size_t scheme = database.find("://");
   if (scheme == std::string::npos) return database;
-  size_t at = database.find('@', scheme + 3);
-  if (at == std::string::npos) return database;
+  // The user information ends at the last '@' (see ParseDatabaseUrl): a
+  // password may hold '@', '/' or ':' unencoded.
+  size_t at = database.rfind('@');
+  if (at == std::string::npos || at < scheme + 3) return database;
   size_t colon = database.find(':', scheme + 3);
   if (colon == std::string::npos || colon > at) return database;
   return database.substr(0, colon + 1) + "***" + database.substr(at);
