@@ -5,11 +5,31 @@ CXX      ?= g++
 PREFIX   ?= /usr/local
 BUILD    ?= build
 PKGS     := fcgi sqlite3 RapidJSON
+LIBPKGS  := fcgi sqlite3
+
+# The server backends, both built by default; WITH_POSTGRES=0 or WITH_MYSQL=0
+# leaves one out (a config naming it is then refused at startup).
+WITH_POSTGRES ?= 1
+WITH_MYSQL    ?= 1
+LEFT_OUT :=
+ifeq ($(WITH_POSTGRES),1)
+  LIBPKGS  += libpq
+  CPPFLAGS += -DDLR_WITH_POSTGRES=1
+else
+  LEFT_OUT += common/postgres_store.cc
+endif
+ifeq ($(WITH_MYSQL),1)
+  LIBPKGS  += libmariadb
+  CPPFLAGS += -DDLR_WITH_MYSQL=1
+else
+  LEFT_OUT += common/mysql_store.cc
+endif
+PKGS += $(filter-out fcgi sqlite3,$(LIBPKGS))
 
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++17 -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion
 CPPFLAGS += -I. -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs fcgi sqlite3 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(LIBPKGS) 2>/dev/null)
 
 ifeq ($(SANITIZE),1)
   BUILD    := build-asan
@@ -17,20 +37,35 @@ ifeq ($(SANITIZE),1)
   LDFLAGS  += -fsanitize=address,undefined
 endif
 
-COMMON_SRCS := $(wildcard common/*.cc)
+COMMON_SRCS := $(filter-out $(LEFT_OUT),$(wildcard common/*.cc))
 COMMON_OBJS := $(COMMON_SRCS:%.cc=$(BUILD)/%.o)
 TEST_SRCS   := $(wildcard tests/*.cc)
 TEST_OBJS   := $(TEST_SRCS:%.cc=$(BUILD)/%.o)
 
 all: $(BUILD)/dlr-webhook $(BUILD)/dlrctl
 
-$(BUILD)/%.o: %.cc
+$(BUILD)/%.o: %.cc | $(BUILD)/.pkgs-ok-$(WITH_POSTGRES)$(WITH_MYSQL)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
 $(BUILD)/tests/%.o: CPPFLAGS += -DBOOST_TEST_DYN_LINK
 
+# A missing library is named before the compiler fails on its header.
+$(BUILD)/.pkgs-ok-$(WITH_POSTGRES)$(WITH_MYSQL):
+	@mkdir -p $(dir $@)
+	@for p in $(PKGS); do pkg-config --exists $$p || { \
+	  echo "pkg-config: $$p not found: run scripts/deps.sh --install (or leave a server backend out: WITH_POSTGRES=0, WITH_MYSQL=0)" >&2; exit 1; }; done
+	@touch $@
+
+# store.o (the factory) follows the WITH_ switches.
+BACKENDS := postgres=$(WITH_POSTGRES) mysql=$(WITH_MYSQL)
+$(BUILD)/backends.flags: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(BACKENDS)' | cmp -s - $@ || echo '$(BACKENDS)' > $@
+$(BUILD)/common/store.o: $(BUILD)/backends.flags
+
 $(BUILD)/libdlrcommon.a: $(COMMON_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/dlr-webhook: $(BUILD)/fcgi_app/main.o $(BUILD)/libdlrcommon.a
@@ -62,8 +97,8 @@ style-check:
 	clang-format --dry-run --Werror $(wildcard common/*.h common/*.cc fcgi_app/*.cc tests/*.cc tests/*.h)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-nobackends build-asan-nobackends
 
-.PHONY: all unit test run install style-check clean
+.PHONY: all unit test run install style-check clean FORCE
 
 -include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/fcgi_app/main.d $(BUILD)/fcgi_app/dlrctl.d

@@ -115,6 +115,11 @@ Response HandleRequest(const Request& req, const Config& config, Store& store) {
   batch.received_at = UtcNow();
   batch.dlrs = std::move(payload).value().dlrs;
   StatusOr<BatchResult> result = store.StoreBatch(batch);
+  if (!result.ok() && result.status().code() == StatusCode::kUnprocessable) {
+    // A server database cannot hold a value (too long for its column, not
+    // valid UTF-8): retrying will not help; the body is kept for the operator.
+    return Reject(req, *w, result.status(), store);
+  }
   if (!result.ok()) {
     Log(LogLevel::kError,
         "storage failed, answered 503: " + result.status().ToString() + " " + Describe(req, w));
