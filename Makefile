@@ -39,7 +39,10 @@ endif
 
 COMMON_SRCS := $(filter-out $(LEFT_OUT),$(wildcard common/*.cc))
 COMMON_OBJS := $(COMMON_SRCS:%.cc=$(BUILD)/%.o)
-TEST_SRCS   := $(wildcard tests/*.cc)
+# The conformance suite is a binary of its own, run against each backend by
+# tests/integration/servers_test.sh.
+CONFORMANCE := tests/store_conformance_test.cc
+TEST_SRCS   := $(filter-out $(CONFORMANCE),$(wildcard tests/*.cc))
 TEST_OBJS   := $(TEST_SRCS:%.cc=$(BUILD)/%.o)
 
 all: $(BUILD)/dlr-webhook $(BUILD)/dlrctl
@@ -77,11 +80,15 @@ $(BUILD)/dlrctl: $(BUILD)/fcgi_app/dlrctl.o $(BUILD)/libdlrcommon.a
 $(BUILD)/unit_tests: $(TEST_OBJS) $(BUILD)/libdlrcommon.a
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -lboost_unit_test_framework -o $@
 
+$(BUILD)/store_conformance: $(BUILD)/tests/store_conformance_test.o $(BUILD)/libdlrcommon.a
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -lboost_unit_test_framework -o $@
+
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
 
-# Unit tests, then the integration tests against a real nginx and spawn-fcgi.
-test: all $(BUILD)/unit_tests
+# Unit tests, then the integration tests against a real nginx and spawn-fcgi,
+# and against real PostgreSQL and MariaDB servers the tests start.
+test: all $(BUILD)/unit_tests $(BUILD)/store_conformance
 	$(BUILD)/unit_tests --report_level=short
 	BUILD=$(BUILD) bash tests/integration/run_all.sh
 
@@ -101,4 +108,5 @@ clean:
 
 .PHONY: all unit test run install style-check clean FORCE
 
--include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/fcgi_app/main.d $(BUILD)/fcgi_app/dlrctl.d
+-include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/fcgi_app/main.d $(BUILD)/fcgi_app/dlrctl.d \
+         $(BUILD)/tests/store_conformance_test.d
