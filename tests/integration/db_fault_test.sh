@@ -6,7 +6,8 @@
 # 3. under a steady load from 4 clients, the server is stopped and started again: answers are
 #    only 200 or 503, every DLR answered 200 is stored exactly once, and every DLR answered 503
 #    is stored once when sent again (as the platform retries);
-# 4. the password (given in DLR_DATABASE_PASSWORD, not in the config) shows up in no log.
+# 4. a value the server cannot hold is answered 422 and kept in dlr_rejected;
+# 5. the password (given in DLR_DATABASE_PASSWORD, not in the config) shows up in no log.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/servers_lib.sh"
@@ -79,6 +80,15 @@ check_eq "server up: 8 concurrent first requests (schema created on first use) a
     "8" "$(cat "$T"/up.* | grep -c '^200 {"ok":true,"stored":1,"duplicates":0}$')"
 check_eq "server up: 8 rows" "8" "$(db "SELECT count(*) FROM dlr_events WHERE id LIKE 'f-up-%'")"
 check_eq "the answer 503 stored nothing" "0" "$(db "SELECT count(*) FROM dlr_events WHERE id = 'f-down-1'")"
+
+# A value the server cannot hold (an id over 255 characters): 422, the body kept in dlr_rejected.
+long_id="f-long-$(printf 'L%.0s' $(seq 1 300))"
+long_body="{\"id\": \"$long_id\", \"status\": \"DELIVRD\"}"
+post f-long "$long_body"
+answer "an id longer than the column: 422 invalid_dlr" 422 '.ok == false' '.error == "invalid_dlr"'
+check_eq "... its body kept in dlr_rejected" 1 \
+    "$(db "SELECT count(*) FROM dlr_rejected WHERE http_status = 422 AND error = 'invalid_dlr' AND LENGTH(raw) = ${#long_body}")"
+check_eq "... and nothing in dlr_events" 0 "$(db "SELECT count(*) FROM dlr_events WHERE id LIKE 'f-long-%'")"
 
 # 3. A steady load; the server stops and starts again underneath it.
 load_worker() {
