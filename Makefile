@@ -6,11 +6,31 @@ CXX      ?= g++
 PREFIX   ?= /usr/local
 BUILD    ?= build
 PKGS     := fcgi sqlite3 RapidJSON
+LIBPKGS  := fcgi sqlite3
+
+# The server backends, both built by default; WITH_POSTGRES=0 or WITH_MYSQL=0
+# leaves one out (a config naming it is then refused at startup).
+WITH_POSTGRES ?= 1
+WITH_MYSQL    ?= 1
+LEFT_OUT :=
+ifeq ($(WITH_POSTGRES),1)
+  LIBPKGS  += libpq
+  CPPFLAGS += -DDLR_WITH_POSTGRES=1
+else
+  LEFT_OUT += common/postgres_store.cc
+endif
+ifeq ($(WITH_MYSQL),1)
+  LIBPKGS  += libmariadb
+  CPPFLAGS += -DDLR_WITH_MYSQL=1
+else
+  LEFT_OUT += common/mysql_store.cc
+endif
+PKGS += $(filter-out fcgi sqlite3,$(LIBPKGS))
 
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++17 -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion
 CPPFLAGS += -I. -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs fcgi sqlite3 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(LIBPKGS) 2>/dev/null)
 
 ifeq ($(SANITIZE),1)
   BUILD    := build-asan
@@ -18,9 +38,12 @@ ifeq ($(SANITIZE),1)
   LDFLAGS  += -fsanitize=address,undefined
 endif
 
-COMMON_SRCS := $(wildcard common/*.cc)
+COMMON_SRCS := $(filter-out $(LEFT_OUT),$(wildcard common/*.cc))
 COMMON_OBJS := $(COMMON_SRCS:%.cc=$(BUILD)/%.o)
-TEST_SRCS   := $(wildcard tests/*.cc)
+# The conformance suite is a binary of its own, run against each backend by
+# tests/integration/servers_test.sh.
+CONFORMANCE := tests/store_conformance_test.cc
+TEST_SRCS   := $(filter-out $(CONFORMANCE),$(wildcard tests/*.cc))
 TEST_OBJS   := $(TEST_SRCS:%.cc=$(BUILD)/%.o)
 
 # The self-contained responder for hosts where nothing can be installed (shared hosting, plain
@@ -34,11 +57,27 @@ PORTABLE_OBJS  := $(patsubst %.cc,$(PORTABLE_DIR)/obj/%.o,fcgi_app/main.cc $(COM
 
 all: $(BUILD)/dlr-webhook $(BUILD)/dlrctl
 
-$(BUILD)/%.o: %.cc
+$(BUILD)/%.o: %.cc | $(BUILD)/.pkgs-ok-$(WITH_POSTGRES)$(WITH_MYSQL)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
+
+# A missing library is named before the compiler fails on its header.
+$(BUILD)/.pkgs-ok-$(WITH_POSTGRES)$(WITH_MYSQL):
+	@mkdir -p $(dir $@)
+	@for p in $(PKGS); do pkg-config --exists $$p || { \
+	  echo "pkg-config: $$p not found: run scripts/deps.sh --install (or leave a server backend out: WITH_POSTGRES=0, WITH_MYSQL=0)" >&2; exit 1; }; done
+	@touch $@
+
+# store.o (the factory) follows the WITH_ switches.
+BACKENDS := postgres=$(WITH_POSTGRES) mysql=$(WITH_MYSQL)
+$(BUILD)/backends.flags: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(BACKENDS)' | cmp -s - $@ || echo '$(BACKENDS)' > $@
+$(BUILD)/common/store.o: $(BUILD)/backends.flags
+
 $(BUILD)/libdlrcommon.a: $(COMMON_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/dlr-webhook: $(BUILD)/fcgi_app/main.o $(BUILD)/libdlrcommon.a
@@ -60,13 +99,16 @@ portable: $(PORTABLE)
 $(BUILD)/unit_tests: $(TEST_OBJS) $(BUILD)/libdlrcommon.a
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -lboost_unit_test_framework -o $@
 
+$(BUILD)/store_conformance: $(BUILD)/tests/store_conformance_test.o $(BUILD)/libdlrcommon.a
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -lboost_unit_test_framework -o $@
+
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
 
-# Unit tests (when the branch has any), then the integration tests against a real nginx,
-# spawn-fcgi and Apache, and the portable binary.
-test: all portable $(if $(TEST_SRCS),$(BUILD)/unit_tests)
-	$(if $(TEST_SRCS),$(BUILD)/unit_tests --report_level=short,@echo "no unit tests (tests/*.cc)")
+# Unit tests, then the integration tests against a real nginx, spawn-fcgi and Apache, the
+# portable binary, and real PostgreSQL and MariaDB servers the tests start.
+test: all portable $(BUILD)/unit_tests $(BUILD)/store_conformance
+	$(BUILD)/unit_tests --report_level=short
 	BUILD=$(BUILD) PORTABLE_BIN=$(PORTABLE) bash tests/integration/run_all.sh
 
 # Installs what is missing, builds, and serves the receiver behind nginx.
@@ -78,12 +120,13 @@ install: all
 	install -m 0755 $(BUILD)/dlr-webhook $(BUILD)/dlrctl $(DESTDIR)$(PREFIX)/bin/
 
 style-check:
-	clang-format --dry-run --Werror common/*.h common/*.cc fcgi_app/*.cc tests/*.cc tests/*.h
+	clang-format --dry-run --Werror $(wildcard common/*.h common/*.cc fcgi_app/*.cc tests/*.cc tests/*.h)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-nobackends build-asan-nobackends
 
-.PHONY: all portable unit test run install style-check clean
+.PHONY: all portable unit test run install style-check clean FORCE
 
--include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/fcgi_app/main.d $(BUILD)/fcgi_app/dlrctl.d
+-include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/fcgi_app/main.d $(BUILD)/fcgi_app/dlrctl.d \
+         $(BUILD)/tests/store_conformance_test.d
 -include $(PORTABLE_OBJS:.o=.d)

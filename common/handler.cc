@@ -124,6 +124,11 @@ Response HandleRequest(const Request& req, const Config& config, Store& store) {
   if (!p.body_empty) batch.query = query_rest;
   batch.dlrs = std::move(payload).value().dlrs;
   StatusOr<BatchResult> result = store.StoreBatch(batch);
+  if (!result.ok() && result.status().code() == StatusCode::kUnprocessable) {
+    // A server database cannot hold a value (too long for its column, not
+    // valid UTF-8): retrying will not help; the body is kept for the operator.
+    return Reject(req, *w, result.status(), store);
+  }
   if (!result.ok()) {
     // Whatever the fault, nothing was stored and the platform should retry.
     Log(LogLevel::kError,

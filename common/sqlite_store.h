@@ -39,6 +39,8 @@ class SqliteStore : public Store {
   Status Commit(const std::vector<const Batch*>& batches,
                 std::vector<BatchResult>* results) override;
   Status RecordRejected(const Rejected& rejected) override;
+  StatusOr<std::vector<Row>> Query(const std::string& sql,
+                                   const std::vector<std::string>& params) override;
 
  private:
   Status Connect();  // no-op when connected

@@ -8,12 +8,20 @@
 // Every write is one transaction that is durable when the call returns ok:
 // the caller acknowledges only then. On any failure nothing of the call is
 // stored, and the Status says what the caller should do: Unavailable (locked
-// past the busy timeout, disk full, server down: retry later) or Internal.
+// past the busy timeout, disk full, server down: retry later), Unprocessable
+// (a server backend cannot hold a value of the call: too long for its column,
+// or not valid UTF-8 text; nothing was stored and retrying will not help), or
+// Internal.
+//
+// Backends: SqliteStore (sqlite_store.h, a file path), PostgresStore
+// (postgres_store.h, postgresql://) and MysqlStore (mysql_store.h, mysql://),
+// with the same tables and the same semantics; OpenStore picks one.
 #ifndef DLR_COMMON_STORE_H_
 #define DLR_COMMON_STORE_H_
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,12 +59,18 @@ struct Rejected {
 };
 
 struct StoreOptions {
+  // How long a write waits for a lock held by another connection; for a
+  // server backend also the connect timeout.
   int busy_timeout_ms = 5000;
   // The process serves one request and exits (CGI): a new connection per
   // request. The store then skips the housekeeping a long-lived connection
   // amortises (SQLite: the WAL checkpoint at close), doing it only when due.
   bool one_request_per_process = false;
 };
+
+// One row of Store::Query: each column as text (a binary column as its
+// bytes), NULL as nullopt.
+using Row = std::vector<std::optional<std::string>>;
 
 class Store {
  public:
@@ -74,13 +88,24 @@ class Store {
 
   virtual Status RecordRejected(const Rejected& rejected) = 0;
 
+  // Runs one SQL statement whose `?` placeholders take `params` (as text) in
+  // order, and returns its rows. For operators' tools and tests: the SQL must
+  // suit the backend (plain SELECTs over the contract's columns suit all).
+  // Outside any Commit; Unavailable when the database cannot be reached.
+  // The default: Internal (not supported).
+  virtual StatusOr<std::vector<Row>> Query(const std::string& sql,
+                                           const std::vector<std::string>& params);
+
   // One batch: Commit of a single element.
   StatusOr<BatchResult> StoreBatch(const Batch& batch);
 };
 
 // The backend the `database` setting names: a SQLite path (the default), or a
-// URL whose scheme names another backend. Does not connect yet. InvalidArgument
-// for a scheme that no backend in this build handles.
+// URL whose scheme names another backend (postgresql://, postgres://, mysql://,
+// mariadb://; see database_url.h). A server URL without a password takes the
+// one in the environment variable DLR_DATABASE_PASSWORD, if set. Does not
+// connect yet. InvalidArgument for a malformed URL or a scheme that no backend
+// in this build handles; the message never shows the password.
 StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& database,
                                            const StoreOptions& options);
 

@@ -80,6 +80,14 @@ int CheckConfig(const std::string& flag) {
   StatusOr<Config> loaded = Load(flag);
   if (!loaded.ok()) return 1;
   const Config& c = loaded.value();
+  // The database setting is checked as the responder would at startup
+  // (URL form, backends of this build); nothing is connected.
+  StatusOr<std::unique_ptr<Store>> store = OpenStore(c.database, StoreOptions());
+  if (!store.ok()) {
+    std::fprintf(stderr, "dlrctl: invalid config %s: %s\n", c.source.c_str(),
+                 store.status().message().c_str());
+    return 1;
+  }
   std::printf("config: %s\n", c.source.c_str());
   std::printf("database: %s\n", RedactDatabase(c.database).c_str());
   std::printf("max_body_bytes: %zu\n", c.max_body_bytes);

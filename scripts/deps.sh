@@ -6,16 +6,20 @@
 #   scripts/deps.sh --list      print the whole list, one package a line
 #
 # nginx is listed only when no nginx binary exists: an installed nginx-core, nginx-full,
-# nginx-light or nginx-extras is used as it is. While nginx or apache2 is being installed, a
-# temporary policy-rc.d keeps the package from starting the system server (on port 80); the
-# tests start their own servers on free loopback ports.
+# nginx-light or nginx-extras is used as it is. While nginx, apache2, postgresql or mariadb-server
+# is being installed, a temporary policy-rc.d keeps the package from starting a system service
+# (the tests start their own servers on free loopback ports, in temporary directories).
 set -euo pipefail
 
 PACKAGES=(
   g++ make pkg-config          # compiler and build
   libfcgi-dev                  # FastCGI (fcgiapp.h, -lfcgi)
   rapidjson-dev                # JSON parser (header only)
-  libsqlite3-dev               # storage
+  libsqlite3-dev               # storage: SQLite
+  libpq-dev                    # storage: PostgreSQL client library (WITH_POSTGRES=1, the default)
+  libmariadb-dev               # storage: MySQL/MariaDB client library (WITH_MYSQL=1, the default)
+  postgresql                   # tests: a real PostgreSQL server (initdb, pg_ctl, psql)
+  mariadb-server mariadb-client  # tests: a real MariaDB server (mariadb-install-db, mariadbd)
   libboost-test-dev            # unit tests
   spawn-fcgi                   # runs the responder on a unix socket
   apache2 libapache2-mod-fcgid # the Apache tests (mod_fcgid, mod_proxy_fcgi, plain CGI)
@@ -87,9 +91,10 @@ case "${1:-}" in
     fi
     echo "deps: installing: ${miss[*]}"
     policy=""
-    if printf '%s\n' "${miss[@]}" | grep -Eqx 'nginx|apache2' && [ ! -e /usr/sbin/policy-rc.d ]; then
-      # Keep the freshly installed system nginx or apache2 (default site on port 80) from being
-      # started.
+    if printf '%s\n' "${miss[@]}" | grep -Eqx 'nginx|apache2|postgresql|mariadb-server' &&
+        [ ! -e /usr/sbin/policy-rc.d ]; then
+      # Keep the freshly installed system services (nginx and apache2 on port 80, a PostgreSQL
+      # cluster on 5432, MariaDB on 3306) from being started.
       policy=/usr/sbin/policy-rc.d
       printf '#!/bin/sh\nexit 101\n' > "$policy"
       chmod 755 "$policy"

@@ -690,9 +690,8 @@ BOOST_AUTO_TEST_CASE(DoesNotConnectYet) {
   BOOST_TEST(s.ok(), s.status().ToString());
 }
 
-BOOST_AUTO_TEST_CASE(OtherSchemesAreInvalidArgumentWithoutThePassword) {
-  for (const char* db : {"postgresql://dlr:Pa55word@db/dlr", "mysql://dlr:Pa55word@db/dlr",
-                         "redis://dlr:Pa55word@db/0", "ftp://dlr:Pa55word@db/x"}) {
+BOOST_AUTO_TEST_CASE(UnknownSchemesAreInvalidArgumentWithoutThePassword) {
+  for (const char* db : {"redis://dlr:Pa55word@db/0", "ftp://dlr:Pa55word@db/x"}) {
     BOOST_TEST_CONTEXT("database " << db) {
       StatusOr<std::unique_ptr<Store>> s = OpenStore(db, Options());
       BOOST_TEST_REQUIRE(!s.ok());

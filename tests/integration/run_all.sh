@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Runs the integration scripts, sums their counts and prints a last line
 # "tests: N passed, M failed"; exits non-zero if anything failed.
+# The database scripts start real PostgreSQL and MariaDB servers (a missing one fails the run).
 set -u
 DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 total_pass=0
 total_fail=0
-for t in nginx_test.sh cgi_test.sh concurrency_test.sh portable_test.sh apache_test.sh; do
+for t in nginx_test.sh cgi_test.sh concurrency_test.sh portable_test.sh apache_test.sh \
+         servers_test.sh "db_fault_test.sh postgresql" "db_fault_test.sh mysql" multihost_test.sh; do
     echo "# ---- $t"
+    read -r -a cmd <<< "$t"
     out=$(mktemp "${TMPDIR:-/tmp}/dlr-run-all.XXXXXX")
-    bash "$DIR/$t" 2>&1 | tee "$out"
+    bash "$DIR/${cmd[0]}" "${cmd[@]:1}" 2>&1 | tee "$out"
     rc=${PIPESTATUS[0]}
     summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
     rm -f "$out"
