@@ -53,7 +53,10 @@ PORTABLE_DIR   ?= build/portable
 PORTABLE       := $(PORTABLE_DIR)/dlr-webhook
 PORTABLE_FLAGS := -O2 -std=c++17 -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
                   -ffunction-sections -fdata-sections
-PORTABLE_OBJS  := $(patsubst %.cc,$(PORTABLE_DIR)/obj/%.o,fcgi_app/main.cc $(COMMON_SRCS))
+# SQLite only: the server backends' client libraries are not linked in.
+PORTABLE_SRCS  := fcgi_app/main.cc \
+                  $(filter-out common/postgres_store.cc common/mysql_store.cc,$(COMMON_SRCS))
+PORTABLE_OBJS  := $(patsubst %.cc,$(PORTABLE_DIR)/obj/%.o,$(PORTABLE_SRCS))
 
 all: $(BUILD)/dlr-webhook $(BUILD)/dlrctl
 
@@ -88,7 +91,7 @@ $(BUILD)/dlrctl: $(BUILD)/fcgi_app/dlrctl.o $(BUILD)/libdlrcommon.a
 
 $(PORTABLE_DIR)/obj/%.o: %.cc
 	@mkdir -p $(dir $@)
-	$(CXX) $(CPPFLAGS) $(PORTABLE_FLAGS) -c $< -o $@
+	$(CXX) $(filter-out -DDLR_WITH_%,$(CPPFLAGS)) $(PORTABLE_FLAGS) -c $< -o $@
 
 $(PORTABLE): $(PORTABLE_OBJS)
 	$(CXX) -static-libstdc++ -static-libgcc -Wl,--gc-sections -Wl,-O1 -s $^ \
