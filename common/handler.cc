@@ -88,8 +88,8 @@ Response HandleRequest(const Request& req, const Config& config, Store& store) {
         Status::InvalidArgument("the query string is not valid: " + query.status().message()),
         store);
   }
-  StatusOr<Payload> payload =
-      ParsePayload(req.body, req.content_type, req.query, query.value(), w->field_names);
+  StatusOr<Payload> payload = ParsePayload(req.body, req.content_type, req.query, query.value(),
+                                           w->field_names, config.limits);
   if (!payload.ok()) return Reject(req, *w, payload.status(), store);
   const Payload& p = payload.value();
 
