@@ -16,6 +16,7 @@ PACKAGES=(
   rapidjson-dev                # JSON parser (header only)
   libsqlite3-dev               # storage
   libboost-test-dev            # unit tests
+  clang libclang-rt-14-dev     # `make fuzz`: libFuzzer and the sanitizer runtimes for clang
   spawn-fcgi                   # runs the responder on a unix socket
   sqlite3                      # reading the stored rows
   curl jq ca-certificates      # tests, `make run` examples
