@@ -133,7 +133,8 @@ int RunCgi(const Options& opt) {
     resp = ConfigErrorResponse();
   } else {
     Request req = RequestFromParams([](const char* n) { return std::getenv(n); });
-    BodyPlan plan = PlanBody(std::getenv("CONTENT_LENGTH"), rt.config().max_body_bytes);
+    BodyPlan plan = PlanBody(std::getenv("CONTENT_LENGTH"), rt.config().max_body_bytes,
+                             std::getenv("HTTP_TRANSFER_ENCODING"));
     req.body_state = plan.state;
     if (plan.state == BodyState::kComplete && plan.length > 0) {
       // RFC 3875: exactly CONTENT_LENGTH bytes, never more.
@@ -194,7 +195,9 @@ Response Serve(Runtime& rt, const Options& opt, FCGX_Request& fr) {
     if (!rt.Load(path).ok()) return ConfigErrorResponse();
   }
   Request req = RequestFromParams([&fr](const char* n) { return FCGX_GetParam(n, fr.envp); });
-  ReadBody(fr, PlanBody(FCGX_GetParam("CONTENT_LENGTH", fr.envp), rt.config().max_body_bytes),
+  ReadBody(fr,
+           PlanBody(FCGX_GetParam("CONTENT_LENGTH", fr.envp), rt.config().max_body_bytes,
+                    FCGX_GetParam("HTTP_TRANSFER_ENCODING", fr.envp)),
            &req);
   return HandleRequest(req, rt.config(), rt.store());
 }
