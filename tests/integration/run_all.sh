@@ -6,7 +6,7 @@ DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 total_pass=0
 total_fail=0
-for t in nginx_test.sh cgi_test.sh concurrency_test.sh durability_test.sh; do
+for t in nginx_test.sh cgi_test.sh concurrency_test.sh durability_test.sh hostile_test.sh; do
     echo "# ---- $t"
     out=$(mktemp "${TMPDIR:-/tmp}/dlr-run-all.XXXXXX")
     bash "$DIR/$t" 2>&1 | tee "$out"
