@@ -86,11 +86,22 @@ replay: $(REPLAYS)
 	  $(BUILD)/fuzz/replay_$$t tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t || exit 1; \
 	done
 
+# Under SANITIZE=1 the integration run checks leaks too (LeakSanitizer runs when a process exits:
+# the responders leave normally on SIGTERM), and every report, from whichever process, is written
+# to $(BUILD)/sanitizer-logs/, which run_all.sh turns into failures.
+ifeq ($(SANITIZE),1)
+  SANITIZER_LOG_DIR := $(abspath $(BUILD))/sanitizer-logs
+  IT_ENV := SANITIZER_LOG_DIR=$(SANITIZER_LOG_DIR) \
+    ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_string_checks=1:log_path=$(SANITIZER_LOG_DIR)/asan \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(SANITIZER_LOG_DIR)/ubsan
+endif
+
 # Unit tests, the fuzz replays, then the integration tests against a real nginx and spawn-fcgi.
 test: all $(BUILD)/unit_tests $(REPLAYS)
 	$(BUILD)/unit_tests --report_level=short
 	$(MAKE) --no-print-directory replay
-	BUILD=$(BUILD) bash tests/integration/run_all.sh
+	@if [ -n "$(SANITIZER_LOG_DIR)" ]; then rm -rf "$(SANITIZER_LOG_DIR)" && mkdir -p "$(SANITIZER_LOG_DIR)"; fi
+	$(IT_ENV) BUILD=$(BUILD) bash tests/integration/run_all.sh
 
 $(FUZZ_BUILD)/common/%.o: common/%.cc
 	@mkdir -p $(dir $@)
@@ -115,6 +126,10 @@ fuzz: $(FUZZERS)
 fuzz-merge: $(FUZZERS)
 	bash tests/fuzz/run.sh --merge $(FUZZ_TARGETS)
 
+# Minutes of wrk load with the responders' RSS sampled (SOAK_SECONDS, default 180); not in CI.
+soak: all
+	BUILD=$(BUILD) bash tests/soak/soak.sh
+
 # Installs what is missing, builds, and serves the receiver behind nginx.
 run:
 	bash scripts/run.sh
@@ -129,7 +144,7 @@ style-check:
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all unit test replay run install style-check clean check-libfcgi fuzzers fuzz fuzz-merge
+.PHONY: all unit test replay soak run install style-check clean check-libfcgi fuzzers fuzz fuzz-merge
 
 -include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/fcgi_app/main.d $(BUILD)/fcgi_app/dlrctl.d
 -include $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%.d) $(BUILD)/tests/fuzz/replay_main.d

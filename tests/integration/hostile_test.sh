@@ -303,7 +303,7 @@ check_eq "--listen responder leaves at once on SIGTERM, exit 0" "gone 0" "$(is_r
 cgi_run() {
     local desc=$1 want=$2 kind=$3 bodyfile=$4; shift 4
     snap
-    env -i REQUEST_METHOD=POST REQUEST_URI=/receive/callback QUERY_STRING= REMOTE_ADDR=127.0.0.1 \
+    env -i "${SAN_ENV[@]}" REQUEST_METHOD=POST REQUEST_URI=/receive/callback QUERY_STRING= REMOTE_ADDR=127.0.0.1 \
         GATEWAY_INTERFACE=CGI/1.1 DLR_WEBHOOK_CONFIG="$T/config.json" "HTTP_AUTHORIZATION=Bearer $SECRET" \
         CONTENT_TYPE=application/json "$@" timeout 10 "$BIN" < "$bodyfile" > "$T/cgi.out" 2> "$T/cgi.err"
     local rc=$?

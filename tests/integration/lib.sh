@@ -17,6 +17,11 @@ BIN="${DLR_WEBHOOK_BIN:-$BUILD_DIR/dlr-webhook}"
 CTL="${DLRCTL_BIN:-$BUILD_DIR/dlrctl}"
 NGINX_BIN="${NGINX_BIN:-/usr/sbin/nginx}"
 
+# Sanitizer settings for programs started with `env -i` (CGI mode): empty unless set by make.
+SAN_ENV=()
+[ -n "${ASAN_OPTIONS:-}" ] && SAN_ENV+=("ASAN_OPTIONS=$ASAN_OPTIONS")
+[ -n "${UBSAN_OPTIONS:-}" ] && SAN_ENV+=("UBSAN_OPTIONS=$UBSAN_OPTIONS")
+
 PASS=0
 FAIL=0
 STARTED_PIDS=()     # every PID this script started (stopped in cleanup)
