@@ -20,6 +20,7 @@ PACKAGES=(
   spawn-fcgi                   # runs the responder on a unix socket
   sqlite3                      # reading the stored rows
   curl jq ca-certificates      # tests, `make run` examples
+  wrk                          # `make soak` (load generator)
 )
 
 have_nginx() {
