@@ -298,6 +298,24 @@ wait "$LPID"; lrc=$?
 check_eq "--listen responder leaves at once on SIGTERM, exit 0" "gone 0" "$(is_running "$LPID" && echo running || echo gone) $lrc"
 [ ! -e "$T/listen.sock" ] && ok "--listen socket removed on exit" || not_ok "--listen socket removed on exit" "still there"
 
+# FCGI_WEB_SERVER_ADDRS: over TCP, a peer not in the list is closed before a byte is read.
+# tcp_closed PORT: "closed" when the responder hangs up on a fresh connection within 2 s
+tcp_closed() {
+    local rc
+    ( exec 3<>"/dev/tcp/127.0.0.1/$1" && timeout 2 cat <&3 >/dev/null ) 2>/dev/null; rc=$?
+    [ "$rc" -eq 124 ] && echo open || echo closed
+}
+for allowed in 192.0.2.1 127.0.0.1; do
+    LPORT=$(free_port)
+    FCGI_WEB_SERVER_ADDRS=$allowed "$BIN" --config "$T/config.json" --listen "127.0.0.1:$LPORT" 2>>"$T/listen.err" &
+    LPID=$!
+    STARTED_PIDS+=("$LPID")
+    for i in $(seq 1 50); do port_in_use "$LPORT" && break; sleep 0.1; done
+    want=open; [ "$allowed" = 127.0.0.1 ] || want=closed
+    check_eq "FCGI_WEB_SERVER_ADDRS=$allowed: a connection from 127.0.0.1 is $want" "$want" "$(tcp_closed "$LPORT")"
+    kill -TERM "$LPID"; wait "$LPID" 2>/dev/null
+done
+
 # ---------------------------------------------------------------- CGI: CONTENT_LENGTH lies
 # cgi_run DESC STATUS ERROR BODYFILE [NAME=VALUE...] : the responder once in CGI mode, env -i
 cgi_run() {
