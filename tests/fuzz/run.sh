@@ -56,4 +56,6 @@ for t in "$@"; do
 done
 printf '%-8s %12s %10s %6s %8s  %s\n' target executions exec/s cov new result
 printf '%s\n' "${rows[@]}"
+crashed=$(printf '%s\n' "${rows[@]}" | grep -c CRASH)
+echo "fuzz: $(( $# - crashed )) passed, $crashed failed"
 exit $failed
