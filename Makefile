@@ -7,9 +7,9 @@ BUILD    ?= build
 PKGS     := fcgi sqlite3 RapidJSON
 
 CXXFLAGS ?= -O2 -g
-CXXFLAGS += -std=c++17 -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion
+CXXFLAGS += -pthread -std=c++17 -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion
 CPPFLAGS += -I. -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs fcgi sqlite3 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs fcgi sqlite3 2>/dev/null) -pthread
 
 ifeq ($(SANITIZE),1)
   BUILD    := build-asan
@@ -52,6 +52,11 @@ test: all $(BUILD)/unit_tests
 run:
 	bash scripts/run.sh
 
+# The benchmark against its anchors (installs wrk, php-fpm, webhook; see bench/run.sh).
+# Settings: make bench BENCH_ARGS="-c 64 -d 30".
+bench: all
+	bash bench/run.sh $(BENCH_ARGS)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/dlr-webhook $(BUILD)/dlrctl $(DESTDIR)$(PREFIX)/bin/
@@ -62,6 +67,6 @@ style-check:
 clean:
 	rm -rf build build-asan
 
-.PHONY: all unit test run install style-check clean
+.PHONY: all unit test run bench install style-check clean
 
 -include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/fcgi_app/main.d $(BUILD)/fcgi_app/dlrctl.d

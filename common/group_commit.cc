@@ -1,5 +1,8 @@
 #include "common/group_commit.h"
 
+#include <semaphore.h>
+
+#include <cerrno>
 #include <exception>
 #include <string>
 #include <utility>
@@ -13,8 +16,15 @@ struct GroupCommitStore::Job {
   std::vector<BatchResult>* results = nullptr;         // kCommit
   const Rejected* rejected = nullptr;                  // kRejected
   Status status;
-  bool done = false;  // guarded by mu_
-  std::condition_variable done_cv;
+  // Posted by the writer once `status` (and `results`) are set. A semaphore,
+  // not a condition variable: the caller wakes without taking mu_ again, so
+  // waking a whole group does not make its callers queue on the writer's lock.
+  sem_t done;
+
+  Job() { sem_init(&done, 0, 0); }
+  ~Job() { sem_destroy(&done); }
+  Job(const Job&) = delete;
+  Job& operator=(const Job&) = delete;
 };
 
 GroupCommitStore::GroupCommitStore(std::unique_ptr<Store> backend,
@@ -67,13 +77,16 @@ size_t GroupCommitStore::queued() const {
 }
 
 Status GroupCommitStore::Run(Job* job) {
-  std::unique_lock<std::mutex> lock(mu_);
-  if (stopping_) return Status::Unavailable("the store is shutting down");
-  queue_.push_back(job);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return Status::Unavailable("the store is shutting down");
+    queue_.push_back(job);
+  }
   // The writer is either waiting (woken here) or busy (it looks at the queue
   // again before it waits).
   queue_cv_.notify_one();
-  job->done_cv.wait(lock, [job] { return job->done; });
+  while (sem_wait(&job->done) != 0 && errno == EINTR) {
+  }
   return job->status;
 }
 
@@ -99,12 +112,10 @@ void GroupCommitStore::WriterLoop() {
       stats_.commits += callers;
       if (callers > stats_.largest_group) stats_.largest_group = callers;
     }
-    for (Job* job : jobs) {
-      job->done = true;
-      // Notified under the lock: the waiter cannot return (and destroy the
-      // job with its condition variable) before notify_one() is done.
-      job->done_cv.notify_one();
-    }
+    lock.unlock();
+    // The last use of each job: its caller may return and destroy it at once.
+    for (Job* job : jobs) sem_post(&job->done);
+    lock.lock();
   }
 }
 
