@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Runs the three integration scripts, sums their counts and prints a last line
+# Runs the integration scripts, sums their counts and prints a last line
 # "tests: N passed, M failed"; exits non-zero if anything failed.
 set -u
 DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 total_pass=0
 total_fail=0
-for t in nginx_test.sh cgi_test.sh concurrency_test.sh; do
+for t in nginx_test.sh cgi_test.sh concurrency_test.sh shutdown_test.sh; do
     echo "# ---- $t"
     out=$(mktemp "${TMPDIR:-/tmp}/dlr-run-all.XXXXXX")
     bash "$DIR/$t" 2>&1 | tee "$out"
