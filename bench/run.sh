@@ -179,6 +179,8 @@ fsync_ms() {  # DIR -> ms per synchronous 4 KiB write there (dd oflag=dsync), th
   awk -v s="${s:-0}" 'BEGIN { printf "%.2f", s * 1000 / 200 }'
 }
 
+FSYNC_START=$(fsync_ms "$T")
+
 # ---------------------------------------------------------------- nginx in front of (a)-(f)
 PORT=$(free_port) || die "no free port"
 HZ=$(getconf CLK_TCK)
@@ -483,7 +485,8 @@ verdict() {  # VALUE OP LIMIT
 echo
 echo "dlr-webhook bench, $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)"
 echo "wrk -t$WRK_THREADS -c$CONNS -d${DURATION}s (warm-up ${WARMUP}s) on the same machine; dlr-webhook: $PROCS process(es) x $THREADS threads;"
-echo "disk: ${FSYNC_MS:--} ms per synchronous 4 KiB write (dd oflag=dsync, just before (d)): durable commits cannot be faster;"
+echo "disk: ms per synchronous 4 KiB write (dd oflag=dsync), at the start / just before (d) / at the end:" \
+  "$FSYNC_START / ${FSYNC_MS:--} / $(fsync_ms "$T") (every durable commit waits for one)"
 echo "nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'), $("$PHP_FPM" -v 2>/dev/null | head -n 1 | awk '{print $1, $2}'), webhook $(webhook -version 2>/dev/null | awk '{print $3}'), SQLite $(sqlite3 --version | awk '{print $1}')"
 echo
 echo "| case | what | req/s | p50 ms | p99 ms | RSS MiB/process | CPU µs/req (responder) | CPU µs/req (nginx) | notes |"
