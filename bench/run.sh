@@ -494,9 +494,16 @@ for k in a b c d e f g; do
   # shellcheck disable=SC2046
   echo "| ($k) | ${LABEL[$k]} | ${MED[$k]} | $(series R_RPS "$k" | range) | $(series R_P50 "$k" | median) | $(series R_P99 "$k" | median) ($(series R_P99 "$k" | range)) | $(peak_rss_mib $(pids_of "$k")) (x$nproc_k) | $(per_req_us "${CPU[$k]}" "${REQS[$k]}") | $ncpu | ${notes%; } |"
 done
+if [ -n "${MED[d]:-}" ]; then
+  line="(d) by round, req/s at the disk's pace then:"
+  for r in $(seq 1 "$ROUNDS"); do line="$line ${R_RPS[d,$r]} at ${FSYNC[$r]} ms;"; done
+  D_ROUNDS=${line%;}
+fi
 if [ -n "$CGI_MEAN" ]; then
   echo "| CGI | dlr-webhook as a CGI program: $CGI_N requests one after another, process start to exit, durable insert | $(awk -v m="$CGI_MEAN" 'BEGIN { printf "%.0f", 1000 / m }') | | $CGI_P50 | $CGI_P99 | | | | mean $CGI_MEAN ms; $CGI_ROWS rows; $cgi_fail failed |"
 fi
+
+[ -n "${D_ROUNDS:-}" ] && { echo; echo "$D_ROUNDS"; }
 
 ratio() {  # A B -> median [range] of the per-round ratios A/B
   local r vals=""
