@@ -448,12 +448,17 @@ done
 for k in "${ACTIVE[@]}"; do
   [ "$WARMUP" -gt 0 ] && run_wrk "$WARMUP" "$k" >/dev/null
 done
+# Before each measurement, the file system's dirty pages are written out: on ext4 an fsync that
+# commits the journal also waits for other files' dirty data, and no case should pay for the
+# rows the case before it wrote.
+settle() { sync -f "$T" 2>/dev/null || sync; }
 for r in $(seq 1 "$ROUNDS"); do
   for k in "${ACTIVE[@]}"; do
+    settle
     [ "$k" = d ] && FSYNC+=("$(fsync_ms)")
     measure "$k" "$r"
   done
-  [ "$CGI_N" -gt 0 ] && cgi_round "$r"
+  if [ "$CGI_N" -gt 0 ]; then settle; cgi_round "$r"; fi
 done
 CGI_MEAN=""
 if [ "$CGI_N" -gt 0 ]; then
