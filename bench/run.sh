@@ -26,6 +26,7 @@
 # SECONDS/ROUNDS. The table shows each case's median over the rounds and the range; a ratio is the
 # median of the ratios within each round, where both cases met the same conditions.
 set -uo pipefail
+export LC_ALL=C   # numbers as wrk, dd and awk print them here
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 BENCH=$ROOT/bench
