@@ -28,15 +28,21 @@ endif
 PKGS += $(filter-out fcgi sqlite3,$(LIBPKGS))
 
 CXXFLAGS ?= -O2 -g
-CXXFLAGS += -std=c++17 -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion
+CXXFLAGS += -pthread -std=c++17 -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion
 CPPFLAGS += -I. -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(LIBPKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(LIBPKGS) 2>/dev/null) -pthread
+
+# The C++ runtime linked into the programs: a CGI request is a process start, and resolving
+# libstdc++'s symbols at every start costs more than the rest of the request's CPU time.
+# (Not the unit tests: they load Boost's shared library, built against the shared libstdc++.)
+PROG_LDFLAGS ?= -static-libstdc++ -static-libgcc
 
 # SANITIZE=1: everything (responder, dlrctl, unit tests, fuzz replays) built into build-asan/
 # with AddressSanitizer and UndefinedBehaviorSanitizer; any finding aborts.
 SANITIZERS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ifeq ($(SANITIZE),1)
   BUILD    := build-asan
+  PROG_LDFLAGS :=
   CXXFLAGS += $(SANITIZERS)
   LDFLAGS  += $(SANITIZERS)
 endif
@@ -106,7 +112,7 @@ $(BUILD)/libdlrcommon.a: $(COMMON_OBJS)
 	$(AR) rcs $@ $^
 
 $(BUILD)/dlr-webhook: $(BUILD)/fcgi_app/main.o $(BUILD)/libdlrcommon.a | check-libfcgi
-	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(CXX) $(LDFLAGS) $(PROG_LDFLAGS) $^ $(LDLIBS) -o $@
 
 check-libfcgi:
 	@if [ -z "$(LIBFCGI_VERSION)" ]; then \
@@ -120,7 +126,7 @@ check-libfcgi:
 	fi
 
 $(BUILD)/dlrctl: $(BUILD)/fcgi_app/dlrctl.o $(BUILD)/libdlrcommon.a
-	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(CXX) $(LDFLAGS) $(PROG_LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(PORTABLE_DIR)/obj/%.o: %.cc
 	@mkdir -p $(dir $@)
@@ -200,6 +206,11 @@ soak: all
 run:
 	bash scripts/run.sh
 
+# The benchmark against its anchors (installs wrk, php-fpm, webhook; see bench/run.sh).
+# Settings: make bench BENCH_ARGS="-c 64 -d 30".
+bench: all
+	bash bench/run.sh $(BENCH_ARGS)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/dlr-webhook $(BUILD)/dlrctl $(DESTDIR)$(PREFIX)/bin/
@@ -210,8 +221,8 @@ style-check:
 clean:
 	rm -rf build build-asan build-fuzz build-nobackends build-asan-nobackends
 
-.PHONY: all portable unit test replay soak run install style-check clean check-libfcgi fuzzers fuzz \
-        fuzz-merge FORCE
+.PHONY: all portable unit test replay soak run bench install style-check clean check-libfcgi fuzzers \
+        fuzz fuzz-merge FORCE
 
 -include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/fcgi_app/main.d $(BUILD)/fcgi_app/dlrctl.d \
          $(BUILD)/tests/store_conformance_test.d

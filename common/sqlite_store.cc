@@ -174,6 +174,10 @@ Status SqliteStore::Connect() {
   // every commit durable before it returns.
   Status s = Exec("PRAGMA journal_mode=WAL");
   if (s.ok()) s = Exec("PRAGMA synchronous=FULL");
+  // 1 MiB of page cache (SQLite's default is 2 MiB): inserts touch the right
+  // edge of most indexes and one leaf of the others; a miss is a read from
+  // the OS page cache, and the responder stays small.
+  if (s.ok()) s = Exec("PRAGMA cache_size=-1024");
   if (s.ok()) s = EnsureSchema();
   if (s.ok()) s = Prepare(kInsertEvent, &insert_event_);
   if (s.ok()) s = Prepare(kUpsertMessage, &upsert_message_);

@@ -5,23 +5,38 @@
 // from the environment and stdin). Everything the contract decides happens in
 // common/; this file moves bytes, owns the process-wide config and store, and
 // handles signals.
+//
+// FastCGI: `--threads N` request threads share one listening socket (accept
+// serialised by a mutex, as in libfcgi's examples/threaded.c) and one store;
+// with more than one thread the store is a GroupCommitStore, whose single
+// writer commits the DLRs of every waiting request in one transaction. The
+// main thread only waits for SIGTERM/SIGINT (blocked in every other thread),
+// then lets the requests in flight finish, commit and answer, and exits.
 #include <fcgiapp.h>
+#include <malloc.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "common/cgi_env.h"
 #include "common/config.h"
+#include "common/group_commit.h"
 #include "common/handler.h"
 #include "common/http_status.h"
 #include "common/log.h"
@@ -33,27 +48,15 @@ extern char** environ;
 namespace dlr {
 namespace {
 
-volatile sig_atomic_t g_stop = 0;
-volatile sig_atomic_t g_in_request = 0;
+// CGI mode: SIGTERM/SIGINT end the process at once; nothing is answered
+// before the commit, so the platform retries whatever was cut short.
+void OnTerminate(int) { _exit(0); }
 
-// SIGTERM/SIGINT: a process inside a request finishes it, commit and answer
-// included, then leaves. One waiting for a connection leaves at once: the
-// request is initialised with FCGI_FAIL_ACCEPT_ON_INTR, so accept() fails
-// with EINTR and the loop ends normally (destructors run: the database is
-// closed, and a sanitizer build checks for leaks). Should the signal land
-// just before accept() is entered (or in CGI mode, or at start-up), the alarm
-// ends the process a second later unless a request has begun meanwhile.
-void OnTerminate(int) {
-  g_stop = 1;
-  if (!g_in_request) alarm(1);
-}
-
-void OnAlarm(int) {
-  if (!g_in_request) _exit(0);
-}
+inline constexpr int kDefaultThreads = 32;
+inline constexpr int kMaxThreads = 256;
 
 const char kUsage[] =
-    "usage: dlr-webhook [--config PATH] [--listen ADDR]\n"
+    "usage: dlr-webhook [--config PATH] [--listen ADDR] [--threads N]\n"
     "\n"
     "Receives SMS delivery reports as a FastCGI or CGI responder.\n"
     "  --config PATH   the JSON config (else $DLR_WEBHOOK_CONFIG, else the request's\n"
@@ -61,23 +64,45 @@ const char kUsage[] =
     "/etc/dlr-webhook/config.json)\n"
     "  --listen ADDR   serve FastCGI on ADDR: unix:/path/to.sock or 127.0.0.1:9000\n"
     "                  (a bare :PORT binds 127.0.0.1)\n"
+    "  --threads N     FastCGI request threads per process, 1-256 (else\n"
+    "                  $DLR_WEBHOOK_THREADS, else 32); above 1, the DLRs of all\n"
+    "                  waiting requests are committed together\n"
     "  --help, --version\n"
     "Without --listen: FastCGI when started by spawn-fcgi or mod_fcgid, else CGI.\n";
 
 struct Options {
   std::string config;  // --config
   std::string listen;  // --listen
+  int threads = 0;     // --threads; 0: $DLR_WEBHOOK_THREADS, else kDefaultThreads
 };
 
-// The config and the store of this process: loaded once, then reused.
+// "8" -> 8; anything but a whole number in [1, kMaxThreads] -> 0.
+int ParseThreads(const char* text) {
+  if (!text || !*text) return 0;
+  char* end = nullptr;
+  errno = 0;
+  long n = std::strtol(text, &end, 10);
+  if (errno != 0 || *end != '\0' || n < 1 || n > kMaxThreads) return 0;
+  return static_cast<int>(n);
+}
+
+// The config and the store of this process: loaded once, then reused. With
+// `threads` above 1 the store is a GroupCommitStore in front of the backend.
+// Safe to use from several threads: Load() is serialised, and config() and
+// store() are used only once loaded() is true, after which neither changes.
 class Runtime {
  public:
+  // `threads`: request threads sharing the store (above 1: group commit).
   // `one_request`: this process serves a single request (CGI).
-  explicit Runtime(bool one_request = false) : one_request_(one_request) {}
+  explicit Runtime(int threads = 1, bool one_request = false)
+      : threads_(threads), one_request_(one_request) {}
+
+  bool loaded() const { return loaded_.load(std::memory_order_acquire); }
 
   // Loads `path` unless already loaded. Logs and returns the failure.
   Status Load(const std::string& path) {
-    if (config_) return Status::Ok();
+    std::lock_guard<std::mutex> lock(load_mu_);
+    if (loaded()) return Status::Ok();
     StatusOr<Config> c = LoadConfig(path);
     if (!c.ok()) {
       Log(LogLevel::kError, c.status().message());
@@ -94,16 +119,20 @@ class Runtime {
     for (const std::string& w : ConfigWarnings(c.value())) Log(LogLevel::kWarning, w);
     config_ = std::move(c).value();
     store_ = std::move(store).value();
+    if (threads_ > 1) store_ = std::make_unique<GroupCommitStore>(std::move(store_));
+    loaded_.store(true, std::memory_order_release);
     return Status::Ok();
   }
-  bool loaded() const { return config_.has_value(); }
   const Config& config() const { return *config_; }
   Store& store() { return *store_; }
 
  private:
+  const int threads_;
   const bool one_request_;
-  std::optional<Config> config_;
-  std::unique_ptr<Store> store_;
+  std::mutex load_mu_;
+  std::atomic<bool> loaded_{false};
+  std::optional<Config> config_;  // set once, under load_mu_, before loaded_
+  std::unique_ptr<Store> store_;  // likewise
 };
 
 Response ConfigErrorResponse() {
@@ -157,7 +186,7 @@ void DrainStdin(size_t n) {
 }
 
 int RunCgi(const Options& opt) {
-  Runtime rt(/*one_request=*/true);
+  Runtime rt(/*threads=*/1, /*one_request=*/true);
   Response resp;
   size_t body_read = 0;
   if (!rt.Load(ResolveConfigPath(opt.config)).ok()) {
@@ -222,65 +251,112 @@ void ReadBody(FCGX_Request& fr, const BodyPlan& plan, Request* req) {
   }
 }
 
-Response Serve(Runtime& rt, const Options& opt, FCGX_Request& fr) {
-  if (!rt.loaded()) {
-    // No config named by flag or environment: the request may name one
-    // (nginx `fastcgi_param DLR_WEBHOOK_CONFIG`); loaded once, then kept.
-    const char* p = FCGX_GetParam("DLR_WEBHOOK_CONFIG", fr.envp);
-    std::string path =
-        opt.config.empty() && p && *p ? std::string(p) : ResolveConfigPath(opt.config);
-    if (!rt.Load(path).ok()) return ConfigErrorResponse();
-  }
-  Request req = RequestFromParams([&fr](const char* n) { return FCGX_GetParam(n, fr.envp); });
-  ReadBody(fr,
-           PlanBody(FCGX_GetParam("CONTENT_LENGTH", fr.envp), rt.config().max_body_bytes,
-                    FCGX_GetParam("HTTP_TRANSFER_ENCODING", fr.envp)),
-           &req);
-  return HandleRequest(req, rt.config(), rt.store());
-}
-
 void WriteToFcgiErr(void* context, const std::string& line) {
   FCGX_Request* fr = static_cast<FCGX_Request*>(context);
   FCGX_PutStr(line.data(), static_cast<int>(line.size()), fr->err);
 }
 
-int RunFastCgi(const Options& opt, int listen_fd) {
-  Runtime rt;
-  const char* env = std::getenv("DLR_WEBHOOK_CONFIG");
-  if (!opt.config.empty() || (env && *env)) {
-    // A config named at start must be valid at start.
-    if (!rt.Load(ResolveConfigPath(opt.config)).ok()) return 1;
-    Status s = rt.store().EnsureSchema();
-    if (!s.ok()) {
-      Log(LogLevel::kWarning,
-          "the database is not ready yet (" + s.message() + "); answering 503 until it is");
-    }
+// One FastCGI process: `threads` request threads on one listening socket, and
+// the calling thread waiting for the signal to stop.
+//
+// Stopping: SIGTERM and SIGINT are blocked in every thread and taken by
+// sigwait() in the calling thread (so no read, write or fsync of a request is
+// ever interrupted). It then wakes the thread waiting for a connection (a
+// pipe polled beside the socket), lets every request in flight finish (commit
+// and answer included) and leaves with _exit(): every waiter has been
+// answered, so the writer thread has nothing to do. A second signal leaves at
+// once. libfcgi's own accept() cannot be woken (it retries on EINTR), which
+// is why connections are waited for with poll() first.
+class FastCgiProcess {
+ public:
+  FastCgiProcess(const Options& opt, int listen_fd, int threads)
+      : opt_(opt), listen_fd_(listen_fd), threads_(threads), rt_(threads) {}
+
+  // Serves until stopped. `at_exit` runs just before the process exits.
+  int Run(void (*at_exit)(const std::string&), const std::string& at_exit_arg);
+
+ private:
+  void Worker();
+  // True when a connection waits on the socket; false once stopping.
+  bool WaitForConnection();
+  Response Serve(FCGX_Request& fr);
+  // A request thread cannot go on: stop the process, exit status 1.
+  void Fail(const std::string& why);
+
+  const Options& opt_;
+  const int listen_fd_;
+  const int threads_;
+  Runtime rt_;
+  int wake_[2] = {-1, -1};  // written once when stopping; never drained
+  std::mutex accept_mu_;    // one thread waits for a connection at a time
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> failed_{false};
+  std::atomic<bool> accepting_{false};  // a thread is between its stop_ check and in_flight_++
+  std::atomic<int> in_flight_{0};       // requests accepted and not yet finished
+};
+
+bool FastCgiProcess::WaitForConnection() {
+  pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_[0], POLLIN, 0}};
+  for (;;) {
+    if (stop_) return false;
+    int n = poll(fds, 2, -1);
+    if (n < 0 && errno == EINTR) continue;
+    if (fds[1].revents != 0 || stop_) return false;
+    return true;  // readable, or an error FCGX_Accept_r will report
   }
+}
+
+Response FastCgiProcess::Serve(FCGX_Request& fr) {
+  if (!rt_.loaded()) {
+    // No config named by flag or environment: the request may name one
+    // (nginx `fastcgi_param DLR_WEBHOOK_CONFIG`); loaded once, then kept.
+    const char* p = FCGX_GetParam("DLR_WEBHOOK_CONFIG", fr.envp);
+    std::string path =
+        opt_.config.empty() && p && *p ? std::string(p) : ResolveConfigPath(opt_.config);
+    if (!rt_.Load(path).ok()) return ConfigErrorResponse();
+  }
+  Request req = RequestFromParams([&fr](const char* n) { return FCGX_GetParam(n, fr.envp); });
+  ReadBody(fr,
+           PlanBody(FCGX_GetParam("CONTENT_LENGTH", fr.envp), rt_.config().max_body_bytes,
+                    FCGX_GetParam("HTTP_TRANSFER_ENCODING", fr.envp)),
+           &req);
+  return HandleRequest(req, rt_.config(), rt_.store());
+}
+
+void FastCgiProcess::Fail(const std::string& why) {
+  Log(LogLevel::kError, why + "; exiting");
+  failed_ = true;
+  kill(getpid(), SIGTERM);  // taken by the waiting main thread
+}
+
+void FastCgiProcess::Worker() {
   FCGX_Request fr;
-  if (FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
-    Log(LogLevel::kError, "cannot initialise the FastCGI request");
-    return 1;
+  if (FCGX_InitRequest(&fr, listen_fd_, 0) != 0) {
+    Fail("cannot initialise a FastCGI request");
+    return;
   }
-  // SIGTERM and SIGINT wait while a request is served: its reads and writes
-  // are never interrupted, and the handler runs once it is finished.
-  sigset_t term;
-  sigemptyset(&term);
-  sigaddset(&term, SIGTERM);
-  sigaddset(&term, SIGINT);
-  while (!g_stop) {
-    int rc = FCGX_Accept_r(&fr);
-    if (rc < 0) {
-      if (g_stop) break;
-      if (rc == -EINTR) continue;  // another signal
-      Log(LogLevel::kError, std::string("FastCGI accept failed; exiting: ") + std::strerror(-rc));
-      return 1;
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(accept_mu_);
+      // accepting_ is raised before stop_ is read: a stopping main thread
+      // that sees it lowered knows no connection will be taken any more.
+      accepting_ = true;
+      if (!WaitForConnection()) {
+        accepting_ = false;
+        break;
+      }
+      int rc = FCGX_Accept_r(&fr);
+      if (rc == 0) ++in_flight_;
+      accepting_ = false;
+      if (rc < 0) {
+        if (!stop_) Fail("FastCGI accept failed (" + std::to_string(rc) + ")");
+        break;
+      }
     }
-    sigprocmask(SIG_BLOCK, &term, nullptr);
-    g_in_request = 1;
     SetThreadLogWriter(WriteToFcgiErr, &fr);
     Response resp;
     try {
-      resp = Serve(rt, opt, fr);
+      resp = Serve(fr);
     } catch (const std::exception& e) {  // out of memory: answer, keep serving
       Log(LogLevel::kError, std::string("request failed: ") + e.what());
       resp = ErrorResponse(Status::Internal("the receiver failed; retry later"));
@@ -290,10 +366,82 @@ int RunFastCgi(const Options& opt, int listen_fd) {
     FCGX_PutStr(resp.body.data(), static_cast<int>(resp.body.size()), fr.out);
     SetThreadLogWriter(nullptr, nullptr);
     FCGX_Finish_r(&fr);
-    g_in_request = 0;
-    sigprocmask(SIG_UNBLOCK, &term, nullptr);
+    --in_flight_;
   }
-  return 0;
+  FCGX_Free(&fr, 1);
+}
+
+int FastCgiProcess::Run(void (*at_exit)(const std::string&), const std::string& at_exit_arg) {
+  // glibc gives each thread that allocates an arena of its own (up to 8 per
+  // core); the request threads allocate little, so two arenas do.
+  mallopt(M_ARENA_MAX, 2);
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  // Before any thread exists (the store's writer included): all inherit it.
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  if (pipe(wake_) != 0) {
+    Log(LogLevel::kError, std::string("cannot create a pipe: ") + std::strerror(errno));
+    return 1;
+  }
+
+  const char* env = std::getenv("DLR_WEBHOOK_CONFIG");
+  if (!opt_.config.empty() || (env && *env)) {
+    // A config named at start must be valid at start.
+    if (!rt_.Load(ResolveConfigPath(opt_.config)).ok()) return 1;
+    Status s = rt_.store().EnsureSchema();
+    if (!s.ok()) {
+      Log(LogLevel::kWarning,
+          "the database is not ready yet (" + s.message() + "); answering 503 until it is");
+    }
+  }
+  std::vector<std::thread> workers;
+  try {
+    for (int i = 0; i < threads_; ++i) workers.emplace_back([this] { Worker(); });
+  } catch (const std::exception& e) {
+    Log(LogLevel::kError, std::string("cannot start the request threads: ") + e.what());
+    at_exit(at_exit_arg);
+    _exit(1);
+  }
+
+  int sig = 0;
+  while (sigwait(&stop_signals, &sig) != 0) {
+  }
+  stop_ = true;
+  ssize_t ignored = write(wake_[1], "x", 1);
+  (void)ignored;
+  // Requests in flight finish however long they take (a second signal, or
+  // the service manager's SIGKILL, cuts that short). A thread still inside
+  // accept() after the wake-up lost its connection to another process and
+  // holds nothing: it is waited for only briefly.
+  const timespec tick = {0, 10 * 1000 * 1000};
+  int idle_ticks = 0;
+  while (in_flight_ > 0 || (accepting_ && idle_ticks < 100)) {
+    if (in_flight_ == 0) ++idle_ticks;
+    if (sigtimedwait(&stop_signals, nullptr, &tick) > 0) break;
+  }
+  at_exit(at_exit_arg);
+  // The request threads are left blocked in libfcgi; nothing is waiting on
+  // the store, and SQLite recovers an unclosed WAL on the next open.
+  std::fflush(nullptr);
+  _exit(failed_ ? 1 : 0);
+}
+
+void NothingAtExit(const std::string&) {}
+void UnlinkAtExit(const std::string& path) { unlink(path.c_str()); }
+
+// --threads, else $DLR_WEBHOOK_THREADS, else the default; 0 when invalid.
+int ResolveThreads(const Options& opt) {
+  if (opt.threads > 0) return opt.threads;
+  const char* env = std::getenv("DLR_WEBHOOK_THREADS");
+  if (!env || !*env) return kDefaultThreads;
+  int threads = ParseThreads(env);
+  if (threads == 0) {
+    Log(LogLevel::kError,
+        "DLR_WEBHOOK_THREADS must be a number from 1 to " + std::to_string(kMaxThreads));
+  }
+  return threads;
 }
 
 // "unix:/p" -> "/p"; ":9000" or "9000" -> "127.0.0.1:9000"; else as given.
@@ -322,6 +470,14 @@ int Main(int argc, char** argv) {
       opt.config = a.substr(9);
     } else if (a.rfind("--listen=", 0) == 0) {
       opt.listen = a.substr(9);
+    } else if (a == "--threads" || a.rfind("--threads=", 0) == 0) {
+      const char* v = a == "--threads" ? (i + 1 < argc ? argv[++i] : nullptr) : argv[i] + 10;
+      opt.threads = ParseThreads(v);
+      if (opt.threads == 0) {
+        std::fprintf(stderr, "dlr-webhook: --threads takes a number from 1 to %d\n%s", kMaxThreads,
+                     kUsage);
+        return 2;
+      }
     } else {
       std::fprintf(stderr, "dlr-webhook: unknown argument '%s'\n%s", a.c_str(), kUsage);
       return 2;
@@ -331,19 +487,19 @@ int Main(int argc, char** argv) {
   umask(027);  // the database and its WAL files: owner and group only
   struct sigaction sa;
   std::memset(&sa, 0, sizeof sa);
-  sa.sa_handler = OnTerminate;  // no SA_RESTART: a blocked accept returns
+  sa.sa_handler = OnTerminate;  // CGI mode; FastCGI mode blocks both and waits for them
   sigemptyset(&sa.sa_mask);
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
-  sa.sa_handler = OnAlarm;
-  sa.sa_flags = SA_RESTART;  // a request it finds running goes on undisturbed
-  sigaction(SIGALRM, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
   if (FCGX_Init() != 0) {
     Log(LogLevel::kError, "cannot initialise libfcgi");
     return 1;
   }
+  bool fastcgi = !opt.listen.empty() || !FCGX_IsCGI();
+  int threads = fastcgi ? ResolveThreads(opt) : 1;
+  if (threads == 0) return 2;
   if (!opt.listen.empty()) {
     std::string path = BindPath(opt.listen);
     bool is_unix = path[0] == '/';
@@ -353,12 +509,16 @@ int Main(int argc, char** argv) {
       return 1;
     }
     if (is_unix) chmod(path.c_str(), 0660);
-    int rc = RunFastCgi(opt, fd);
+    FastCgiProcess process(opt, fd, threads);
+    int rc = process.Run(is_unix ? UnlinkAtExit : NothingAtExit, path);
     close(fd);
     if (is_unix) unlink(path.c_str());
     return rc;
   }
-  if (!FCGX_IsCGI()) return RunFastCgi(opt, 0);
+  if (fastcgi) {
+    FastCgiProcess process(opt, 0, threads);
+    return process.Run(NothingAtExit, "");
+  }
   return RunCgi(opt);
 }
 

@@ -31,7 +31,7 @@ BIN=$ROOT/build/dlr-webhook
 CTL=$ROOT/build/dlrctl
 HOST=127.0.0.1
 PORT=${PORT:-8080}
-PROCESSES=2
+PROCESSES=1   # one process per SQLite file; its threads share one writer (README: tuning)
 
 say() { printf 'run: %s\n' "$*"; }
 die() { printf 'run: error: %s\n' "$*" >&2; exit 1; }
@@ -236,7 +236,7 @@ print_examples() {
   cat <<EOF
 
 dlr-webhook is listening: $url
-  nginx on $HOST:$PORT -> unix:$SOCK -> $PROCESSES x build/dlr-webhook
+  nginx on $HOST:$PORT -> unix:$SOCK -> $PROCESSES x build/dlr-webhook (32 request threads each)
   config:         $CONFIG
   validation key: ${key:-(none: the verification request will be answered 403)}
   secret:         ${secret:-(none: requests are not authenticated)}
@@ -356,7 +356,7 @@ start() {
   # responder's stderr to var/dlr-webhook.log instead.
   # From here on an interrupt stops whatever was started (--background clears this at the end).
   trap on_signal INT TERM HUP
-  say "starting $PROCESSES dlr-webhook processes on unix:$SOCK"
+  say "starting $PROCESSES dlr-webhook process(es) on unix:$SOCK"
   # shellcheck disable=SC2016,SC2094
   if ! env -u DLR_WEBHOOK_CONFIG "$SPAWN" -s "$SOCK" -F "$PROCESSES" -P "$SPAWN_PID" -- \
       /bin/sh -c 'exec "$1" 2>>"$2"' sh "$BIN" "$RESPONDER_LOG" \

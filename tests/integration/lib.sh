@@ -16,6 +16,9 @@ case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
 BIN="${DLR_WEBHOOK_BIN:-$BUILD_DIR/dlr-webhook}"
 CTL="${DLRCTL_BIN:-$BUILD_DIR/dlrctl}"
 NGINX_BIN="${NGINX_BIN:-/usr/sbin/nginx}"
+# Request threads per responder process: above 1, group commit is on (the responder's default
+# is 32). RESPONDER_THREADS=1 runs the same tests one request at a time per process.
+RESPONDER_THREADS="${RESPONDER_THREADS:-8}"
 
 # Sanitizer settings for programs started with `env -i` (CGI mode): empty unless set by make.
 SAN_ENV=()
@@ -146,7 +149,7 @@ EOF
 # PIDs spawn-fcgi wrote with -F (one a line; the last line has no newline)
 responder_pids() { grep -o '[0-9][0-9]*' "$T/spawn.pid" 2>/dev/null; }
 
-# spawn_responders [N]: spawn-fcgi -F N (default 4) responders on $T/dlr.sock, PIDs in $T/spawn.pid
+# spawn_responders [N]: spawn-fcgi -F N (default 4) responders (--threads $RESPONDER_THREADS each) on $T/dlr.sock, PIDs in $T/spawn.pid
 # (replaced) and STARTED_PIDS. Also after all earlier ones are gone (kill -9): spawn-fcgi then binds
 # the same socket path again. Returns non-zero with the reason in SPAWN_ERR.
 spawn_responders() {
@@ -157,7 +160,7 @@ spawn_responders() {
     # spawn-fcgi points the children's stderr at /dev/null; a sh that execs the responder (same PID,
     # fd 0 still the listening socket) keeps the responder's log in $T/responder.log.
     out=$(cd "$T" && env -u DLR_WEBHOOK_CONFIG spawn-fcgi -s "$T/dlr.sock" -F "$n" -P "$T/spawn.pid" -- \
-        /bin/sh -c 'exec "$0" 2>>"$1"' "$BIN" "$T/responder.log" 2>&1); rc=$?
+        /bin/sh -c 'exec "$0" --threads "$2" 2>>"$1"' "$BIN" "$T/responder.log" "$RESPONDER_THREADS" 2>&1); rc=$?
     if [ -f "$T/spawn.pid" ]; then
         for p in $(responder_pids); do STARTED_PIDS+=("$p"); done
     fi
@@ -184,7 +187,7 @@ start_stack() {
             if ! kill -0 "$NGINX_PID" 2>/dev/null; then break; fi
             code=$(curl -s -o /dev/null --max-time 2 -w '%{http_code}' "$BASE/__readiness_probe__" 2>/dev/null)
             if [ -n "$code" ] && [ "$code" != 000 ] && [ "$code" != 502 ] && [ "$code" != 504 ]; then
-                ok "nginx (port $PORT) + spawn-fcgi -F 4 stack answers (probe got $code)"
+                ok "nginx (port $PORT) + spawn-fcgi -F 4 x $RESPONDER_THREADS threads stack answers (probe got $code)"
                 return 0
             fi
             sleep 0.1
