@@ -242,6 +242,13 @@ int RunFastCgi(const Options& opt, int listen_fd) {
     if (!rt.Load(ResolveConfigPath(opt.config)).ok()) return 1;
     Status s = rt.store().EnsureSchema();
     if (!s.ok()) {
+      // A schema newer than this program knows will not change by waiting:
+      // refuse to start rather than answer 503 for ever.
+      StatusOr<int> found = rt.store().Ping();
+      if (found.ok() && found.value() > kSchemaVersion) {
+        Log(LogLevel::kError, s.message() + "; not starting");
+        return 1;
+      }
       Log(LogLevel::kWarning,
           "the database is not ready yet (" + s.message() + "); answering 503 until it is");
     }
