@@ -25,7 +25,8 @@ ifeq ($(WITH_MYSQL),1)
 else
   LEFT_OUT += common/mysql_store.cc
 endif
-PKGS += $(filter-out fcgi sqlite3,$(LIBPKGS))
+# libcurl: dlrctl send-test only (linked into dlrctl alone, below).
+PKGS += $(filter-out fcgi sqlite3,$(LIBPKGS)) libcurl
 
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++17 -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion
@@ -83,8 +84,10 @@ $(BUILD)/libdlrcommon.a: $(COMMON_OBJS)
 $(BUILD)/dlr-webhook: $(BUILD)/fcgi_app/main.o $(BUILD)/libdlrcommon.a
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/dlrctl: $(BUILD)/fcgi_app/dlrctl.o $(BUILD)/libdlrcommon.a
-	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+# dlrctl alone links libcurl (send-test); the responder does not.
+CTL_OBJS := $(BUILD)/fcgi_app/dlrctl.o $(BUILD)/fcgi_app/http_client.o
+$(BUILD)/dlrctl: $(CTL_OBJS) $(BUILD)/libdlrcommon.a
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs libcurl 2>/dev/null) -o $@
 
 $(PORTABLE_DIR)/obj/%.o: %.cc
 	@mkdir -p $(dir $@)
@@ -120,13 +123,13 @@ install: all
 	install -m 0755 $(BUILD)/dlr-webhook $(BUILD)/dlrctl $(DESTDIR)$(PREFIX)/bin/
 
 style-check:
-	clang-format --dry-run --Werror $(wildcard common/*.h common/*.cc fcgi_app/*.cc tests/*.cc tests/*.h)
+	clang-format --dry-run --Werror $(wildcard common/*.h common/*.cc fcgi_app/*.h fcgi_app/*.cc tests/*.cc tests/*.h)
 
 clean:
 	rm -rf build build-asan build-nobackends build-asan-nobackends
 
 .PHONY: all portable unit test run install style-check clean FORCE
 
--include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/fcgi_app/main.d $(BUILD)/fcgi_app/dlrctl.d \
+-include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/fcgi_app/main.d $(CTL_OBJS:.o=.d) \
          $(BUILD)/tests/store_conformance_test.d
 -include $(PORTABLE_OBJS:.o=.d)

@@ -20,6 +20,7 @@ PACKAGES=(
   libmariadb-dev               # storage: MySQL/MariaDB client library (WITH_MYSQL=1, the default)
   postgresql                   # tests: a real PostgreSQL server (initdb, pg_ctl, psql)
   mariadb-server mariadb-client  # tests: a real MariaDB server (mariadb-install-db, mariadbd)
+  libcurl4-openssl-dev         # dlrctl send-test (HTTP client)
   libboost-test-dev            # unit tests
   spawn-fcgi                   # runs the responder on a unix socket
   apache2 libapache2-mod-fcgid # the Apache tests (mod_fcgid, mod_proxy_fcgi, plain CGI)
