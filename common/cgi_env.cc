@@ -38,9 +38,15 @@ Request RequestFromParams(const ParamLookup& param) {
   return r;
 }
 
-BodyPlan PlanBody(const char* content_length, size_t max_body_bytes) {
+BodyPlan PlanBody(const char* content_length, size_t max_body_bytes,
+                  const char* transfer_encoding) {
   BodyPlan plan;
-  if (content_length == nullptr || *content_length == '\0') return plan;
+  if (content_length == nullptr || *content_length == '\0') {
+    if (transfer_encoding != nullptr && *transfer_encoding != '\0') {
+      plan.state = BodyState::kNoLength;
+    }
+    return plan;
+  }
   size_t n = 0;
   for (const char* p = content_length; *p; ++p) {
     if (*p < '0' || *p > '9') {

@@ -29,10 +29,13 @@ struct BodyPlan {
   size_t length = 0;  // bytes to read when state == kComplete
 };
 
-// CONTENT_LENGTH absent or empty: read nothing. Not a plain decimal number
-// (sign, spaces): kBadLength, read nothing. Above max_body_bytes (however
-// many digits): kTooLarge, read nothing.
-BodyPlan PlanBody(const char* content_length, size_t max_body_bytes);
+// CONTENT_LENGTH absent or empty: read nothing (RFC 3875), and when
+// `transfer_encoding` (HTTP_TRANSFER_ENCODING) says a body is coming anyway,
+// kNoLength: a body that cannot be read is never taken for an empty one. Not
+// a plain decimal number (sign, spaces): kBadLength, read nothing. Above
+// max_body_bytes (however many digits): kTooLarge, read nothing.
+BodyPlan PlanBody(const char* content_length, size_t max_body_bytes,
+                  const char* transfer_encoding = nullptr);
 
 }  // namespace dlr
 

@@ -29,6 +29,15 @@ Status ReadString(const Value& v, const std::string& key, std::string* out) {
   return Status::Ok();
 }
 
+// A positive integer between 1 and `max` into *out.
+Status ReadLimit(const Value& v, const std::string& key, size_t max, size_t* out) {
+  if (!v.IsUint64() || v.GetUint64() == 0 || v.GetUint64() > max) {
+    return KeyError(key, "expected an integer between 1 and " + std::to_string(max));
+  }
+  *out = static_cast<size_t>(v.GetUint64());
+  return Status::Ok();
+}
+
 bool IsUrl(const std::string& db) { return db.find("://") != std::string::npos; }
 
 Status ParseWebhook(const Value& v, const std::string& key, Webhook* w) {
@@ -131,6 +140,15 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir)
         return KeyError(name, "must be between 1 and " + std::to_string(kMaxMaxBodyBytes));
       }
       c.max_body_bytes = static_cast<size_t>(n);
+    } else if (name == "max_array_length") {
+      Status s = ReadLimit(m->value, name, kMaxMaxArrayLength, &c.limits.max_array_length);
+      if (!s.ok()) return s;
+    } else if (name == "max_field_bytes") {
+      Status s = ReadLimit(m->value, name, kMaxMaxBodyBytes, &c.limits.max_field_bytes);
+      if (!s.ok()) return s;
+    } else if (name == "max_json_depth") {
+      Status s = ReadLimit(m->value, name, kMaxMaxJsonDepth, &c.limits.max_json_depth);
+      if (!s.ok()) return s;
     } else if (name == "busy_timeout_ms") {
       if (!m->value.IsInt() || m->value.GetInt() < 0 || m->value.GetInt() > 60000) {
         return KeyError(name, "expected an integer between 0 and 60000");

@@ -21,6 +21,9 @@ inline constexpr char kDefaultConfigPath[] = "/etc/dlr-webhook/config.json";
 inline constexpr size_t kDefaultMaxBodyBytes = 65536;
 inline constexpr size_t kMaxMaxBodyBytes = 64u << 20;
 inline constexpr int kDefaultBusyTimeoutMs = 5000;
+// Upper bounds of the limits a config may set (the defaults are in dlr.h).
+inline constexpr size_t kMaxMaxArrayLength = 100000;
+inline constexpr size_t kMaxMaxJsonDepth = 1000;
 
 struct Webhook {
   std::string name;
@@ -35,6 +38,7 @@ struct Config {
   std::string source;    // the file it was read from ("" when parsed from text)
   std::string database;  // a SQLite path (absolute once loaded from a file) or a URL
   size_t max_body_bytes = kDefaultMaxBodyBytes;
+  Limits limits;  // max_array_length, max_field_bytes, max_json_depth
   int busy_timeout_ms = kDefaultBusyTimeoutMs;
   std::vector<Webhook> webhooks;
 };

@@ -1,7 +1,10 @@
 #include "common/dlr.h"
 
 #include <rapidjson/document.h>
+#include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 
 #include <cctype>
 
@@ -84,8 +87,19 @@ std::string Ordinal(size_t index, size_t count) {
   return "DLR " + std::to_string(index + 1) + " of " + std::to_string(count);
 }
 
-// Checks a finished DLR: a non-empty id and status.
-Status Validate(const Dlr& d, const FieldNames& names, size_t index, size_t count) {
+// Checks a finished DLR: a non-empty id and status, no value over
+// max_field_bytes.
+Status Validate(const Dlr& d, const FieldNames& names, const Limits& limits, size_t index,
+                size_t count) {
+  for (size_t i = 0; i < kFieldCount; ++i) {
+    const auto& v = d.values[i];
+    if (v && v->size() > limits.max_field_bytes) {
+      return Status::Unprocessable("\"" + names.key[i] + "\" in " + Ordinal(index, count) + " is " +
+                                   std::to_string(v->size()) +
+                                   " bytes long, over max_field_bytes (" +
+                                   std::to_string(limits.max_field_bytes) + ")");
+    }
+  }
   for (Field f : {Field::kId, Field::kStatus}) {
     const auto& v = d.Get(f);
     if (!v || v->empty()) {
@@ -258,14 +272,112 @@ StatusOr<Params> ParseMultipart(std::string_view body, std::string_view content_
   }
 }
 
+// Forwards the reader's events to a Document while watching the nesting depth
+// and the length of a top-level array: the parse stops at the first event
+// past a limit, before anything deeper or longer is built.
+class LimitedHandler {
+ public:
+  using Ch = char;
+  LimitedHandler(rapidjson::Document* doc, const Limits& limits) : doc_(doc), limits_(limits) {}
+
+  bool Null() { return Element() && doc_->Null(); }
+  bool Bool(bool b) { return Element() && doc_->Bool(b); }
+  bool Int(int i) { return Element() && doc_->Int(i); }
+  bool Uint(unsigned u) { return Element() && doc_->Uint(u); }
+  bool Int64(int64_t i) { return Element() && doc_->Int64(i); }
+  bool Uint64(uint64_t u) { return Element() && doc_->Uint64(u); }
+  bool Double(double d) { return Element() && doc_->Double(d); }
+  bool RawNumber(const Ch* s, rapidjson::SizeType n, bool copy) {
+    return Element() && doc_->RawNumber(s, n, copy);
+  }
+  bool String(const Ch* s, rapidjson::SizeType n, bool copy) {
+    return Element() && doc_->String(s, n, copy);
+  }
+  bool Key(const Ch* s, rapidjson::SizeType n, bool copy) { return doc_->Key(s, n, copy); }
+  bool StartObject() { return Open(false) && doc_->StartObject(); }
+  bool EndObject(rapidjson::SizeType n) {
+    --depth_;
+    return doc_->EndObject(n);
+  }
+  bool StartArray() { return Open(true) && doc_->StartArray(); }
+  bool EndArray(rapidjson::SizeType n) {
+    --depth_;
+    return doc_->EndArray(n);
+  }
+
+  // Why the parse was stopped; ok when no limit was passed.
+  const Status& violation() const { return violation_; }
+
+ private:
+  // A value begins: one more element when it sits directly in a top-level array.
+  bool Element() {
+    if (depth_ == 1 && top_is_array_ && ++top_elements_ > limits_.max_array_length) {
+      violation_ =
+          Status::TooLarge("the body holds more than " + std::to_string(limits_.max_array_length) +
+                           " DLRs (max_array_length)");
+      return false;
+    }
+    return true;
+  }
+  bool Open(bool array) {
+    if (!Element()) return false;
+    if (depth_ == 0) top_is_array_ = array;
+    if (++depth_ > limits_.max_json_depth) {
+      violation_ = Status::Unprocessable("the JSON nests deeper than " +
+                                         std::to_string(limits_.max_json_depth) +
+                                         " levels (max_json_depth)");
+      return false;
+    }
+    return true;
+  }
+
+  rapidjson::Document* doc_;
+  const Limits& limits_;
+  size_t depth_ = 0;
+  bool top_is_array_ = false;
+  size_t top_elements_ = 0;
+  Status violation_;
+};
+
+// Parses `body` into `doc` within `limits`. InvalidArgument when it is not
+// JSON (a NUL byte after the value included), or the limit's own status.
+Status ParseJson(std::string_view body, const Limits& limits, rapidjson::Document* doc) {
+  rapidjson::ParseResult result;
+  size_t consumed = 0;
+  LimitedHandler handler(doc, limits);
+  auto generate = [&](rapidjson::Document& d) {
+    (void)d;  // the handler forwards to it
+    rapidjson::MemoryStream ms(body.data(), body.size());
+    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> is(ms);
+    rapidjson::Reader reader;
+    result = reader.Parse<kJsonFlags>(is, handler);
+    consumed = is.Tell();
+    return !result.IsError();
+  };
+  doc->Populate(generate);
+  if (!handler.violation().ok()) return handler.violation();
+  if (result.IsError()) {
+    return Status::InvalidArgument(std::string("the body is not valid JSON: ") +
+                                   rapidjson::GetParseError_En(result.Code()) + " (at byte " +
+                                   std::to_string(result.Offset()) + ")");
+  }
+  if (consumed != body.size()) {
+    // The reader takes a NUL byte for the end of its input.
+    return Status::InvalidArgument(
+        "the body is not valid JSON: a NUL byte follows the value (at byte " +
+        std::to_string(consumed) + ")");
+  }
+  return Status::Ok();
+}
+
 StatusOr<Payload> FromParams(const Params& fields, std::string_view body, const Params& query,
-                             const FieldNames& names) {
+                             const FieldNames& names, const Limits& limits) {
   Payload p;
   p.body_empty = false;
   Dlr d = DlrFromParams(fields, names, std::string(body));
   FillFromQuery(&d, query, names);
   if (HasIdOrStatus(d)) {
-    Status s = Validate(d, names, 0, 1);
+    Status s = Validate(d, names, limits, 0, 1);
     if (!s.ok()) return s;
     p.dlrs.push_back(std::move(d));
     return p;
@@ -277,14 +389,11 @@ StatusOr<Payload> FromParams(const Params& fields, std::string_view body, const 
   return p;
 }
 
-StatusOr<Payload> FromJson(std::string_view body, const Params& query, const FieldNames& names) {
+StatusOr<Payload> FromJson(std::string_view body, const Params& query, const FieldNames& names,
+                           const Limits& limits) {
   rapidjson::Document doc;
-  doc.Parse<kJsonFlags>(body.data(), body.size());
-  if (doc.HasParseError()) {
-    return Status::InvalidArgument(std::string("the body is not valid JSON: ") +
-                                   rapidjson::GetParseError_En(doc.GetParseError()) + " (at byte " +
-                                   std::to_string(doc.GetErrorOffset()) + ")");
-  }
+  Status parsed = ParseJson(body, limits, &doc);
+  if (!parsed.ok()) return parsed;
   Payload p;
   p.body_empty = false;
   if (doc.IsObject()) {
@@ -293,7 +402,7 @@ StatusOr<Payload> FromJson(std::string_view body, const Params& query, const Fie
     Dlr dlr = std::move(d).value();
     FillFromQuery(&dlr, query, names);
     if (HasIdOrStatus(dlr)) {
-      Status s = Validate(dlr, names, 0, 1);
+      Status s = Validate(dlr, names, limits, 0, 1);
       if (!s.ok()) return s;
       p.dlrs.push_back(std::move(dlr));
       return p;
@@ -319,7 +428,7 @@ StatusOr<Payload> FromJson(std::string_view body, const Params& query, const Fie
           i < raws.size() && raws.size() == count ? std::string(raws[i]) : std::string();
       StatusOr<Dlr> d = DlrFromJsonObject(el, names, std::move(raw), i, count);
       if (!d.ok()) return d.status();
-      Status s = Validate(d.value(), names, i, count);
+      Status s = Validate(d.value(), names, limits, i, count);
       if (!s.ok()) return s;
       p.dlrs.push_back(std::move(d).value());
     }
@@ -353,12 +462,12 @@ bool IsPendingStatus(std::string_view status) {
 
 StatusOr<Payload> ParsePayload(std::string_view body, std::string_view content_type,
                                std::string_view raw_query, const Params& query,
-                               const FieldNames& names) {
+                               const FieldNames& names, const Limits& limits) {
   if (Trim(body).empty()) {
     Payload p;
     Dlr d = DlrFromParams(query, names, std::string(raw_query));
     if (HasIdOrStatus(d)) {
-      Status s = Validate(d, names, 0, 1);
+      Status s = Validate(d, names, limits, 0, 1);
       if (!s.ok()) return s;
       p.dlrs.push_back(std::move(d));
     } else if (const std::string* c = FindParam(query, "challenge")) {
@@ -368,18 +477,18 @@ StatusOr<Payload> ParsePayload(std::string_view body, std::string_view content_t
   }
   switch (DetectFormat(body, content_type)) {
     case Format::kJson:
-      return FromJson(body, query, names);
+      return FromJson(body, query, names, limits);
     case Format::kUrlEncoded: {
       StatusOr<Params> form = ParseUrlEncoded(body);
       if (!form.ok()) {
         return Status::InvalidArgument("the form body is not valid: " + form.status().message());
       }
-      return FromParams(form.value(), body, query, names);
+      return FromParams(form.value(), body, query, names, limits);
     }
     case Format::kMultipart: {
       StatusOr<Params> form = ParseMultipart(body, content_type);
       if (!form.ok()) return form.status();
-      return FromParams(form.value(), body, query, names);
+      return FromParams(form.value(), body, query, names, limits);
     }
   }
   return Status::Internal("unreachable");

@@ -83,6 +83,11 @@ Response HandleRequest(const Request& req, const Config& config, Store& store) {
                                             std::to_string(config.max_body_bytes) + " bytes"));
     case BodyState::kBadLength:
       return Reject(req, *w, Status::InvalidArgument("CONTENT_LENGTH is not a number"), store);
+    case BodyState::kNoLength:
+      return Reject(req, *w,
+                    Status::InvalidArgument("the body has no CONTENT_LENGTH (Transfer-Encoding "
+                                            "without a length): it cannot be read"),
+                    store);
     case BodyState::kTruncated:
       return Reject(req, *w, Status::InvalidArgument("the body is shorter than its Content-Length"),
                     store);
@@ -96,12 +101,19 @@ Response HandleRequest(const Request& req, const Config& config, Store& store) {
   }
   // The verification token is no part of an event: it never reaches a row.
   const std::string query_rest = WithoutParam(req.query, "token");
-  StatusOr<Payload> payload =
-      ParsePayload(req.body, req.content_type, query_rest, query.value(), w->field_names);
+  StatusOr<Payload> payload = ParsePayload(req.body, req.content_type, query_rest, query.value(),
+                                           w->field_names, config.limits);
   if (!method_allowed && (!payload.ok() || !payload.value().dlrs.empty())) {
     return method_not_allowed;  // only the handshake is answered to other methods
   }
-  if (!payload.ok()) return Reject(req, *w, payload.status(), store);
+  if (!payload.ok()) {
+    if (payload.status().code() == StatusCode::kTooLarge) {  // like an oversized body: kept nowhere
+      Log(LogLevel::kWarning,
+          "refused (too_large): " + payload.status().message() + " " + Describe(req, w));
+      return ErrorResponse(payload.status());
+    }
+    return Reject(req, *w, payload.status(), store);
+  }
   const Payload& p = payload.value();
 
   if (p.dlrs.empty()) {

@@ -15,6 +15,7 @@ enum class BodyState {
   kTooLarge,   // CONTENT_LENGTH exceeds max_body_bytes: nothing was read
   kTruncated,  // the stream ended before CONTENT_LENGTH bytes arrived
   kBadLength,  // CONTENT_LENGTH is present but not a non-negative number
+  kNoLength,   // a body is announced (Transfer-Encoding) without CONTENT_LENGTH: not read
 };
 
 struct Request {

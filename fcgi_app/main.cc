@@ -36,12 +36,19 @@ namespace {
 volatile sig_atomic_t g_stop = 0;
 volatile sig_atomic_t g_in_request = 0;
 
-// SIGTERM/SIGINT: a process waiting for a connection has nothing in flight
-// and leaves at once (libfcgi's accept() retries on EINTR, so a flag alone
-// would never be seen); one inside a request finishes it, commit and answer
-// included, then leaves.
+// SIGTERM/SIGINT: a process inside a request finishes it, commit and answer
+// included, then leaves. One waiting for a connection leaves at once: the
+// request is initialised with FCGI_FAIL_ACCEPT_ON_INTR, so accept() fails
+// with EINTR and the loop ends normally (destructors run: the database is
+// closed, and a sanitizer build checks for leaks). Should the signal land
+// just before accept() is entered (or in CGI mode, or at start-up), the alarm
+// ends the process a second later unless a request has begun meanwhile.
 void OnTerminate(int) {
   g_stop = 1;
+  if (!g_in_request) alarm(1);
+}
+
+void OnAlarm(int) {
   if (!g_in_request) _exit(0);
 }
 
@@ -157,7 +164,8 @@ int RunCgi(const Options& opt) {
     resp = ConfigErrorResponse();
   } else {
     Request req = RequestFromParams([](const char* n) { return std::getenv(n); });
-    BodyPlan plan = PlanBody(std::getenv("CONTENT_LENGTH"), rt.config().max_body_bytes);
+    BodyPlan plan = PlanBody(std::getenv("CONTENT_LENGTH"), rt.config().max_body_bytes,
+                             std::getenv("HTTP_TRANSFER_ENCODING"));
     req.body_state = plan.state;
     if (plan.state == BodyState::kComplete && plan.length > 0) {
       // RFC 3875: exactly CONTENT_LENGTH bytes, never more.
@@ -224,7 +232,9 @@ Response Serve(Runtime& rt, const Options& opt, FCGX_Request& fr) {
     if (!rt.Load(path).ok()) return ConfigErrorResponse();
   }
   Request req = RequestFromParams([&fr](const char* n) { return FCGX_GetParam(n, fr.envp); });
-  ReadBody(fr, PlanBody(FCGX_GetParam("CONTENT_LENGTH", fr.envp), rt.config().max_body_bytes),
+  ReadBody(fr,
+           PlanBody(FCGX_GetParam("CONTENT_LENGTH", fr.envp), rt.config().max_body_bytes,
+                    FCGX_GetParam("HTTP_TRANSFER_ENCODING", fr.envp)),
            &req);
   return HandleRequest(req, rt.config(), rt.store());
 }
@@ -254,16 +264,25 @@ int RunFastCgi(const Options& opt, int listen_fd) {
     }
   }
   FCGX_Request fr;
-  if (FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
+  if (FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
     Log(LogLevel::kError, "cannot initialise the FastCGI request");
     return 1;
   }
+  // SIGTERM and SIGINT wait while a request is served: its reads and writes
+  // are never interrupted, and the handler runs once it is finished.
+  sigset_t term;
+  sigemptyset(&term);
+  sigaddset(&term, SIGTERM);
+  sigaddset(&term, SIGINT);
   while (!g_stop) {
-    if (FCGX_Accept_r(&fr) < 0) {
+    int rc = FCGX_Accept_r(&fr);
+    if (rc < 0) {
       if (g_stop) break;
-      Log(LogLevel::kError, "FastCGI accept failed; exiting");
+      if (rc == -EINTR) continue;  // another signal
+      Log(LogLevel::kError, std::string("FastCGI accept failed; exiting: ") + std::strerror(-rc));
       return 1;
     }
+    sigprocmask(SIG_BLOCK, &term, nullptr);
     g_in_request = 1;
     SetThreadLogWriter(WriteToFcgiErr, &fr);
     Response resp;
@@ -279,6 +298,7 @@ int RunFastCgi(const Options& opt, int listen_fd) {
     SetThreadLogWriter(nullptr, nullptr);
     FCGX_Finish_r(&fr);
     g_in_request = 0;
+    sigprocmask(SIG_UNBLOCK, &term, nullptr);
   }
   return 0;
 }
@@ -322,6 +342,9 @@ int Main(int argc, char** argv) {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
+  sa.sa_handler = OnAlarm;
+  sa.sa_flags = SA_RESTART;  // a request it finds running goes on undisturbed
+  sigaction(SIGALRM, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
   if (FCGX_Init() != 0) {

@@ -22,10 +22,12 @@ PACKAGES=(
   mariadb-server mariadb-client  # tests: a real MariaDB server (mariadb-install-db, mariadbd)
   libcurl4-openssl-dev         # dlrctl send-test (HTTP client)
   libboost-test-dev            # unit tests
+  clang libclang-rt-14-dev     # `make fuzz`: libFuzzer and the sanitizer runtimes for clang
   spawn-fcgi                   # runs the responder on a unix socket
   apache2 libapache2-mod-fcgid # the Apache tests (mod_fcgid, mod_proxy_fcgi, plain CGI)
   sqlite3                      # reading the stored rows
   curl jq ca-certificates      # tests, `make run` examples
+  wrk                          # `make soak` (load generator)
 )
 
 have_nginx() {

@@ -65,7 +65,7 @@ cgi() {
     local q=""
     case "$uri" in *\?*) q=${uri#*\?} ;; esac
     snap
-    (cd "$T/elsewhere" && env -i REQUEST_METHOD="$method" REQUEST_URI="$uri" QUERY_STRING="$q" \
+    (cd "$T/elsewhere" && env -i "${SAN_ENV[@]}" REQUEST_METHOD="$method" REQUEST_URI="$uri" QUERY_STRING="$q" \
         SERVER_PROTOCOL=HTTP/1.1 GATEWAY_INTERFACE=CGI/1.1 REMOTE_ADDR=127.0.0.1 "$@" \
         "$TIMEOUT_BIN" 10 "$BIN" "${CGI_ARGS[@]}" < "$bodyfile" > "$T/cgi.out" 2> "$T/cgi.err")
     CGI_RC=$?

@@ -17,6 +17,11 @@ BIN="${DLR_WEBHOOK_BIN:-$BUILD_DIR/dlr-webhook}"
 CTL="${DLRCTL_BIN:-$BUILD_DIR/dlrctl}"
 NGINX_BIN="${NGINX_BIN:-/usr/sbin/nginx}"
 
+# Sanitizer settings for programs started with `env -i` (CGI mode): empty unless set by make.
+SAN_ENV=()
+[ -n "${ASAN_OPTIONS:-}" ] && SAN_ENV+=("ASAN_OPTIONS=$ASAN_OPTIONS")
+[ -n "${UBSAN_OPTIONS:-}" ] && SAN_ENV+=("UBSAN_OPTIONS=$UBSAN_OPTIONS")
+
 PASS=0
 FAIL=0
 STARTED_PIDS=()     # every PID this script started (stopped in cleanup)
@@ -141,20 +146,32 @@ EOF
 # PIDs spawn-fcgi wrote with -F (one a line; the last line has no newline)
 responder_pids() { grep -o '[0-9][0-9]*' "$T/spawn.pid" 2>/dev/null; }
 
-# start_stack: spawn-fcgi -F 4 responders on $T/dlr.sock + nginx on a free port. Sets PORT, BASE.
-start_stack() {
-    local out rc p attempt code i
+# spawn_responders [N]: spawn-fcgi -F N (default 4) responders on $T/dlr.sock, PIDs in $T/spawn.pid
+# (replaced) and STARTED_PIDS. Also after all earlier ones are gone (kill -9): spawn-fcgi then binds
+# the same socket path again. Returns non-zero with the reason in SPAWN_ERR.
+spawn_responders() {
+    local n=${1:-4} out rc p
+    SPAWN_ERR=""
+    rm -f "$T/spawn.pid"
     # The config must come from the FastCGI parameter (nginx fastcgi_param), not our environment.
     # spawn-fcgi points the children's stderr at /dev/null; a sh that execs the responder (same PID,
     # fd 0 still the listening socket) keeps the responder's log in $T/responder.log.
-    out=$(cd "$T" && env -u DLR_WEBHOOK_CONFIG spawn-fcgi -s "$T/dlr.sock" -F 4 -P "$T/spawn.pid" -- \
+    out=$(cd "$T" && env -u DLR_WEBHOOK_CONFIG spawn-fcgi -s "$T/dlr.sock" -F "$n" -P "$T/spawn.pid" -- \
         /bin/sh -c 'exec "$0" 2>>"$1"' "$BIN" "$T/responder.log" 2>&1); rc=$?
     if [ -f "$T/spawn.pid" ]; then
         for p in $(responder_pids); do STARTED_PIDS+=("$p"); done
     fi
-    [ $rc -eq 0 ] || die "spawn-fcgi -F 4 started the responder" "exit $rc: $out"
-    [ -f "$T/spawn.pid" ] && [ "$(grep -c '[0-9]' "$T/spawn.pid")" -eq 4 ] \
-        || die "spawn-fcgi wrote 4 PIDs" "$(cat "$T/spawn.pid" 2>/dev/null)"
+    if [ $rc -ne 0 ]; then SPAWN_ERR="spawn-fcgi exit $rc: $out"; return 1; fi
+    if [ ! -f "$T/spawn.pid" ] || [ "$(grep -c '[0-9]' "$T/spawn.pid")" -ne "$n" ]; then
+        SPAWN_ERR="spawn-fcgi wrote no $n PIDs: $(cat "$T/spawn.pid" 2>/dev/null)"; return 1
+    fi
+    return 0
+}
+
+# start_stack: spawn-fcgi -F 4 responders on $T/dlr.sock + nginx on a free port. Sets PORT, BASE.
+start_stack() {
+    local attempt code i
+    spawn_responders 4 || die "spawn-fcgi -F 4 started the responder" "$SPAWN_ERR"
 
     for attempt in 1 2 3; do
         PORT=$(free_port) || die "free loopback port" "none found"
@@ -281,3 +298,23 @@ delta() {
 sql_eq() { check_eq "$1" "$3" "$(sql "$2")"; }
 
 hexof() { od -An -tx1 -v | tr -d ' \n' | tr 'a-f' 'A-F'; }
+
+# ---------------------------------------------------------------- processes
+# rss_kb PID -> VmRSS in kB (empty when the process is gone)
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+
+# is_running PID: alive and not a zombie (spawn-fcgi's children are reaped by init, not by us)
+is_running() {
+    local st
+    st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
+# kill_responders: kill -9 every responder in $T/spawn.pid and wait until they are gone
+kill_responders() {
+    local p
+    for p in $(responder_pids); do kill -KILL "$p" 2>/dev/null; done
+    for p in $(responder_pids); do
+        while is_running "$p"; do sleep 0.01; done
+    done
+}

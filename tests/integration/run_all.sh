@@ -7,9 +7,9 @@ DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 total_pass=0
 total_fail=0
-for t in nginx_test.sh cgi_test.sh concurrency_test.sh portable_test.sh apache_test.sh \
-         servers_test.sh "db_fault_test.sh postgresql" "db_fault_test.sh mysql" multihost_test.sh \
-         dlrctl_test.sh; do
+for t in nginx_test.sh cgi_test.sh concurrency_test.sh durability_test.sh hostile_test.sh \
+         portable_test.sh apache_test.sh servers_test.sh "db_fault_test.sh postgresql" \
+         "db_fault_test.sh mysql" multihost_test.sh dlrctl_test.sh; do
     echo "# ---- $t"
     read -r -a cmd <<< "$t"
     out=$(mktemp "${TMPDIR:-/tmp}/dlr-run-all.XXXXXX")
@@ -31,5 +31,21 @@ for t in nginx_test.sh cgi_test.sh concurrency_test.sh portable_test.sh apache_t
         total_fail=$((total_fail + 1))
     fi
 done
+# Under `make test SANITIZE=1` every report of ASan, LeakSanitizer and UBSan from any process
+# (responders under spawn-fcgi, CGI runs, dlrctl) lands in a file of SANITIZER_LOG_DIR.
+if [ -n "${SANITIZER_LOG_DIR:-}" ]; then
+    echo "# ---- sanitizer reports in $SANITIZER_LOG_DIR"
+    reports=$(find "$SANITIZER_LOG_DIR" -type f 2>/dev/null | sort)
+    if [ -z "$reports" ]; then
+        echo "ok - no sanitizer report from any process"
+        total_pass=$((total_pass + 1))
+    else
+        for r in $reports; do
+            echo "not ok - sanitizer report $(basename "$r"):"
+            sed -n '1,40s/^/#   /p' "$r"
+            total_fail=$((total_fail + 1))
+        done
+    fi
+fi
 echo "tests: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
