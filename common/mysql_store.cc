@@ -237,6 +237,12 @@ Status MysqlStore::FailConnection() {
 }
 
 Status MysqlStore::FailStatement(MYSQL_STMT* st) {
+  // An unbuffered fetch that loses the connection leaves the error on the
+  // connection, not on the statement.
+  if (mysql_stmt_errno(st) == 0 && conn_ && mysql_errno(conn_) != 0) return FailConnection();
+  if (mysql_stmt_errno(st) == 0) {
+    return Fail(CR_SERVER_LOST, "the server's answer ended without an error code");
+  }
   return Fail(mysql_stmt_errno(st), mysql_stmt_error(st));
 }
 
