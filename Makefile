@@ -25,7 +25,8 @@ ifeq ($(WITH_MYSQL),1)
 else
   LEFT_OUT += common/mysql_store.cc
 endif
-PKGS += $(filter-out fcgi sqlite3,$(LIBPKGS))
+# libcurl: dlrctl send-test only (linked into dlrctl alone, below).
+PKGS += $(filter-out fcgi sqlite3,$(LIBPKGS)) libcurl
 
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -pthread -std=c++17 -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion
@@ -125,8 +126,10 @@ check-libfcgi:
 	  exit 1; \
 	fi
 
-$(BUILD)/dlrctl: $(BUILD)/fcgi_app/dlrctl.o $(BUILD)/libdlrcommon.a
-	$(CXX) $(LDFLAGS) $(PROG_LDFLAGS) $^ $(LDLIBS) -o $@
+# dlrctl alone links libcurl (send-test); the responder does not.
+CTL_OBJS := $(BUILD)/fcgi_app/dlrctl.o $(BUILD)/fcgi_app/http_client.o
+$(BUILD)/dlrctl: $(CTL_OBJS) $(BUILD)/libdlrcommon.a
+	$(CXX) $(LDFLAGS) $(PROG_LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs libcurl 2>/dev/null) -o $@
 
 $(PORTABLE_DIR)/obj/%.o: %.cc
 	@mkdir -p $(dir $@)
@@ -216,7 +219,7 @@ install: all
 	install -m 0755 $(BUILD)/dlr-webhook $(BUILD)/dlrctl $(DESTDIR)$(PREFIX)/bin/
 
 style-check:
-	clang-format --dry-run --Werror $(wildcard common/*.h common/*.cc fcgi_app/*.cc tests/*.cc tests/*.h tests/fuzz/*.cc tests/fuzz/*.h)
+	clang-format --dry-run --Werror $(wildcard common/*.h common/*.cc fcgi_app/*.h fcgi_app/*.cc tests/*.cc tests/*.h tests/fuzz/*.cc tests/fuzz/*.h)
 
 clean:
 	rm -rf build build-asan build-fuzz build-nobackends build-asan-nobackends
@@ -224,7 +227,7 @@ clean:
 .PHONY: all portable unit test replay soak run bench install style-check clean check-libfcgi fuzzers \
         fuzz fuzz-merge FORCE
 
--include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/fcgi_app/main.d $(BUILD)/fcgi_app/dlrctl.d \
+-include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/fcgi_app/main.d $(CTL_OBJS:.o=.d) \
          $(BUILD)/tests/store_conformance_test.d
 -include $(PORTABLE_OBJS:.o=.d)
 -include $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%.d) $(BUILD)/tests/fuzz/replay_main.d

@@ -39,6 +39,9 @@ Response Reject(const Request& req, const Webhook& w, const Status& why, Store& 
   r.reason = why.message();
   r.content_type = req.content_type;
   r.raw = req.body.empty() ? req.query : req.body;
+  r.method = req.method;
+  // What a replay needs besides raw (dlrctl rejected --replay).
+  if (!req.body.empty()) r.query = WithoutParam(req.query, "token");
   Status s = store.RecordRejected(r);
   if (!s.ok()) {
     Log(LogLevel::kError, "cannot keep a refused request: " + s.ToString());

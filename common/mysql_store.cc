@@ -15,18 +15,21 @@
 namespace dlr {
 namespace {
 
-constexpr int kSchemaVersionMysql = 1;
 constexpr int kMaxAttempts = 4;
 
 // MySQL 8 only (MariaDB has no such code): a connection idle past
 // wait_timeout, told so at its next statement.
 constexpr unsigned int kClientInteractionTimeout = 4031;
 
-// The same columns and limits as on PostgreSQL. The duplicate key
+// Migrations, each applied by ApplyMigration and recorded in dlr_schema.
+// MySQL commits every DDL statement on its own, so each step is written to
+// be run again after an interruption (IF NOT EXISTS, or a catalog check).
+//
+// Version 1. The same columns and limits as on PostgreSQL. The duplicate key
 // (id, status, deliv_time with NULL as '') needs a stored generated column:
 // MySQL/MariaDB index no expression. '@' is the collation (see kCollation):
 // binary, for byte-for-byte comparison as on SQLite and PostgreSQL.
-const char* const kSchema[] = {
+const char* const kSchemaV1[] = {
     "CREATE TABLE IF NOT EXISTS dlr_events ("
     " seq BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,"
     " id VARCHAR(255) NOT NULL, mobile MEDIUMTEXT, status VARCHAR(64) NOT NULL,"
@@ -57,8 +60,14 @@ const char* const kSchema[] = {
     " KEY dlr_rejected_received_at (received_at)"
     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=@",
     "CREATE TABLE IF NOT EXISTS dlr_schema (version INT NOT NULL) ENGINE=InnoDB",
-    "DELETE FROM dlr_schema",
-    "INSERT INTO dlr_schema (version) VALUES (1)",
+};
+
+// Version 2: columns of dlr_rejected (added when missing), and an index.
+const char* const kRejectedColumnsV2[][2] = {
+    {"method", "MEDIUMTEXT"},
+    {"query", "MEDIUMTEXT"},
+    {"replayed_at", "DATETIME(3)"},
+    {"replay_status", "SMALLINT"},
 };
 
 // The binary collation that also counts trailing spaces (NO PAD: 'a' and
@@ -102,7 +111,7 @@ const char kUpdateMessage[] =
 
 const char kInsertRejected[] =
     "INSERT INTO dlr_rejected (received_at, webhook, remote_addr, http_status, error,"
-    " reason, content_type, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    " reason, content_type, raw, method, query) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 // "YYYY-MM-DDTHH:MM:SS.mmmZ" -> "YYYY-MM-DD HH:MM:SS.mmm" (DATETIME(3), UTC).
 std::string ToDatetime(std::string t) {
@@ -161,6 +170,7 @@ void MysqlStore::Disconnect() {
   conn_ = nullptr;
   in_transaction_ = false;
   broken_ = false;
+  ready_ = false;
 }
 
 std::string MysqlStore::Where() const {
@@ -227,6 +237,12 @@ Status MysqlStore::FailConnection() {
 }
 
 Status MysqlStore::FailStatement(MYSQL_STMT* st) {
+  // An unbuffered fetch that loses the connection leaves the error on the
+  // connection, not on the statement.
+  if (mysql_stmt_errno(st) == 0 && conn_ && mysql_errno(conn_) != 0) return FailConnection();
+  if (mysql_stmt_errno(st) == 0) {
+    return Fail(CR_SERVER_LOST, "the server's answer ended without an error code");
+  }
   return Fail(mysql_stmt_errno(st), mysql_stmt_error(st));
 }
 
@@ -301,7 +317,7 @@ void MysqlStore::RollbackQuietly() {
   in_transaction_ = false;
 }
 
-Status MysqlStore::Connect() {
+Status MysqlStore::OpenConnection() {
   if (broken_) Disconnect();
   if (conn_) return Status::Ok();
   conn_ = mysql_init(nullptr);
@@ -311,6 +327,8 @@ Status MysqlStore::Connect() {
   // A reply must come within this (lock waits end sooner, after
   // innodb_lock_wait_timeout): a server that vanished is noticed.
   unsigned int io_timeout = static_cast<unsigned int>((busy + 999) / 1000 + 15);
+  // An operator's query may run for minutes before its first row.
+  if (options_.long_reads) io_timeout = 3600;
   my_bool no = 0;
   unsigned int no_infile = 0;
   mysql_optionsv(conn_, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
@@ -334,61 +352,115 @@ Status MysqlStore::Connect() {
       "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION',"
       " SESSION innodb_lock_wait_timeout = " +
       std::to_string((busy + 999) / 1000) + ", time_zone = '+00:00'";
+  // A reader of a long export may pause (a slow pipe): the server waits.
+  if (options_.long_reads) session += ", SESSION net_write_timeout = 3600";
   Status s = Exec(session.c_str());
   if (s.ok()) s = Exec("SET NAMES utf8mb4 COLLATE utf8mb4_bin");
-  if (s.ok()) s = CheckSchema();
-  if (s.ok()) s = Prepare(kInsertEvent, &insert_event_);
-  if (s.ok()) s = Prepare(kInsertMessage, &insert_message_);
-  if (s.ok()) s = Prepare(kUpdateMessage, &update_message_);
-  if (s.ok()) s = Prepare(kInsertRejected, &insert_rejected_);
   if (!s.ok()) Disconnect();
   return s;
 }
 
-Status MysqlStore::CheckSchema() {
-  auto read_version = [this](long long* version) {
-    long long tables = 0;
-    Status s = ExecInt(
-        "SELECT COUNT(*) FROM information_schema.tables"
-        " WHERE table_schema = DATABASE() AND table_name = 'dlr_schema'",
-        &tables);
-    *version = 0;
-    if (s.ok() && tables > 0) {
-      s = ExecInt("SELECT COALESCE(MAX(version), 0) FROM dlr_schema", version);
-    }
+Status MysqlStore::Connect() {
+  Status s = OpenConnection();
+  if (!s.ok() || ready_) return s;
+  s = CheckSchema();
+  if (s.ok()) s = Prepare(kInsertEvent, &insert_event_);
+  if (s.ok()) s = Prepare(kInsertMessage, &insert_message_);
+  if (s.ok()) s = Prepare(kUpdateMessage, &update_message_);
+  if (s.ok()) s = Prepare(kInsertRejected, &insert_rejected_);
+  if (!s.ok()) {
+    Disconnect();
     return s;
-  };
-  long long version = 0;
-  Status s = read_version(&version);
-  if (!s.ok() || version == kSchemaVersionMysql) return s;
-  if (version < kSchemaVersionMysql) {
-    // MySQL commits each CREATE TABLE on its own; the lock keeps two
-    // responders from creating (or, in later versions, upgrading) at once.
-    long long locked = 0;
-    s = ExecInt(kSchemaLock, &locked);
-    if (!s.ok()) return s;
-    if (locked != 1) return Status::Unavailable("timed out waiting for the schema lock");
-    s = read_version(&version);
+  }
+  ready_ = true;
+  return s;
+}
+
+Status MysqlStore::ReadSchemaVersion(long long* version) {
+  long long tables = 0;
+  Status s = ExecInt(
+      "SELECT COUNT(*) FROM information_schema.tables"
+      " WHERE table_schema = DATABASE() AND table_name = 'dlr_schema'",
+      &tables);
+  *version = 0;
+  if (s.ok() && tables > 0) {
+    s = ExecInt("SELECT COALESCE(MAX(version), 0) FROM dlr_schema", version);
+  }
+  return s;
+}
+
+Status MysqlStore::ApplyMigration(int version) {
+  if (version == 1) {
     std::string collation;
-    if (s.ok() && version < kSchemaVersionMysql) s = Exec(kCollation, &collation);
-    for (std::string sql : kSchema) {
-      if (!s.ok() || version >= kSchemaVersionMysql) break;
+    Status s = Exec(kCollation, &collation);
+    for (std::string sql : kSchemaV1) {
+      if (!s.ok()) break;
       size_t at = sql.find("COLLATE=@");
       if (at != std::string::npos) sql.replace(at + 8, 1, collation);
       s = Exec(sql.c_str());
     }
+    return s;
+  }
+  if (version == 2) {
+    Status s;
+    for (const auto& column : kRejectedColumnsV2) {
+      long long present = 0;
+      std::string check =
+          "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE()"
+          " AND table_name = 'dlr_rejected' AND column_name = '" +
+          std::string(column[0]) + "'";
+      s = ExecInt(check.c_str(), &present);
+      if (!s.ok()) return s;
+      if (present) continue;
+      std::string add =
+          "ALTER TABLE dlr_rejected ADD COLUMN " + std::string(column[0]) + " " + column[1];
+      s = Exec(add.c_str());
+      if (!s.ok()) return s;
+    }
+    long long indexed = 0;
+    s = ExecInt(
+        "SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = DATABASE()"
+        " AND table_name = 'dlr_messages' AND index_name = 'dlr_messages_updated_at'",
+        &indexed);
+    if (s.ok() && !indexed) {
+      s = Exec("CREATE INDEX dlr_messages_updated_at ON dlr_messages (updated_at)");
+    }
+    return s;
+  }
+  return Status::Internal("no migration to schema version " + std::to_string(version));
+}
+
+Status MysqlStore::CheckSchema() {
+  long long version = 0;
+  Status s = ReadSchemaVersion(&version);
+  if (s.ok()) schema_found_ = static_cast<int>(version);
+  if (!s.ok() || version == kSchemaVersion) return s;
+  if (version < kSchemaVersion) {
+    // The lock keeps two processes from migrating at once; the version is
+    // read again under it, since another one may have migrated since.
+    long long locked = 0;
+    s = ExecInt(kSchemaLock, &locked);
+    if (!s.ok()) return s;
+    if (locked != 1) return Status::Unavailable("timed out waiting for the schema lock");
+    s = ReadSchemaVersion(&version);
+    if (s.ok()) schema_found_ = static_cast<int>(version);
+    for (int v = static_cast<int>(version) + 1; s.ok() && v <= kSchemaVersion; ++v) {
+      s = ApplyMigration(v);
+      std::string record = "INSERT INTO dlr_schema (version) VALUES (" + std::to_string(v) + ")";
+      if (s.ok()) s = Exec(record.c_str());
+    }
     Status unlock = Exec(kSchemaUnlock);
     if (!s.ok()) return s;
     if (!unlock.ok()) return unlock;
-    if (version <= kSchemaVersionMysql) return Status::Ok();
+    if (version <= kSchemaVersion) return Status::Ok();
   }
   return Status::Internal("the database schema (" + Where() + ") is version " +
                           std::to_string(version) + ", newer than this program knows (" +
-                          std::to_string(kSchemaVersionMysql) + "); upgrade dlr-webhook");
+                          std::to_string(kSchemaVersion) + "); upgrade dlr-webhook");
 }
 
 Status MysqlStore::EnsureSchema() {
-  if (conn_ && !broken_) return CheckSchema();
+  if (conn_ && !broken_ && ready_) return CheckSchema();
   return Connect();  // a new connection checks the schema
 }
 
@@ -495,10 +567,16 @@ Status MysqlStore::RecordRejected(const Rejected& r) {
   std::string received_at = ToDatetime(r.received_at);
   std::string http_status = std::to_string(r.http_status);
   auto text = [](const std::string& v) { return Param{v.data(), v.size(), false}; };
-  std::vector<Param> params = {text(received_at),    text(r.webhook),
-                               text(r.remote_addr),  text(http_status),
-                               text(r.error),        text(r.reason),
-                               text(r.content_type), Param{r.raw.data(), r.raw.size(), true}};
+  std::vector<Param> params = {text(received_at),
+                               text(r.webhook),
+                               text(r.remote_addr),
+                               text(http_status),
+                               text(r.error),
+                               text(r.reason),
+                               text(r.content_type),
+                               Param{r.raw.data(), r.raw.size(), true},
+                               r.method.empty() ? Param{} : text(r.method),
+                               r.query ? text(*r.query) : Param{}};
   return Retrying([&] { return Execute(insert_rejected_, params, nullptr); });
 }
 
@@ -587,6 +665,122 @@ StatusOr<std::vector<Row>> MysqlStore::Query(const std::string& sql,
   });
   if (!s.ok()) return s;
   return rows;
+}
+
+StatusOr<int> MysqlStore::Ping() {
+  Status s = OpenConnection();
+  long long version = 0;
+  if (s.ok()) s = ReadSchemaVersion(&version);
+  if (!s.ok()) return s;
+  return static_cast<int>(version);
+}
+
+StatusOr<SchemaReport> MysqlStore::Migrate() {
+  schema_found_ = -1;
+  Status s = EnsureSchema();
+  if (!s.ok()) return s;
+  return SchemaReport{schema_found_, kSchemaVersion};
+}
+
+Status MysqlStore::PrepareAndRun(const std::string& sql, const std::vector<std::string>& params,
+                                 MYSQL_STMT** stmt) {
+  *stmt = nullptr;
+  Status s = Connect();
+  if (!s.ok()) return s;
+  s = Prepare(sql.c_str(), stmt);
+  if (!s.ok()) return s;
+  if (mysql_stmt_param_count(*stmt) != params.size()) {
+    return Status::Internal("the statement takes " + std::to_string(mysql_stmt_param_count(*stmt)) +
+                            " values, not " + std::to_string(params.size()));
+  }
+  std::vector<MYSQL_BIND> in(params.size());
+  std::vector<unsigned long> lengths(params.size());
+  for (size_t i = 0; i < params.size(); ++i) {
+    std::memset(&in[i], 0, sizeof in[i]);
+    lengths[i] = static_cast<unsigned long>(params[i].size());
+    in[i].buffer_type = MYSQL_TYPE_STRING;
+    in[i].buffer = const_cast<char*>(params[i].data());
+    in[i].buffer_length = lengths[i];
+    in[i].length = &lengths[i];
+  }
+  if (!in.empty() && mysql_stmt_bind_param(*stmt, in.data()) != 0) return FailStatement(*stmt);
+  if (mysql_stmt_execute(*stmt) != 0) return FailStatement(*stmt);
+  return Status::Ok();
+}
+
+Status MysqlStore::QueryEach(const std::string& sql, const std::vector<std::string>& params,
+                             const RowCallback& each) {
+  MYSQL_STMT* st = nullptr;
+  Status s = PrepareAndRun(sql, params, &st);
+  std::unique_ptr<MYSQL_STMT, void (*)(MYSQL_STMT*)> owned(st, [](MYSQL_STMT* p) {
+    if (p) mysql_stmt_close(p);
+  });
+  if (!s.ok()) return s;
+  MYSQL_RES* meta = mysql_stmt_result_metadata(st);
+  if (!meta) return Status::Ok();  // not a SELECT
+  std::unique_ptr<MYSQL_RES, void (*)(MYSQL_RES*)> owned_meta(
+      meta, [](MYSQL_RES* m) { mysql_free_result(m); });
+  // No mysql_stmt_store_result: rows come from the server one fetch at a
+  // time. A value longer than its buffer is fetched whole on its own.
+  const unsigned int ncols = mysql_num_fields(meta);
+  constexpr unsigned long kBuffer = 512;
+  std::vector<MYSQL_BIND> out(ncols);
+  std::vector<std::string> buffers(ncols, std::string(kBuffer, '\0'));
+  std::vector<unsigned long> lengths(ncols);
+  std::vector<my_bool> nulls(ncols), errors(ncols);
+  for (unsigned int c = 0; c < ncols; ++c) {
+    std::memset(&out[c], 0, sizeof out[c]);
+    out[c].buffer_type = MYSQL_TYPE_STRING;
+    out[c].buffer = &buffers[c][0];
+    out[c].buffer_length = kBuffer;
+    out[c].length = &lengths[c];
+    out[c].is_null = &nulls[c];
+    out[c].error = &errors[c];
+  }
+  if (ncols > 0 && mysql_stmt_bind_result(st, out.data()) != 0) return FailStatement(st);
+  Row row(ncols);
+  for (;;) {
+    int rc = mysql_stmt_fetch(st);
+    if (rc == MYSQL_NO_DATA) return Status::Ok();
+    if (rc == 1) return FailStatement(st);
+    for (unsigned int c = 0; c < ncols; ++c) {
+      std::optional<std::string>& cell = row[c];
+      if (nulls[c]) {
+        cell.reset();
+        continue;
+      }
+      if (!cell) cell.emplace();
+      if (lengths[c] <= kBuffer) {
+        cell->assign(buffers[c].data(), lengths[c]);
+        continue;
+      }
+      cell->assign(lengths[c], '\0');
+      MYSQL_BIND one;
+      std::memset(&one, 0, sizeof one);
+      unsigned long got = 0;
+      one.buffer_type = MYSQL_TYPE_STRING;
+      one.buffer = &(*cell)[0];
+      one.buffer_length = lengths[c];
+      one.length = &got;
+      if (mysql_stmt_fetch_column(st, &one, c, 0) != 0) return FailStatement(st);
+    }
+    s = each(row);
+    if (!s.ok()) return s;
+  }
+}
+
+StatusOr<int64_t> MysqlStore::Execute(const std::string& sql,
+                                      const std::vector<std::string>& params) {
+  StatusOr<int64_t> changed = Status::Internal("not run");
+  Status s = Retrying([&]() -> Status {
+    MYSQL_STMT* st = nullptr;
+    Status run = PrepareAndRun(sql, params, &st);
+    if (run.ok()) changed = static_cast<int64_t>(mysql_stmt_affected_rows(st));
+    if (st) mysql_stmt_close(st);
+    return run;
+  });
+  if (!s.ok()) return s;
+  return changed;
 }
 
 }  // namespace dlr

@@ -55,6 +55,18 @@ class MysqlStore : public Store {
   StatusOr<std::vector<Row>> Query(const std::string& sql,
                                    const std::vector<std::string>& params) override;
 
+  // Ping connects without checking the schema (the connection is kept; the
+  // next other call checks it). QueryEach fetches unbuffered, row by row; a
+  // callback that stops the scan leaves the rest to be read and dropped
+  // when the statement closes.
+  StatusOr<int> Ping() override;
+  StatusOr<SchemaReport> Migrate() override;
+  Status QueryEach(const std::string& sql, const std::vector<std::string>& params,
+                   const RowCallback& each) override;
+  StatusOr<int64_t> Execute(const std::string& sql,
+                            const std::vector<std::string>& params) override;
+  std::optional<SqlDialect> dialect() const override { return SqlDialect::kMysql; }
+
  private:
   // One bound value; NULL when `data` is nullptr. `blob` sends bytes that
   // are not text.
@@ -66,9 +78,16 @@ class MysqlStore : public Store {
 
   MysqlStore(DatabaseUrl url, const StoreOptions& options);
 
-  Status Connect();  // no-op when connected; checks the schema of a new connection
+  Status OpenConnection();  // no-op when connected; checks nothing
+  Status Connect();         // no-op when ready; checks the schema, prepares the statements
   void Disconnect();
-  Status CheckSchema();
+  Status ReadSchemaVersion(long long* version);
+  Status ApplyMigration(int version);  // from version - 1 to version
+  Status CheckSchema();                // creates or upgrades the schema; sets schema_found_
+  // Prepares `sql` and executes it with `params` bound as text; the caller
+  // owns *stmt (also when this fails).
+  Status PrepareAndRun(const std::string& sql, const std::vector<std::string>& params,
+                       st_mysql_stmt** stmt);
   Status Retrying(const std::function<Status()>& attempt);
   Status CommitOnce(const std::vector<const Batch*>& batches, std::vector<BatchResult>* results);
   Status StoreEvent(const Batch& batch, const std::string& received_at, const Dlr& dlr,
@@ -98,8 +117,10 @@ class MysqlStore : public Store {
   st_mysql_stmt* update_message_ = nullptr;
   st_mysql_stmt* insert_rejected_ = nullptr;
   bool in_transaction_ = false;
-  bool broken_ = false;  // the connection cannot be trusted: reopen before the next use
-  bool retry_ = false;   // the last failure is worth another attempt
+  bool broken_ = false;    // the connection cannot be trusted: reopen before the next use
+  bool retry_ = false;     // the last failure is worth another attempt
+  bool ready_ = false;     // schema checked and statements prepared on this connection
+  int schema_found_ = -1;  // the version the last schema check found
 };
 
 }  // namespace dlr

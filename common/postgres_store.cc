@@ -15,7 +15,6 @@
 namespace dlr {
 namespace {
 
-constexpr int kSchemaVersionPg = 1;
 constexpr int kMaxAttempts = 4;
 // pg_advisory_xact_lock key serialising schema creation ("dlrwhk" in ASCII).
 constexpr char kSchemaLock[] = "SELECT pg_advisory_xact_lock(110386409760875)";
@@ -26,10 +25,13 @@ constexpr Oid kInt2Oid = 21;
 constexpr Oid kTextOid = 25;
 constexpr Oid kTimestamptzOid = 1184;
 
+// Migrations: kMigrations[v - 1] takes the schema from version v - 1 to v,
+// in the transaction that then adds v to dlr_schema.
+//
 // id, status and deliv_time are bounded (and compared byte by byte, COLLATE
 // "C") so that the same values fit on PostgreSQL and MySQL; the duplicate
 // key is (id, status, deliv_time with NULL as ''), as on SQLite.
-const char kSchema[] = R"sql(
+const char kSchemaV1[] = R"sql(
 CREATE TABLE IF NOT EXISTS dlr_events (
   seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   id VARCHAR(255) COLLATE "C" NOT NULL, mobile TEXT, status VARCHAR(64) COLLATE "C" NOT NULL,
@@ -59,9 +61,19 @@ CREATE TABLE IF NOT EXISTS dlr_rejected (
 );
 CREATE INDEX IF NOT EXISTS dlr_rejected_received_at ON dlr_rejected (received_at);
 CREATE TABLE IF NOT EXISTS dlr_schema (version INTEGER NOT NULL);
-DELETE FROM dlr_schema;
-INSERT INTO dlr_schema (version) VALUES (1);
 )sql";
+
+const char kSchemaV2[] = R"sql(
+ALTER TABLE dlr_rejected ADD COLUMN IF NOT EXISTS method TEXT,
+  ADD COLUMN IF NOT EXISTS query TEXT,
+  ADD COLUMN IF NOT EXISTS replayed_at TIMESTAMPTZ,
+  ADD COLUMN IF NOT EXISTS replay_status SMALLINT;
+CREATE INDEX IF NOT EXISTS dlr_messages_updated_at ON dlr_messages (updated_at);
+)sql";
+
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2};
+static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion,
+              "one migration per schema version");
 
 // One round trip per event: the event unless it is a duplicate, then, only
 // for a new event, its message. A pending status never replaces a final one;
@@ -94,7 +106,8 @@ const char kStoreEvent[] =
 
 const char kInsertRejected[] =
     "INSERT INTO dlr_rejected (received_at, webhook, remote_addr, http_status, error,"
-    " reason, content_type, raw) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    " reason, content_type, raw, method, query)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
 std::string TrimMessage(const char* text) {
   std::string s = text ? text : "";
@@ -214,6 +227,7 @@ void PostgresStore::Disconnect() {
   if (conn_) PQfinish(conn_);
   conn_ = nullptr;
   broken_ = false;
+  schema_checked_ = false;
 }
 
 std::string PostgresStore::Where() const {
@@ -302,7 +316,7 @@ void PostgresStore::RollbackQuietly() {
   if (PQtransactionStatus(conn_) != PQTRANS_IDLE) broken_ = true;
 }
 
-Status PostgresStore::Connect() {
+Status PostgresStore::OpenConnection() {
   if (broken_) Disconnect();
   if (conn_) return Status::Ok();
   std::vector<const char*> keys, values;
@@ -320,52 +334,69 @@ Status PostgresStore::Connect() {
     return Status::Unavailable("cannot connect to " + Where() + ": " + why);
   }
   PQsetNoticeProcessor(conn_, LogNotice, nullptr);
-  Status s = CheckSchema();
-  if (!s.ok()) Disconnect();
+  return Status::Ok();
+}
+
+Status PostgresStore::Connect() {
+  Status s = OpenConnection();
+  if (!s.ok() || schema_checked_) return s;
+  s = CheckSchema();
+  if (!s.ok()) {
+    Disconnect();
+    return s;
+  }
+  schema_checked_ = true;
+  return s;
+}
+
+Status PostgresStore::ReadSchemaVersion(int* version) {
+  Result r;
+  // A catalog query, not to_regclass(): that one may answer from a cache
+  // still missing a table another process has just created.
+  Status s = Exec(
+      "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+      " ON n.oid = c.relnamespace WHERE c.relname = 'dlr_schema'"
+      " AND n.nspname = current_schema())",
+      &r);
+  if (!s.ok()) return s;
+  *version = 0;
+  if (std::strcmp(PQgetvalue(r.get(), 0, 0), "t") != 0) return Status::Ok();
+  s = Exec("SELECT COALESCE(max(version), 0) FROM dlr_schema", &r);
+  if (s.ok()) *version = std::atoi(PQgetvalue(r.get(), 0, 0));
   return s;
 }
 
 Status PostgresStore::CheckSchema() {
-  auto read_version = [this](int* version) {
-    Result r;
-    // A catalog query, not to_regclass(): that one may answer from a cache
-    // still missing a table another process has just created.
-    Status s = Exec(
-        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
-        " ON n.oid = c.relnamespace WHERE c.relname = 'dlr_schema'"
-        " AND n.nspname = current_schema())",
-        &r);
-    if (!s.ok()) return s;
-    *version = 0;
-    if (std::strcmp(PQgetvalue(r.get(), 0, 0), "t") != 0) return Status::Ok();
-    s = Exec("SELECT COALESCE(max(version), 0) FROM dlr_schema", &r);
-    if (s.ok()) *version = std::atoi(PQgetvalue(r.get(), 0, 0));
-    return s;
-  };
   int version = 0;
-  Status s = read_version(&version);
-  if (!s.ok() || version == kSchemaVersionPg) return s;
-  if (version < kSchemaVersionPg) {
-    // Created (or, in later versions, upgraded) in one transaction, by one
-    // process at a time; the others find it done.
+  Status s = ReadSchemaVersion(&version);
+  if (s.ok()) schema_found_ = version;
+  if (!s.ok() || version == kSchemaVersion) return s;
+  if (version < kSchemaVersion) {
+    // Created or upgraded in one transaction, by one process at a time; the
+    // others find it done.
     s = Exec("BEGIN");
     if (s.ok()) s = Exec(kSchemaLock);
-    if (s.ok()) s = read_version(&version);
-    if (s.ok() && version < kSchemaVersionPg) s = Exec(kSchema);
-    if (s.ok()) s = Exec("COMMIT");
+    if (s.ok()) s = ReadSchemaVersion(&version);
+    if (s.ok()) schema_found_ = version;
+    for (int v = version + 1; s.ok() && v <= kSchemaVersion; ++v) {
+      s = Exec(kMigrations[v - 1]);
+      std::string record = "INSERT INTO dlr_schema (version) VALUES (" + std::to_string(v) + ")";
+      if (s.ok()) s = Exec(record.c_str());
+    }
+    if (s.ok()) s = Exec(version <= kSchemaVersion ? "COMMIT" : "ROLLBACK");
     if (!s.ok()) {
       RollbackQuietly();
       return s;
     }
-    if (version <= kSchemaVersionPg) return Status::Ok();
+    if (version <= kSchemaVersion) return Status::Ok();
   }
   return Status::Internal("the database schema (" + Where() + ") is version " +
                           std::to_string(version) + ", newer than this program knows (" +
-                          std::to_string(kSchemaVersionPg) + "); upgrade dlr-webhook");
+                          std::to_string(kSchemaVersion) + "); upgrade dlr-webhook");
 }
 
 Status PostgresStore::EnsureSchema() {
-  if (conn_ && !broken_) return CheckSchema();
+  if (conn_ && !broken_ && schema_checked_) return CheckSchema();
   return Connect();  // a new connection checks the schema
 }
 
@@ -403,10 +434,10 @@ Status PostgresStore::CommitOnce(const std::vector<const Batch*>& batches,
       bool delivered = status && IsDeliveredStatus(*status);
       params[24] = Param{is_final ? "1" : "0", 0, kInt2Oid, false};
       params[25] = Param{delivered ? "1" : "0", 0, kInt2Oid, false};
-      params[26] = batch.query.empty() ? Param{nullptr, 0, kTextOid, true}
-                                       : Param{batch.query.data(),
-                                               static_cast<int>(batch.query.size()), kTextOid,
-                                               true};
+      params[26] =
+          batch.query.empty()
+              ? Param{nullptr, 0, kTextOid, true}
+              : Param{batch.query.data(), static_cast<int>(batch.query.size()), kTextOid, true};
       Result r;
       s = ExecParams(kStoreEvent, params, &r);
       if (!s.ok()) break;
@@ -449,6 +480,10 @@ Status PostgresStore::RecordRejected(const Rejected& r) {
       {r.reason.data(), static_cast<int>(r.reason.size()), kTextOid, true},
       {r.content_type.data(), static_cast<int>(r.content_type.size()), kTextOid, true},
       {r.raw.data(), static_cast<int>(r.raw.size()), kByteaOid, true},
+      {r.method.empty() ? nullptr : r.method.data(), static_cast<int>(r.method.size()), kTextOid,
+       true},
+      {r.query ? r.query->data() : nullptr, r.query ? static_cast<int>(r.query->size()) : 0,
+       kTextOid, true},
   };
   return Retrying([&] { return ExecParams(kInsertRejected, params, nullptr); });
 }
@@ -489,6 +524,112 @@ StatusOr<std::vector<Row>> PostgresStore::Query(const std::string& sql,
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+StatusOr<int> PostgresStore::Ping() {
+  Status s = OpenConnection();
+  int version = 0;
+  if (s.ok()) s = ReadSchemaVersion(&version);
+  if (!s.ok()) return s;
+  return version;
+}
+
+StatusOr<SchemaReport> PostgresStore::Migrate() {
+  schema_found_ = -1;
+  Status s = EnsureSchema();
+  if (!s.ok()) return s;
+  return SchemaReport{schema_found_, kSchemaVersion};
+}
+
+Status PostgresStore::RowOf(const pg_result* res, int r, Row* row) {
+  int ncols = PQnfields(res);
+  row->resize(static_cast<size_t>(ncols));
+  for (int c = 0; c < ncols; ++c) {
+    std::optional<std::string>& cell = (*row)[static_cast<size_t>(c)];
+    if (PQgetisnull(res, r, c)) {
+      cell.reset();
+      continue;
+    }
+    if (!cell) cell.emplace();
+    const char* v = PQgetvalue(res, r, c);
+    if (PQftype(res, c) == kByteaOid) {
+      size_t n = 0;
+      unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(v), &n);
+      if (!bytes) return Status::Internal("cannot decode a bytea value");
+      cell->assign(reinterpret_cast<char*>(bytes), n);
+      PQfreemem(bytes);
+    } else {
+      cell->assign(v, static_cast<size_t>(PQgetlength(res, r, c)));
+    }
+  }
+  return Status::Ok();
+}
+
+Status PostgresStore::QueryEach(const std::string& sql, const std::vector<std::string>& params,
+                                const RowCallback& each) {
+  std::vector<const char*> values;
+  for (const std::string& p : params) {
+    if (p.find('\0') != std::string::npos) {
+      return Status::InvalidArgument("a query parameter holds a NUL byte");
+    }
+    values.push_back(p.c_str());
+  }
+  std::string numbered = NumberPlaceholders(sql);
+  Status s = Connect();
+  if (!s.ok()) return s;
+  if (!PQsendQueryParams(conn_, numbered.c_str(), static_cast<int>(values.size()), nullptr,
+                         values.data(), nullptr, nullptr, 0)) {
+    return Fail(nullptr, "sending a query");
+  }
+  // One row per result, as the server sends them: the client never holds
+  // more than a row, whatever the size of the answer.
+  if (!PQsetSingleRowMode(conn_)) {
+    while (pg_result* r = PQgetResult(conn_)) PQclear(r);
+    return Status::Internal("cannot read the answer row by row (" + Where() + ")");
+  }
+  Status result;
+  bool stopped = false;
+  Row row;
+  while (pg_result* r = PQgetResult(conn_)) {
+    Result res(r);
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_SINGLE_TUPLE) {
+      if (stopped) continue;
+      Status cell = RowOf(r, 0, &row);
+      if (cell.ok()) cell = each(row);
+      if (!cell.ok()) {
+        // Stop the server sending the rest; the results still on their way
+        // are read and dropped (the cancellation's error among them).
+        result = cell;
+        stopped = true;
+        if (PGcancel* cancel = PQgetCancel(conn_)) {
+          char ignored[256];
+          PQcancel(cancel, ignored, sizeof ignored);
+          PQfreeCancel(cancel);
+        }
+      }
+    } else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && !stopped && result.ok()) {
+      result = Fail(r, "a query failed");
+    }
+  }
+  if (PQstatus(conn_) != CONNECTION_OK) broken_ = true;
+  return result;
+}
+
+StatusOr<int64_t> PostgresStore::Execute(const std::string& sql,
+                                         const std::vector<std::string>& params) {
+  std::vector<Param> bound;
+  for (const std::string& p : params) {
+    if (p.find('\0') != std::string::npos) {
+      return Status::InvalidArgument("a query parameter holds a NUL byte");
+    }
+    bound.push_back(Param{p.c_str(), 0, 0, false});
+  }
+  std::string numbered = NumberPlaceholders(sql);
+  Result res;
+  Status s = Retrying([&] { return ExecParams(numbered.c_str(), bound, &res); });
+  if (!s.ok()) return s;
+  return static_cast<int64_t>(std::strtoll(PQcmdTuples(res.get()), nullptr, 10));
 }
 
 }  // namespace dlr

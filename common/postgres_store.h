@@ -52,6 +52,17 @@ class PostgresStore : public Store {
   StatusOr<std::vector<Row>> Query(const std::string& sql,
                                    const std::vector<std::string>& params) override;
 
+  // Ping connects without checking the schema (the connection is kept; the
+  // next other call checks it). QueryEach reads in single-row mode; a
+  // callback that stops the scan cancels the rest of the query.
+  StatusOr<int> Ping() override;
+  StatusOr<SchemaReport> Migrate() override;
+  Status QueryEach(const std::string& sql, const std::vector<std::string>& params,
+                   const RowCallback& each) override;
+  StatusOr<int64_t> Execute(const std::string& sql,
+                            const std::vector<std::string>& params) override;
+  std::optional<SqlDialect> dialect() const override { return SqlDialect::kPostgres; }
+
  private:
   // One bound value: NULL when `data` is nullptr. `binary` sends the bytes
   // as they are (text and bytea); otherwise `data` is NUL-terminated text.
@@ -68,9 +79,13 @@ class PostgresStore : public Store {
 
   PostgresStore(DatabaseUrl url, const StoreOptions& options);
 
-  Status Connect();  // no-op when connected; checks the schema of a new connection
+  Status OpenConnection();  // no-op when connected; checks nothing
+  Status Connect();         // no-op when connected; checks the schema of a new connection
   void Disconnect();
-  Status CheckSchema();
+  Status ReadSchemaVersion(int* version);
+  Status CheckSchema();  // creates or upgrades the schema; sets schema_found_
+  // Row `r` of `res` into `row` (bytea decoded).
+  static Status RowOf(const pg_result* res, int r, Row* row);
   // Runs `attempt` until it succeeds, fails for good, or has failed
   // kMaxAttempts times with a failure worth retrying.
   Status Retrying(const std::function<Status()>& attempt);
@@ -89,8 +104,10 @@ class PostgresStore : public Store {
   std::vector<std::pair<std::string, std::string>> keywords_;  // for PQconnectdbParams
   std::string begin_sql_;  // BEGIN and the transaction's timeouts
   pg_conn* conn_ = nullptr;
-  bool broken_ = false;  // the connection cannot be trusted: reopen before the next use
-  bool retry_ = false;   // the last failure is worth another attempt
+  bool broken_ = false;          // the connection cannot be trusted: reopen before the next use
+  bool retry_ = false;           // the last failure is worth another attempt
+  bool schema_checked_ = false;  // CheckSchema succeeded on this connection
+  int schema_found_ = -1;        // the version the last schema check found
 };
 
 }  // namespace dlr

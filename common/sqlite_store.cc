@@ -1,7 +1,11 @@
 #include "common/sqlite_store.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
+#include <cerrno>
+#include <cstring>
+#include <memory>
 #include <string>
 
 #include "common/log.h"
@@ -9,7 +13,9 @@
 namespace dlr {
 namespace {
 
-const char kSchema[] = R"sql(
+// Migrations: kMigrations[v - 1] takes the schema from version v - 1 to v,
+// inside the transaction that then records v in PRAGMA user_version.
+const char kSchemaV1[] = R"sql(
 CREATE TABLE IF NOT EXISTS dlr_events (
   seq INTEGER PRIMARY KEY,
   id TEXT NOT NULL, mobile TEXT, status TEXT NOT NULL, credits TEXT, units TEXT,
@@ -39,6 +45,18 @@ CREATE TABLE IF NOT EXISTS dlr_rejected (
 CREATE INDEX IF NOT EXISTS dlr_rejected_received_at ON dlr_rejected(received_at);
 )sql";
 
+const char kSchemaV2[] = R"sql(
+ALTER TABLE dlr_rejected ADD COLUMN method TEXT;
+ALTER TABLE dlr_rejected ADD COLUMN query TEXT;
+ALTER TABLE dlr_rejected ADD COLUMN replayed_at TEXT;
+ALTER TABLE dlr_rejected ADD COLUMN replay_status INTEGER;
+CREATE INDEX IF NOT EXISTS dlr_messages_updated_at ON dlr_messages(updated_at);
+)sql";
+
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2};
+static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion,
+              "one migration per schema version");
+
 const char kInsertEvent[] =
     "INSERT INTO dlr_events (id, mobile, status, credits, units, deliv_time, sent_time,"
     " submit_time, deliv_at, sent_at, submit_at, cid, custom, custom1, custom2, location,"
@@ -67,7 +85,7 @@ const char kUpsertMessage[] =
 
 const char kInsertRejected[] =
     "INSERT INTO dlr_rejected (received_at, webhook, remote_addr, http_status, error,"
-    " reason, content_type, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    " reason, content_type, raw, method, query) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
 int BindText(sqlite3_stmt* st, int index, const std::string& v) {
   return sqlite3_bind_text(st, index, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
@@ -187,30 +205,49 @@ Status SqliteStore::Connect() {
   return s;
 }
 
-Status SqliteStore::EnsureSchema() {
-  if (!db_) return Connect();  // Connect ensures the schema
+Status SqliteStore::ReadSchemaVersion(int* version) {
   sqlite3_stmt* st = nullptr;
   Status s = Prepare("PRAGMA user_version", &st);
   if (!s.ok()) return s;
-  int version = 0;
   int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) version = sqlite3_column_int(st, 0);
+  if (rc == SQLITE_ROW) *version = sqlite3_column_int(st, 0);
   sqlite3_finalize(st);
   if (rc != SQLITE_ROW) return Fail(rc, "reading the schema version");
+  return Status::Ok();
+}
+
+Status SqliteStore::NewerSchema(int version) {
+  reconnect_ = true;
+  return Status::Internal("the database schema is version " + std::to_string(version) +
+                          ", newer than this program knows (" + std::to_string(kSchemaVersion) +
+                          "); upgrade dlr-webhook");
+}
+
+Status SqliteStore::EnsureSchema() {
+  if (!db_) return Connect();  // Connect ensures the schema
+  int version = 0;
+  Status s = ReadSchemaVersion(&version);
+  if (!s.ok()) return s;
+  schema_found_ = version;
   if (version == kSchemaVersion) return Status::Ok();
-  if (version > kSchemaVersion) {
-    Status newer = Status::Internal("the database schema is version " + std::to_string(version) +
-                                    ", newer than this program knows (" +
-                                    std::to_string(kSchemaVersion) + ")");
-    reconnect_ = true;
-    return newer;
-  }
+  if (version > kSchemaVersion) return NewerSchema(version);
+  // One process migrates; the version is read again under the write lock,
+  // since another one may have migrated since.
   s = Exec("BEGIN IMMEDIATE");
   if (!s.ok()) return s;
-  s = Exec(kSchema);
-  if (s.ok()) s = Exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
+  s = ReadSchemaVersion(&version);
+  if (s.ok()) {
+    schema_found_ = version;
+    if (version > kSchemaVersion) s = NewerSchema(version);
+  }
+  for (int v = version + 1; s.ok() && v <= kSchemaVersion; ++v) s = Exec(kMigrations[v - 1]);
+  if (s.ok() && version < kSchemaVersion) {
+    s = Exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
+  }
   if (s.ok()) s = Exec("COMMIT");
-  if (!s.ok() && db_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (!s.ok() && db_ && !sqlite3_get_autocommit(db_)) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
   return s;
 }
 
@@ -312,6 +349,10 @@ Status SqliteStore::RecordRejected(const Rejected& r) {
   if (rc == SQLITE_OK) {
     rc = sqlite3_bind_blob(st, 8, r.raw.data(), static_cast<int>(r.raw.size()), SQLITE_STATIC);
   }
+  if (rc == SQLITE_OK) {
+    rc = r.method.empty() ? sqlite3_bind_null(st, 9) : BindText(st, 9, r.method);
+  }
+  if (rc == SQLITE_OK) rc = BindOptional(st, 10, r.query);
   if (rc != SQLITE_OK) return Fail(rc, "binding a rejected request");
   rc = sqlite3_step(st);
   if (rc != SQLITE_DONE) return Fail(rc, "recording a rejected request");
@@ -353,6 +394,98 @@ StatusOr<std::vector<Row>> SqliteStore::Query(const std::string& sql,
   }
   sqlite3_finalize(st);
   return rows;
+}
+
+StatusOr<int> SqliteStore::Ping() {
+  struct stat info;
+  if (stat(path_.c_str(), &info) != 0) {
+    if (errno == ENOENT) {
+      return Status::NotFound("the database file " + path_ + " does not exist yet");
+    }
+    return Status::Unavailable("cannot reach the database file " + path_ + ": " +
+                               std::strerror(errno));
+  }
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> owned(db, sqlite3_close_v2);
+  if (rc != SQLITE_OK) {
+    return Status::Unavailable("cannot open the database " + path_ + ": " +
+                               (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+  }
+  sqlite3_busy_timeout(db, options_.busy_timeout_ms);
+  int version = 0;
+  // The first statement reads the file's header: a file that is not a
+  // database fails here.
+  for (const char* sql : {"SELECT count(*) FROM sqlite_master", "PRAGMA user_version"}) {
+    sqlite3_stmt* st = nullptr;
+    rc = sqlite3_prepare_v2(db, sql, -1, &st, nullptr);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) {
+      return Status::Unavailable("cannot read the database " + path_ + ": " + sqlite3_errmsg(db));
+    }
+  }
+  return version;
+}
+
+StatusOr<SchemaReport> SqliteStore::Migrate() {
+  schema_found_ = -1;
+  Status s = EnsureSchema();
+  if (!s.ok()) return s;
+  return SchemaReport{schema_found_, kSchemaVersion};
+}
+
+Status SqliteStore::PrepareWith(const std::string& sql, const std::vector<std::string>& params,
+                                sqlite3_stmt** stmt) {
+  Status s = Connect();
+  if (!s.ok()) return s;
+  int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), stmt, nullptr);
+  if (rc != SQLITE_OK) return Fail(rc, "preparing a query");
+  for (size_t i = 0; i < params.size() && rc == SQLITE_OK; ++i) {
+    rc = BindText(*stmt, static_cast<int>(i + 1), params[i]);
+  }
+  if (rc != SQLITE_OK) return Fail(rc, "binding a query's values");
+  return Status::Ok();
+}
+
+Status SqliteStore::QueryEach(const std::string& sql, const std::vector<std::string>& params,
+                              const RowCallback& each) {
+  sqlite3_stmt* st = nullptr;
+  Status s = PrepareWith(sql, params, &st);
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owned(st, sqlite3_finalize);
+  if (!s.ok()) return s;
+  Row row(static_cast<size_t>(sqlite3_column_count(st)));
+  for (;;) {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) return Status::Ok();
+    if (rc != SQLITE_ROW) return Fail(rc, "running a query");
+    for (size_t c = 0; c < row.size(); ++c) {
+      int col = static_cast<int>(c);
+      if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+        row[c].reset();
+        continue;
+      }
+      const char* data = static_cast<const char*>(sqlite3_column_blob(st, col));
+      size_t size = static_cast<size_t>(sqlite3_column_bytes(st, col));
+      if (!row[c]) row[c].emplace();
+      row[c]->assign(data ? data : "", data ? size : 0);
+    }
+    s = each(row);
+    if (!s.ok()) return s;
+  }
+}
+
+StatusOr<int64_t> SqliteStore::Execute(const std::string& sql,
+                                       const std::vector<std::string>& params) {
+  sqlite3_stmt* st = nullptr;
+  Status s = PrepareWith(sql, params, &st);
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owned(st, sqlite3_finalize);
+  if (!s.ok()) return s;
+  int rc = sqlite3_step(st);
+  while (rc == SQLITE_ROW) rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE) return Fail(rc, "running a statement");
+  return static_cast<int64_t>(sqlite3_changes(db_));
 }
 
 }  // namespace dlr

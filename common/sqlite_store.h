@@ -20,8 +20,6 @@ struct sqlite3_stmt;
 
 namespace dlr {
 
-inline constexpr int kSchemaVersion = 1;
-
 // WAL size (pages) at which a one-request-per-process store checkpoints. Each
 // new process reads the whole WAL once as it opens (SQLite rebuilds the WAL
 // index: measured ~1.6 us a page), and a checkpoint costs two fsyncs; 128
@@ -42,11 +40,28 @@ class SqliteStore : public Store {
   StatusOr<std::vector<Row>> Query(const std::string& sql,
                                    const std::vector<std::string>& params) override;
 
+  // Ping opens the file read-only on a connection of its own (NotFound when
+  // it does not exist; nothing is created). QueryEach holds a read
+  // transaction while it steps: the responders keep writing meanwhile (WAL),
+  // though the WAL cannot be checkpointed past it until it ends.
+  StatusOr<int> Ping() override;
+  StatusOr<SchemaReport> Migrate() override;
+  Status QueryEach(const std::string& sql, const std::vector<std::string>& params,
+                   const RowCallback& each) override;
+  StatusOr<int64_t> Execute(const std::string& sql,
+                            const std::vector<std::string>& params) override;
+  std::optional<SqlDialect> dialect() const override { return SqlDialect::kSqlite; }
+
  private:
   Status Connect();  // no-op when connected
   void Disconnect();
   Status Exec(const char* sql);
   Status Prepare(const char* sql, sqlite3_stmt** stmt);
+  Status ReadSchemaVersion(int* version);
+  Status NewerSchema(int version);
+  // Prepares `sql` (not kept) and binds `params` as text.
+  Status PrepareWith(const std::string& sql, const std::vector<std::string>& params,
+                     sqlite3_stmt** stmt);
   // The Status for a failed call whose result code is `rc`; marks the
   // connection to be reopened by the next call when it cannot be trusted.
   Status Fail(int rc, const std::string& what);
@@ -61,6 +76,7 @@ class SqliteStore : public Store {
   sqlite3* db_ = nullptr;
   bool reconnect_ = false;  // a failure left the connection untrustworthy
   int wal_frames_ = 0;      // frames in the WAL after this connection's last commit
+  int schema_found_ = -1;   // the version the last schema check found
   sqlite3_stmt* insert_event_ = nullptr;
   sqlite3_stmt* upsert_message_ = nullptr;
   sqlite3_stmt* insert_rejected_ = nullptr;

@@ -100,7 +100,11 @@ class Runtime {
   bool loaded() const { return loaded_.load(std::memory_order_acquire); }
 
   // Loads `path` unless already loaded. Logs and returns the failure.
-  Status Load(const std::string& path) {
+  // `at_start`: the process was told its config when it started; the
+  // database is then checked before any request (and before the store is
+  // handed to a writer thread): a schema newer than this program knows is an
+  // error, anything else a warning (answered 503 until it is ready).
+  Status Load(const std::string& path, bool at_start = false) {
     std::lock_guard<std::mutex> lock(load_mu_);
     if (loaded()) return Status::Ok();
     StatusOr<Config> c = LoadConfig(path);
@@ -117,6 +121,20 @@ class Runtime {
       return store.status();
     }
     for (const std::string& w : ConfigWarnings(c.value())) Log(LogLevel::kWarning, w);
+    if (at_start) {
+      Status s = store.value()->EnsureSchema();
+      if (!s.ok()) {
+        // A newer schema will not change by waiting: refuse to start rather
+        // than answer 503 for ever.
+        StatusOr<int> found = store.value()->Ping();
+        if (found.ok() && found.value() > kSchemaVersion) {
+          Log(LogLevel::kError, s.message() + "; not starting");
+          return s;
+        }
+        Log(LogLevel::kWarning,
+            "the database is not ready yet (" + s.message() + "); answering 503 until it is");
+      }
+    }
     config_ = std::move(c).value();
     store_ = std::move(store).value();
     if (threads_ > 1) store_ = std::make_unique<GroupCommitStore>(std::move(store_));
@@ -389,12 +407,7 @@ int FastCgiProcess::Run(void (*at_exit)(const std::string&), const std::string& 
   const char* env = std::getenv("DLR_WEBHOOK_CONFIG");
   if (!opt_.config.empty() || (env && *env)) {
     // A config named at start must be valid at start.
-    if (!rt_.Load(ResolveConfigPath(opt_.config)).ok()) return 1;
-    Status s = rt_.store().EnsureSchema();
-    if (!s.ok()) {
-      Log(LogLevel::kWarning,
-          "the database is not ready yet (" + s.message() + "); answering 503 until it is");
-    }
+    if (!rt_.Load(ResolveConfigPath(opt_.config), /*at_start=*/true).ok()) return 1;
   }
   std::vector<std::thread> workers;
   try {

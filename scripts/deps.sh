@@ -20,6 +20,7 @@ PACKAGES=(
   libmariadb-dev               # storage: MySQL/MariaDB client library (WITH_MYSQL=1, the default)
   postgresql                   # tests: a real PostgreSQL server (initdb, pg_ctl, psql)
   mariadb-server mariadb-client  # tests: a real MariaDB server (mariadb-install-db, mariadbd)
+  libcurl4-openssl-dev         # dlrctl send-test (HTTP client)
   libboost-test-dev            # unit tests
   clang libclang-rt-14-dev     # `make fuzz`: libFuzzer and the sanitizer runtimes for clang
   spawn-fcgi                   # runs the responder on a unix socket

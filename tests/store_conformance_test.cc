@@ -447,6 +447,225 @@ BOOST_AUTO_TEST_CASE(TwoConnectionsFollowTheSameRules) {
   BOOST_TEST(Events(id) == 4);
 }
 
+// ---- The operator's side (dlrctl), the same on every backend. Each case
+// keeps to rows of its own webhook (or, for purge, of 1990).
+
+BOOST_AUTO_TEST_CASE(MigrateAndPingReportTheCurrentVersion) {
+  StatusOr<SchemaReport> r = store->Migrate();
+  BOOST_REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  BOOST_TEST(r.value().after == kSchemaVersion);
+  r = store->Migrate();
+  BOOST_REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  BOOST_TEST(r.value().before == kSchemaVersion);  // idempotent
+  std::unique_ptr<Store> other = OpenTestStore();
+  StatusOr<int> v = other->Ping();
+  BOOST_REQUIRE_MESSAGE(v.ok(), v.status().ToString());
+  BOOST_TEST(v.value() == kSchemaVersion);
+  // Ping leaves the connection usable for the rest.
+  BOOST_TEST(Store1(*other, MakeBatch({MakeDlr(Id("after-ping"), "DELIVRD")})).stored == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(ScanEventsStreamsRowsPrintedAlikeEverywhere) {
+  const std::string hook = Id("ops-scan");
+  Batch b1 = MakeBatch({MakeDlr(Id("s1"), "AWAITING-DLR"), MakeDlr(Id("s2"), "DELIVRD")}, hook);
+  b1.received_at = "2026-03-01T10:00:00.007Z";
+  b1.query = "campaign=7";
+  Batch b2 = MakeBatch({MakeDlr(Id("s1"), "delivrd", "2026-03-01 10:05:00")}, hook);
+  b2.received_at = "2026-03-01T23:59:59.999Z";
+  b2.dlrs[0].Set(Field::kProvider, "Jio");
+  b2.dlrs[0].raw = std::string(5000, 'r');  // longer than any first-guess buffer
+  Batch b3 = MakeBatch({MakeDlr(Id("s3"), "UNDELIV")}, hook);
+  b3.received_at = "2026-03-02T00:00:00.000Z";
+  for (const Batch* b : {&b1, &b2, &b3}) Store1(*b);
+
+  EventFilter f;
+  f.webhook = hook;
+  std::vector<EventRow> rows;
+  Status s = store->ScanEvents(f, [&](const EventRow& e) {
+    rows.push_back(e);
+    return Status::Ok();
+  });
+  BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+  BOOST_REQUIRE_EQUAL(rows.size(), 4u);
+  BOOST_TEST(*rows[0].dlr.Get(Field::kId) == Id("s1"));
+  BOOST_TEST(*rows[1].dlr.Get(Field::kId) == Id("s2"));
+  BOOST_TEST(rows[0].received_at == "2026-03-01T10:00:00.007Z");
+  BOOST_TEST(rows[2].received_at == "2026-03-01T23:59:59.999Z");
+  BOOST_TEST(rows[3].received_at == "2026-03-02T00:00:00.000Z");
+  BOOST_TEST(rows[0].query.value_or("NULL") == "campaign=7");
+  BOOST_TEST(!rows[2].query.has_value());
+  BOOST_TEST(rows[2].dlr.raw == std::string(5000, 'r'));
+  BOOST_TEST(rows[2].dlr.Get(Field::kProvider).value_or("NULL") == "Jio");
+  BOOST_TEST(rows[2].dlr.Get(Field::kDelivTime).value_or("NULL") == "2026-03-01 10:05:00");
+  BOOST_TEST(!rows[2].dlr.Get(Field::kMobile).has_value());
+  BOOST_TEST(rows[0].seq < rows[3].seq);
+
+  auto count = [&](const EventFilter& filter) {
+    int n = 0;
+    Status st = store->ScanEvents(filter, [&](const EventRow&) {
+      ++n;
+      return Status::Ok();
+    });
+    BOOST_REQUIRE_MESSAGE(st.ok(), st.ToString());
+    return n;
+  };
+  EventFilter g = f;
+  g.since = "2026-03-01T23:59:59.999Z";  // included
+  BOOST_TEST(count(g) == 2);
+  g = f;
+  g.until = "2026-03-02T00:00:00.000Z";  // excluded
+  BOOST_TEST(count(g) == 3);
+  g = f;
+  g.statuses = {"DELIVRD"};  // any case
+  BOOST_TEST(count(g) == 2);
+  g = f;
+  g.id = Id("s1");
+  BOOST_TEST(count(g) == 2);
+  g.id = Id("S1");
+  BOOST_TEST(count(g) == 0);
+
+  // A callback that stops the scan stops it; the store is usable after.
+  int seen = 0;
+  s = store->ScanEvents(f, [&](const EventRow&) {
+    return ++seen == 2 ? Status::Unavailable("stop here") : Status::Ok();
+  });
+  BOOST_TEST(seen == 2);
+  BOOST_TEST(s.message() == "stop here");
+  BOOST_TEST(count(f) == 4);
+  BOOST_TEST(Store1(MakeBatch({MakeDlr(Id("after-stop"), "DELIVRD")})).stored == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(StatsAreComputedAlikeEverywhere) {
+  const std::string hook = Id("ops-stats");
+  Batch b1 = MakeBatch({MakeDlr(Id("t1"), "DELIVRD"), MakeDlr(Id("t2"), "UNDELIV"),
+                        MakeDlr(Id("t3"), "AWAITING-DLR")},
+                       hook);
+  b1.received_at = "2026-03-01T22:00:00.000Z";
+  b1.dlrs[0].Set(Field::kProvider, "Airtel");
+  b1.dlrs[1].Set(Field::kProvider, "Airtel");
+  b1.dlrs[0].Set(Field::kLocation, "Delhi");
+  Batch b2 = MakeBatch({MakeDlr(Id("t3"), "DELIVRD")}, hook);
+  b2.received_at = "2026-03-02T01:00:00.000Z";
+  Store1(b1);
+  Store1(b2);
+  EventFilter f;
+  f.webhook = hook;
+  StatusOr<EventStats> got = store->Stats(f);
+  BOOST_REQUIRE_MESSAGE(got.ok(), got.status().ToString());
+  const EventStats& st = got.value();
+  BOOST_TEST(st.total.events == 4);
+  BOOST_TEST(st.total.delivered == 2);
+  BOOST_TEST(st.total.failed == 1);
+  BOOST_TEST(st.total.pending == 1);
+  BOOST_TEST(st.first_received_at == "2026-03-01T22:00:00.000Z");
+  BOOST_TEST(st.last_received_at == "2026-03-02T01:00:00.000Z");
+  BOOST_REQUIRE_EQUAL(st.by_status.size(), 3u);
+  BOOST_TEST(st.by_status[0].key.value_or("NULL") == "DELIVRD");
+  BOOST_TEST(st.by_status[0].counts.events == 2);
+  BOOST_REQUIRE_EQUAL(st.by_provider.size(), 2u);
+  BOOST_TEST(st.by_provider[0].key.value_or("NULL") == "Airtel");
+  BOOST_TEST(st.by_provider[0].counts.delivered == 1);
+  BOOST_TEST(st.by_provider[0].counts.failed == 1);
+  BOOST_TEST(!st.by_provider[1].key.has_value());
+  BOOST_REQUIRE_EQUAL(st.by_location.size(), 2u);
+  BOOST_TEST(st.by_location[0].key.value_or("NULL") == "NULL");  // 3 events without
+  BOOST_REQUIRE_EQUAL(st.by_day.size(), 2u);
+  BOOST_TEST(st.by_day[0].key.value_or("NULL") == "2026-03-01");  // UTC days
+  BOOST_TEST(st.by_day[0].counts.events == 3);
+  BOOST_TEST(st.by_day[1].key.value_or("NULL") == "2026-03-02");
+}
+
+BOOST_AUTO_TEST_CASE(RefusedRequestsAreListedShownAndMarkedReplayed) {
+  const std::string hook = Id("ops-rejected");
+  for (int i = 1; i <= 3; ++i) {
+    Rejected r;
+    r.received_at = "2026-03-0" + std::to_string(i) + "T10:00:00.123Z";
+    r.webhook = hook;
+    r.remote_addr = "203.0.113." + std::to_string(i);
+    r.http_status = 422;
+    r.error = "invalid_dlr";
+    r.reason = "no status";
+    r.content_type = "application/json";
+    r.raw = std::string("{\"id\": \0\xff", 10) + std::to_string(i);
+    r.method = i == 3 ? "GET" : "POST";
+    if (i == 1) r.query = "campaign=7";
+    if (i == 2) r.query = "";
+    Status s = store->RecordRejected(r);
+    BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+  }
+  RejectedFilter f;
+  f.webhook = hook;
+  std::vector<RejectedRow> rows;
+  Status s = store->ScanRejected(f, [&](const RejectedRow& r) {
+    rows.push_back(r);
+    return Status::Ok();
+  });
+  BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+  BOOST_REQUIRE_EQUAL(rows.size(), 3u);
+  BOOST_TEST(rows[0].rejected.remote_addr == "203.0.113.3");  // newest first
+  BOOST_TEST(rows[0].rejected.received_at == "2026-03-03T10:00:00.123Z");
+  BOOST_TEST(rows[0].rejected.method == "GET");
+  BOOST_TEST(!rows[0].rejected.query.has_value());
+  BOOST_TEST(rows[1].rejected.query.value_or("NULL") == "");  // "" is not NULL
+  BOOST_TEST(rows[2].rejected.query.value_or("NULL") == "campaign=7");
+  BOOST_TEST(rows[2].rejected.raw == std::string("{\"id\": \0\xff", 10) + "1");
+  BOOST_TEST(rows[2].rejected.http_status == 422);
+  f.limit = 1;
+  f.since = "2026-03-01T10:00:00.123Z";
+  f.until = "2026-03-03T00:00:00.000Z";
+  int n = 0;
+  s = store->ScanRejected(f, [&](const RejectedRow& r) {
+    ++n;
+    BOOST_TEST(r.rejected.remote_addr == "203.0.113.2");
+    return Status::Ok();
+  });
+  BOOST_TEST(n == 1);
+
+  const int64_t seq = rows[2].seq;
+  StatusOr<RejectedRow> one = store->GetRejected(seq);
+  BOOST_REQUIRE_MESSAGE(one.ok(), one.status().ToString());
+  BOOST_TEST(one.value().rejected.webhook == hook);
+  BOOST_TEST(!one.value().replayed_at.has_value());
+  s = store->MarkReplayed(seq, "2026-03-04T05:06:07.089Z", 200);
+  BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+  one = store->GetRejected(seq);
+  BOOST_TEST(one.value().replayed_at.value_or("NULL") == "2026-03-04T05:06:07.089Z");
+  BOOST_TEST(one.value().replay_status == 200);
+  BOOST_TEST((store->GetRejected(seq + 1000000).status().code() == StatusCode::kNotFound));
+}
+
+BOOST_AUTO_TEST_CASE(PurgeDeletesOldRowsInBoundedBatches) {
+  Batch old = MakeBatch(
+      {MakeDlr(Id("p1"), "DELIVRD"), MakeDlr(Id("p2"), "DELIVRD"), MakeDlr(Id("p3"), "UNDELIV")},
+      Id("ops-purge"));
+  old.received_at = "1990-06-01T00:00:00.000Z";
+  Store1(old);
+  Rejected r;
+  r.received_at = "1990-06-01T00:00:00.000Z";
+  r.webhook = Id("ops-purge");
+  r.http_status = 400;
+  r.error = "bad_request";
+  r.reason = "x";
+  BOOST_REQUIRE(store->RecordRejected(r).ok());
+  const std::string before = "1991-01-01T00:00:00.000Z";
+  StatusOr<PurgeCounts> dry = store->PurgeBefore(before, 2, true, nullptr);
+  BOOST_REQUIRE_MESSAGE(dry.ok(), dry.status().ToString());
+  BOOST_TEST(dry.value().events == 3);
+  BOOST_TEST(dry.value().messages == 3);
+  BOOST_TEST(dry.value().rejected == 1);
+  BOOST_TEST(Events(Id("p1")) == 1);
+  int batches = 0;
+  StatusOr<PurgeCounts> done =
+      store->PurgeBefore(before, 2, false, [&](const PurgeCounts&) { ++batches; });
+  BOOST_REQUIRE_MESSAGE(done.ok(), done.status().ToString());
+  BOOST_TEST(done.value().events == 3);
+  BOOST_TEST(done.value().messages == 3);
+  BOOST_TEST(done.value().rejected == 1);
+  BOOST_TEST(batches == 2 + 1 + 2);
+  BOOST_TEST(Events(Id("p1")) == 0);
+  BOOST_TEST(Messages(Id("p3")) == 0);
+}
+
 // Not a check: prints what one durable commit costs on this backend.
 BOOST_AUTO_TEST_CASE(CommitLatency) {
   const int kCommits = 200, kBatch = 100;

@@ -76,7 +76,7 @@ for w in $(seq 1 "$CLIENTS"); do
     client_pids+=($!)
 done
 
-rounds=0 respawn_fail=0
+rounds=0 respawn_retry=0 respawn_fail=0
 while [ "$EPOCHSECONDS" -lt "$deadline" ]; do
     sleep "0.$((RANDOM % 5 + 2))"
     # one at random first (the others keep serving), then the rest
@@ -85,11 +85,16 @@ while [ "$EPOCHSECONDS" -lt "$deadline" ]; do
     kill -KILL "${victims[$((RANDOM % ${#victims[@]}))]}" 2>/dev/null
     sleep "0.$((RANDOM % 3 + 1))"
     kill_responders
-    spawn_responders 4 || { respawn_fail=$((respawn_fail + 1)); sleep 0.2; spawn_responders 4; }
+    # spawn-fcgi refuses a socket path it finds still in use; once in a while (slow sanitizer
+    # builds) the kernel needs a moment after the last holder died: one retry, then a failure.
+    if ! spawn_responders 4; then
+        respawn_retry=$((respawn_retry + 1)); sleep 0.5
+        spawn_responders 4 || respawn_fail=$((respawn_fail + 1))
+    fi
     rounds=$((rounds + 1))
 done
 for p in "${client_pids[@]}"; do wait "$p"; done
-check_eq "every kill round respawned the responders at the first try" 0 "$respawn_fail"
+check_eq "every kill round respawned the responders (at most one retry; $respawn_retry retried)" 0 "$respawn_fail"
 [ -f "$T/spawn.pid" ] || spawn_responders 4 || die "responders running after the kill rounds" "$SPAWN_ERR"
 
 cat "$T"/acks.* > "$T/acks"
