@@ -38,7 +38,8 @@ Response Reject(const Request& req, const Webhook& w, const Status& why, Store& 
   r.error = ErrorCode(why.code());
   r.reason = why.message();
   r.content_type = req.content_type;
-  r.raw = req.body.empty() ? req.query : req.body;
+  // The verification token (the validation key) is never kept.
+  r.raw = req.body.empty() ? WithoutParam(req.query, "token") : req.body;
   r.method = req.method;
   // What a replay needs besides raw (dlrctl rejected --replay).
   if (!req.body.empty()) r.query = WithoutParam(req.query, "token");

@@ -673,6 +673,13 @@ BOOST_AUTO_TEST_CASE(UnparseableBodyIsKeptInRejected) {
   BOOST_TEST(IsUtcTime(rej.received_at), rej.received_at);
 }
 
+BOOST_AUTO_TEST_CASE(ARefusedQueryIsKeptWithoutTheToken) {
+  Response r = Handle(Req("GET").Query("token=9012XX&id=q9"));  // an id without a status
+  ExpectError(r, 422, "invalid_dlr");
+  BOOST_TEST_REQUIRE(memory.rejected().size() == 1u);
+  BOOST_TEST(memory.rejected()[0].raw == "id=q9");
+}
+
 BOOST_AUTO_TEST_CASE(EveryKindOfUnparseableBody) {
   const std::pair<std::string, std::string> cases[] = {
       {"{", kJson},
