@@ -306,11 +306,19 @@ tcp_closed() {
     [ "$rc" -eq 124 ] && echo open || echo closed
 }
 for allowed in 192.0.2.1 127.0.0.1; do
-    LPORT=$(free_port)
-    FCGI_WEB_SERVER_ADDRS=$allowed "$BIN" --config "$T/config.json" --listen "127.0.0.1:$LPORT" 2>>"$T/listen.err" &
-    LPID=$!
-    STARTED_PIDS+=("$LPID")
-    for i in $(seq 1 50); do port_in_use "$LPORT" && break; sleep 0.1; done
+    for attempt in 1 2 3; do  # a port taken between free_port and the bind: another one
+        LPORT=$(free_port)
+        FCGI_WEB_SERVER_ADDRS=$allowed "$BIN" --config "$T/config.json" --listen "127.0.0.1:$LPORT" 2>>"$T/listen.err" &
+        LPID=$!
+        STARTED_PIDS+=("$LPID")
+        for i in $(seq 1 100); do
+            { port_in_use "$LPORT" || ! is_running "$LPID"; } && break
+            sleep 0.1
+        done
+        is_running "$LPID" && break
+        wait "$LPID" 2>/dev/null
+    done
+    is_running "$LPID" || not_ok "--listen responder for FCGI_WEB_SERVER_ADDRS=$allowed started" "$(tail -3 "$T/listen.err")"
     want=open; [ "$allowed" = 127.0.0.1 ] || want=closed
     check_eq "FCGI_WEB_SERVER_ADDRS=$allowed: a connection from 127.0.0.1 is $want" "$want" "$(tcp_closed "$LPORT")"
     kill -TERM "$LPID"; wait "$LPID" 2>/dev/null

@@ -103,11 +103,13 @@ init_db() {
 # Is a TCP port on 127.0.0.1 taken? (bash /dev/tcp probe)
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# free_port: a port nothing listens on, below the kernel's ephemeral range (32768 and up on
+# Debian), so that no client connection of the tests can be holding it when a server binds it.
 free_port() {
-    local p=$((20000 + (RANDOM * 7 + $$) % 40000)) i
+    local p=$((20000 + (RANDOM * 7 + $$) % 12000)) i
     for i in $(seq 1 200); do
         if ! port_in_use "$p"; then echo "$p"; return 0; fi
-        p=$((p + 1)); [ $p -gt 64000 ] && p=20000
+        p=$((p + 1)); [ $p -gt 32000 ] && p=20000
     done
     return 1
 }
