@@ -13,15 +13,18 @@ LIBPKGS  := fcgi sqlite3
 WITH_POSTGRES ?= 1
 WITH_MYSQL    ?= 1
 LEFT_OUT :=
+PLUGINS :=
 ifeq ($(WITH_POSTGRES),1)
   LIBPKGS  += libpq
   CPPFLAGS += -DDLR_WITH_POSTGRES=1
+  PLUGINS  += postgres
 else
   LEFT_OUT += common/postgres_store.cc
 endif
 ifeq ($(WITH_MYSQL),1)
   LIBPKGS  += libmariadb
   CPPFLAGS += -DDLR_WITH_MYSQL=1
+  PLUGINS  += mysql
 else
   LEFT_OUT += common/mysql_store.cc
 endif
@@ -32,6 +35,13 @@ CXXFLAGS ?= -O2 -g
 CXXFLAGS += -pthread -std=c++17 -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion
 CPPFLAGS += -I. -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(LIBPKGS) 2>/dev/null) -pthread
+# The responder links neither libpq nor libmariadb: it loads the server backend it needs from a
+# plugin (dlr-webhook-postgres.so, dlr-webhook-mysql.so; see common/server_backends.h), so a
+# responder on SQLite does not carry their libraries (about 5 MiB of RSS a process).
+RESP_LDLIBS := $(shell pkg-config --libs fcgi sqlite3 2>/dev/null) -pthread -ldl
+PLUGIN_SOS   = $(PLUGINS:%=$(BUILD)/dlr-webhook-%.so)
+PLUGIN_LIBS_postgres := $(shell pkg-config --libs libpq 2>/dev/null)
+PLUGIN_LIBS_mysql    := $(shell pkg-config --libs libmariadb 2>/dev/null)
 
 # The C++ runtime linked into the programs: a CGI request is a process start, and resolving
 # libstdc++'s symbols at every start costs more than the rest of the request's CPU time.
@@ -57,6 +67,10 @@ LIBFCGI_VERSION := $(shell dpkg-query -W -f='$${Version}' libfcgi-dev 2>/dev/nul
 
 COMMON_SRCS := $(filter-out $(LEFT_OUT),$(wildcard common/*.cc))
 COMMON_OBJS := $(COMMON_SRCS:%.cc=$(BUILD)/%.o)
+# The responder's part of common/: everything but the server backends and their factory.
+SERVER_SRCS := common/postgres_store.cc common/mysql_store.cc common/server_backends.cc
+CORE_OBJS   := $(filter-out $(SERVER_SRCS:%.cc=$(BUILD)/%.o),$(COMMON_OBJS))
+RESP_OBJS   := $(BUILD)/fcgi_app/main.o $(BUILD)/fcgi_app/backend_plugins.o
 # The conformance suite is a binary of its own, run against each backend by
 # tests/integration/servers_test.sh.
 CONFORMANCE := tests/store_conformance_test.cc
@@ -87,7 +101,7 @@ FUZZ_COMMON_OBJS := $(COMMON_SRCS:%.cc=$(FUZZ_BUILD)/%.o)
 FUZZERS       := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 REPLAYS       := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 
-all: $(BUILD)/dlr-webhook $(BUILD)/dlrctl
+all: $(BUILD)/dlr-webhook $(BUILD)/dlrctl $(PLUGIN_SOS)
 
 $(BUILD)/%.o: %.cc | $(BUILD)/.pkgs-ok-$(WITH_POSTGRES)$(WITH_MYSQL)
 	@mkdir -p $(dir $@)
@@ -101,19 +115,41 @@ $(BUILD)/.pkgs-ok-$(WITH_POSTGRES)$(WITH_MYSQL):
 	  echo "pkg-config: $$p not found: run scripts/deps.sh --install (or leave a server backend out: WITH_POSTGRES=0, WITH_MYSQL=0)" >&2; exit 1; }; done
 	@touch $@
 
-# store.o (the factory) follows the WITH_ switches.
+# The backends' factories follow the WITH_ switches.
 BACKENDS := postgres=$(WITH_POSTGRES) mysql=$(WITH_MYSQL)
 $(BUILD)/backends.flags: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(BACKENDS)' | cmp -s - $@ || echo '$(BACKENDS)' > $@
-$(BUILD)/common/store.o: $(BUILD)/backends.flags
+$(BUILD)/common/server_backends.o $(BUILD)/fcgi_app/backend_plugins.o: $(BUILD)/backends.flags
 
 $(BUILD)/libdlrcommon.a: $(COMMON_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/dlr-webhook: $(BUILD)/fcgi_app/main.o $(BUILD)/libdlrcommon.a | check-libfcgi
-	$(CXX) $(LDFLAGS) $(PROG_LDFLAGS) $^ $(LDLIBS) -o $@
+$(BUILD)/libdlrcore.a: $(CORE_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# All of the core (a plugin may use any of it), its dlr:: symbols exported to the plugins.
+$(BUILD)/dlr-webhook: $(RESP_OBJS) $(BUILD)/libdlrcore.a fcgi_app/plugin_exports.list | check-libfcgi
+	$(CXX) $(LDFLAGS) $(PROG_LDFLAGS) -Wl,--dynamic-list=fcgi_app/plugin_exports.list $(RESP_OBJS) \
+	  -Wl,--whole-archive $(BUILD)/libdlrcore.a -Wl,--no-whole-archive $(RESP_LDLIBS) -o $@
+
+# A server backend plugin: the backend, compiled as position-independent code, and its client
+# library; the C++ runtime linked in and kept private, as in the programs.
+$(BUILD)/pic/%.o: %.cc | $(BUILD)/.pkgs-ok-$(WITH_POSTGRES)$(WITH_MYSQL)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -fPIC -c $< -o $@
+
+$(BUILD)/pic/fcgi_app/plugin_entry_%.o: fcgi_app/plugin_entry.cc | $(BUILD)/.pkgs-ok-$(WITH_POSTGRES)$(WITH_MYSQL)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -fPIC -DDLR_PLUGIN_$(shell echo $* | tr a-z A-Z)=1 -c $< -o $@
+
+$(BUILD)/dlr-webhook-%.so: $(BUILD)/pic/common/%_store.o $(BUILD)/pic/fcgi_app/plugin_entry_%.o
+	$(CXX) -shared $(LDFLAGS) $(PROG_LDFLAGS) -Wl,--exclude-libs,ALL $^ \
+	  $(PLUGIN_LIBS_$*) -pthread -o $@
+
+.SECONDARY: $(PLUGINS:%=$(BUILD)/pic/common/%_store.o) $(PLUGINS:%=$(BUILD)/pic/fcgi_app/plugin_entry_%.o)
 
 check-libfcgi:
 	@if [ -z "$(LIBFCGI_VERSION)" ]; then \
@@ -217,6 +253,8 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/dlr-webhook $(BUILD)/dlrctl $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/lib/dlr-webhook
+	$(if $(PLUGIN_SOS),install -m 0644 $(PLUGIN_SOS) $(DESTDIR)$(PREFIX)/lib/dlr-webhook/)
 
 style-check:
 	clang-format --dry-run --Werror $(wildcard common/*.h common/*.cc fcgi_app/*.h fcgi_app/*.cc tests/*.cc tests/*.h tests/fuzz/*.cc tests/fuzz/*.h)
@@ -227,7 +265,8 @@ clean:
 .PHONY: all portable unit test replay soak run bench install style-check clean check-libfcgi fuzzers \
         fuzz fuzz-merge FORCE
 
--include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/fcgi_app/main.d $(CTL_OBJS:.o=.d) \
+-include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(RESP_OBJS:.o=.d) $(BUILD)/pic/common/*.d \
+         $(BUILD)/pic/fcgi_app/*.d $(CTL_OBJS:.o=.d) \
          $(BUILD)/tests/store_conformance_test.d
 -include $(PORTABLE_OBJS:.o=.d)
 -include $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%.d) $(BUILD)/tests/fuzz/replay_main.d

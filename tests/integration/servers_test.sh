@@ -121,6 +121,40 @@ ctl "a password in the query string is refused" 1 'not as \?password=' -- check-
 write_config "$T/u5.json" "oracle://u:s3cret@h/db"
 ctl "an unknown scheme is refused" 1 'unknown scheme "oracle"' -- check-config --config "$T/u5.json"
 
+# The responder loads a server backend only when the config names one: on SQLite it maps
+# neither client library (nor their TLS and Kerberos libraries).
+RESP="$BUILD_DIR/dlr-webhook"
+if ldd "$RESP" | grep -Eq 'libpq|libmariadb|libssl|libcrypto|libgnutls'; then
+    not_ok "the responder links no server client library" "$(ldd "$RESP" | grep -E 'libpq|libmariadb|libssl|libcrypto|libgnutls' | tr '\n' ' ')"
+else ok "the responder links no server client library"; fi
+write_config "$T/sq.json" "$T/plugin-check.sqlite"
+DLR_WEBHOOK_CONFIG="$T/sq.json" "$RESP" --listen "unix:$T/plug.sock" --threads 2 2>/dev/null &
+PLUG_PID=$!; STARTED_PIDS+=("$PLUG_PID")
+for _ in $(seq 50); do [ -S "$T/plug.sock" ] && break; sleep 0.1; done
+maps=$(cat "/proc/$PLUG_PID/maps" 2>/dev/null)
+if [ -z "$maps" ]; then not_ok "a responder on SQLite maps no backend plugin" "the responder did not start"
+elif printf '%s' "$maps" | grep -Eq 'dlr-webhook-(postgres|mysql)\.so|libpq|libmariadb'; then
+    not_ok "a responder on SQLite maps no backend plugin" "$(printf '%s' "$maps" | grep -Eo '/[^ ]*(dlr-webhook-|libpq|libmariadb)[^ ]*' | sort -u | tr '\n' ' ')"
+else ok "a responder on SQLite maps no backend plugin"; fi
+kill "$PLUG_PID" 2>/dev/null; wait "$PLUG_PID" 2>/dev/null
+# Without its plugin beside it (or in ../lib/dlr-webhook), the responder says what is missing.
+mkdir -p "$T/lonely"; cp "$RESP" "$T/lonely/dlr-webhook"
+out=$(env -u DLR_WEBHOOK_CONFIG REQUEST_METHOD=POST REQUEST_URI=/x CONTENT_LENGTH=0 "$T/lonely/dlr-webhook" --config "$T/pg.json" </dev/null 2>&1)
+if printf '%s' "$out" | grep -q '^Status: 500' && printf '%s' "$out" | grep -q 'PostgreSQL backend (dlr-webhook-postgres.so) is not installed'; then
+    ok "a responder without its PostgreSQL plugin logs why and answers 500"
+else
+    not_ok "a responder without its PostgreSQL plugin logs why and answers 500" "$(printf '%s' "$out" | tr '\r\n' '  ' | head -c 300)"
+fi
+# make install puts the plugins where the installed responder finds them.
+make -s -C "$ROOT" BUILD="$BUILD_DIR" PREFIX="$T/prefix" install >/dev/null 2>&1
+out=$(env -u DLR_WEBHOOK_CONFIG REQUEST_METHOD=POST REQUEST_URI=/x CONTENT_LENGTH=0 "$T/prefix/bin/dlr-webhook" --config "$T/pg.json" </dev/null 2>&1)
+if [ -f "$T/prefix/lib/dlr-webhook/dlr-webhook-postgres.so" ] && [ -f "$T/prefix/lib/dlr-webhook/dlr-webhook-mysql.so" ] \
+   && ! printf "%s" "$out" | grep -Eq "not installed|^Status: 500"; then
+    ok "make install: the installed responder finds its plugins in PREFIX/lib/dlr-webhook"
+else
+    not_ok "make install: the installed responder finds its plugins in PREFIX/lib/dlr-webhook" "$(ls "$T/prefix/lib/dlr-webhook" 2>&1 | tr '\n' ' ') $(printf '%s' "$out" | tr '\r\n' '  ' | head -c 300)"
+fi
+
 # A build without the server backends names them at startup instead of failing later.
 NB="$BUILD_DIR-nobackends"
 # -O0 (CXXFLAGS from the environment keeps the Makefile's other flags): only the switch matters.

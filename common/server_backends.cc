@@ -1,0 +1,39 @@
+#include "common/server_backends.h"
+
+#include <utility>
+
+// The server backends are built when their client library is (see the
+// Makefile: WITH_POSTGRES, WITH_MYSQL).
+#ifndef DLR_WITH_POSTGRES
+#define DLR_WITH_POSTGRES 0
+#endif
+#ifndef DLR_WITH_MYSQL
+#define DLR_WITH_MYSQL 0
+#endif
+
+#if DLR_WITH_POSTGRES
+#include "common/postgres_store.h"
+#endif
+#if DLR_WITH_MYSQL
+#include "common/mysql_store.h"
+#endif
+
+namespace dlr {
+StatusOr<std::unique_ptr<Store>> OpenServerStore(DatabaseUrl url, const StoreOptions& options) {
+  if (url.scheme == "postgresql") {
+#if DLR_WITH_POSTGRES
+    return PostgresStore::Open(std::move(url), options);
+#else
+    (void)options;
+    return BackendNotBuilt("PostgreSQL", "WITH_POSTGRES");
+#endif
+  }
+#if DLR_WITH_MYSQL
+  return MysqlStore::Open(std::move(url), options);
+#else
+  (void)options;
+  return BackendNotBuilt("MySQL/MariaDB", "WITH_MYSQL");
+#endif
+}
+
+}  // namespace dlr
