@@ -117,9 +117,22 @@ SqlStatement CountEvents(SqlDialect d, const EventFilter& filter, StatsDimension
             : d == SqlDialect::kPostgres ? "to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
                                          : "DATE_FORMAT(received_at, '%Y-%m-%d')";
       break;
+    case StatsDimension::kHour:
+      key = d == SqlDialect::kSqlite ? "substr(received_at, 1, 13)"
+            : d == SqlDialect::kPostgres
+                ? "to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24')"
+                : "DATE_FORMAT(received_at, '%Y-%m-%dT%H')";
+      break;
+    case StatsDimension::kWebhook:
+      key = "webhook";
+      break;
   }
   SqlStatement st;
-  st.sql = "SELECT " + key + ", status, COUNT(*) FROM dlr_events";
+  st.sql = "SELECT " + key + ", status, COUNT(*)";
+  if (dimension == StatsDimension::kWebhook) {
+    st.sql += ", " + TimestampText(d, "MAX(received_at)");
+  }
+  st.sql += " FROM dlr_events";
   st.sql += EventWhere(d, filter, &st.params);
   st.sql += dimension == StatsDimension::kStatus ? " GROUP BY status" : " GROUP BY 1, 2";
   return st;

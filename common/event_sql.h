@@ -37,10 +37,12 @@ SqlStatement SelectEvents(SqlDialect dialect, const EventFilter& filter);
 inline constexpr size_t kEventColumns = 1 + 21 + 4;
 
 // What Stats groups by.
-enum class StatsDimension { kStatus, kProvider, kLocation, kDay };
+enum class StatsDimension { kStatus, kProvider, kLocation, kDay, kHour, kWebhook };
 
 // Event counts by `dimension` and status. Columns: key, status, count (for
-// kStatus: status, status, count). The day is received_at's UTC date.
+// kStatus: status, status, count), and for kWebhook a fourth: the latest
+// received_at of the group (as TimestampText). The day is received_at's UTC
+// date ("YYYY-MM-DD"), the hour its UTC date and hour ("YYYY-MM-DDTHH").
 SqlStatement CountEvents(SqlDialect dialect, const EventFilter& filter, StatsDimension dimension);
 
 // The first and last received_at among the events `filter` selects.

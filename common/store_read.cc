@@ -119,20 +119,34 @@ StatusOr<EventStats> Store::Stats(const EventFilter& filter) {
       {StatsDimension::kProvider, &stats.by_provider},
       {StatsDimension::kLocation, &stats.by_location},
       {StatsDimension::kDay, &stats.by_day},
+      {StatsDimension::kHour, &stats.by_hour},
+      {StatsDimension::kWebhook, &stats.by_webhook},
   };
   for (const auto& dim : dimensions) {
     Groups groups;
+    std::map<std::optional<std::string>, std::string> last;  // kWebhook
+    const size_t columns = dim.first == StatsDimension::kWebhook ? 4 : 3;
     SqlStatement st = CountEvents(*d, filter, dim.first);
     Status s = QueryEach(st.sql, st.params, [&](const Row& row) -> Status {
-      if (row.size() != 3) return WrongColumns(row.size(), 3);
+      if (row.size() != columns) return WrongColumns(row.size(), columns);
       std::string status = Text(row[1]);
       int64_t n = ToInt(row[2]);
       Count(status, n, &groups[row[0]]);
       if (dim.first == StatsDimension::kStatus) Count(status, n, &stats.total);
+      if (columns == 4) {
+        std::string& l = last[row[0]];
+        l = std::max(l, Text(row[3]));
+      }
       return Status::Ok();
     });
     if (!s.ok()) return s;
-    *dim.second = Sorted(groups, dim.first == StatsDimension::kDay);
+    *dim.second = Sorted(groups, dim.first == StatsDimension::kDay ||
+                                     dim.first == StatsDimension::kHour ||
+                                     dim.first == StatsDimension::kWebhook);
+    for (StatsGroup& g : *dim.second) {
+      auto l = last.find(g.key);
+      if (l != last.end()) g.last_received_at = l->second;
+    }
   }
   SqlStatement range = EventTimeRange(*d, filter);
   Status s = QueryEach(range.sql, range.params, [&](const Row& row) -> Status {

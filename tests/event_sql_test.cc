@@ -85,6 +85,26 @@ BOOST_AUTO_TEST_CASE(StatementsOfEachDialect) {
        "SELECT DATE_FORMAT(received_at, '%Y-%m-%d'), status, COUNT(*) FROM dlr_events GROUP BY "
        "1, 2",
        {}},
+      {SqlDialect::kSqlite,
+       CountEvents(SqlDialect::kSqlite, EventFilter(), StatsDimension::kHour),
+       "SELECT substr(received_at, 1, 13), status, COUNT(*) FROM dlr_events GROUP BY 1, 2",
+       {}},
+      {SqlDialect::kPostgres,
+       CountEvents(SqlDialect::kPostgres, EventFilter(), StatsDimension::kHour),
+       "SELECT to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24'), status, COUNT(*) "
+       "FROM dlr_events GROUP BY 1, 2",
+       {}},
+      {SqlDialect::kMysql,
+       CountEvents(SqlDialect::kMysql, EventFilter(), StatsDimension::kHour),
+       "SELECT DATE_FORMAT(received_at, '%Y-%m-%dT%H'), status, COUNT(*) FROM dlr_events GROUP "
+       "BY 1, 2",
+       {}},
+      {SqlDialect::kSqlite,
+       CountEvents(SqlDialect::kSqlite, EventFilter{"2026-03-01T00:00:00.000Z", "", {}, "", ""},
+                   StatsDimension::kWebhook),
+       "SELECT webhook, status, COUNT(*), MAX(received_at) FROM dlr_events WHERE received_at >= ? "
+       "GROUP BY 1, 2",
+       {"2026-03-01T00:00:00.000Z"}},
       {SqlDialect::kPostgres,
        CountEvents(SqlDialect::kPostgres, EventFilter{"", "", {}, "sms", ""},
                    StatsDimension::kProvider),
