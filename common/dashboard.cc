@@ -33,7 +33,7 @@ const char kStyle[] =
     "*{box-sizing:border-box}"
     "body{font:15px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;"
     "padding:12px;color:#222;background:#f6f7f9}"
-    "main{max-width:1100px;margin:0 auto}"
+    "main{max-width:1040px;margin:0 auto}"
     "h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.1em;margin:1.2em 0 .4em}"
     "p.meta{color:#555;margin:.2em 0 .8em}"
     "section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 12px;"
@@ -61,8 +61,11 @@ const char kStyle[] =
     "font-weight:600}"
     ".badge.ok{background:#e8f5e9;color:#2e7d32}"
     ".badge.stale{background:#c62828;color:#fff}"
+    // Scrolled from the right: on a phone the latest hours show first.
+    ".chartbox{overflow-x:auto;direction:rtl}svg.chart{direction:ltr}"
     "@media (max-width:600px){body{padding:6px}th,td{padding:3px 4px}"
-    "section{padding:6px}.card .n{font-size:1.3em}}";
+    "section{padding:6px}.card{flex-basis:40%}.card .n{font-size:1.3em}"
+    ".opt{display:none}svg.chart{min-width:560px}svg.rate{width:60px}}";
 
 std::string Legend() {
   return "<p class=\"legend\"><span><i style=\"background:#2e7d32\"></i>delivered</span>"
@@ -82,16 +85,17 @@ std::string RateTable(const std::string& id, const std::string& title, const std
   std::string out = "<section id=\"" + id + "\"><h2>" + H(title) + "</h2>";
   if (groups.empty()) return out + "<p>No DLR in the window.</p></section>";
   out += "<div class=\"scroll\"><table><thead><tr><th>" + H(what) +
-         "</th><th class=\"n\">events</th><th class=\"n\">delivered</th><th class=\"n\">failed"
-         "</th><th class=\"n\">pending</th><th class=\"n\">delivered %</th><th></th></tr></thead>"
+         "</th><th class=\"n\">events</th><th class=\"n\">delivered</th><th class=\"n opt\">failed"
+         "</th><th class=\"n opt\">pending</th><th class=\"n\">delivered %</th><th></th></tr>"
+         "</thead>"
          "<tbody>";
   size_t shown = 0;
   for (const StatsGroup& g : groups) {
     if (++shown > kDashboardMaxGroups) break;
     const StatusCounts& c = g.counts;
     out += "<tr><td class=\"t\">" + H(KeyText(g.key)) + "</td><td class=\"n\">" + N(c.events) +
-           "</td><td class=\"n\">" + N(c.delivered) + "</td><td class=\"n\">" + N(c.failed) +
-           "</td><td class=\"n\">" + N(c.pending) + "</td><td class=\"n rate\">" +
+           "</td><td class=\"n\">" + N(c.delivered) + "</td><td class=\"n opt\">" + N(c.failed) +
+           "</td><td class=\"n opt\">" + N(c.pending) + "</td><td class=\"n rate\">" +
            H(FormatPercent(c.DeliveredRate())) + "</td><td>" + RateBarSvg(c.DeliveredRate()) +
            "</td></tr>";
   }
@@ -199,16 +203,17 @@ std::string RenderDashboardHtml(const DashboardData& d) {
               "delivered, of final DLRs");
   out += "</div>";
 
-  out += "<section id=\"hourly\"><h2>DLRs per hour (UTC)</h2>" +
-         HourlyChartSvg(HourBars(d.stats, WindowHours(d.now_millis))) + Legend() + "</section>";
+  out += "<section id=\"hourly\"><h2>DLRs per hour (UTC)</h2><div class=\"chartbox\">" +
+         HourlyChartSvg(HourBars(d.stats, WindowHours(d.now_millis))) + "</div>" + Legend() +
+         "</section>";
 
   // Webhooks: a stale one stands out.
   out += "<section id=\"webhooks\"><h2>Webhooks</h2><div class=\"scroll\"><table><thead><tr>"
-         "<th>webhook</th><th>path</th><th class=\"n\">DLRs</th><th class=\"n\">delivered %</th>"
+         "<th>webhook</th><th class=\"opt\">path</th><th class=\"n\">DLRs</th><th class=\"n\">delivered %</th>"
          "<th>last DLR</th><th>state</th></tr></thead><tbody>";
   for (const WebhookActivity& w : d.webhooks) {
     out += std::string("<tr class=\"") + (w.stale ? "stale" : "ok") + "\" data-webhook=\"" +
-           H(w.name) + "\"><td class=\"t\">" + H(w.name) + "</td><td class=\"t\">" +
+           H(w.name) + "\"><td class=\"t\">" + H(w.name) + "</td><td class=\"t opt\">" +
            H(w.configured ? (w.path.empty() ? "(every path)" : w.path) : "(not configured)") +
            "</td><td class=\"n\">" + N(w.counts.events) + "</td><td class=\"n\">" +
            H(FormatPercent(w.counts.DeliveredRate())) + "</td><td class=\"last\">" +
@@ -249,15 +254,16 @@ std::string RenderDashboardHtml(const DashboardData& d) {
   if (d.rejected.empty()) {
     out += "<p>None.</p>";
   } else {
-    out += "<div class=\"scroll\"><table><thead><tr><th>when</th><th>webhook</th><th>answer"
-           "</th><th>reason</th><th class=\"n\">bytes</th><th>from</th><th>body</th></tr>"
+    out += "<div class=\"scroll\"><table><thead><tr><th>when</th><th class=\"opt\">webhook</th>"
+           "<th>answer</th><th>reason</th><th class=\"n\">bytes</th><th class=\"opt\">from</th>"
+           "<th>body</th></tr>"
            "</thead><tbody>";
     for (const RejectedRow& r : d.rejected) {
       const Rejected& j = r.rejected;
       out += "<tr data-seq=\"" + N(r.seq) + "\"><td>" + H(When(j.received_at)) +
-             "</td><td class=\"t\">" + H(j.webhook) + "</td><td>" + N(j.http_status) + " " +
+             "</td><td class=\"t opt\">" + H(j.webhook) + "</td><td>" + N(j.http_status) + " " +
              H(j.error) + "</td><td class=\"t reason\">" + H(j.reason) + "</td><td class=\"n\">" +
-             N(static_cast<int64_t>(j.raw.size())) + "</td><td class=\"t\">" +
+             N(static_cast<int64_t>(j.raw.size())) + "</td><td class=\"opt\">" +
              H(j.remote_addr.empty() ? "-" : j.remote_addr) + "</td><td><a href=\"" + base +
              "/rejected/" + N(r.seq) + "\">raw</a></td></tr>";
     }

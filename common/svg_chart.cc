@@ -31,7 +31,7 @@ std::string Rect(double x, double y, double w, double h, const char* fill, const
 
 std::string Text(double x, double y, const std::string& anchor, const std::string& text) {
   return "<text x=\"" + Num(x) + "\" y=\"" + Num(y) + "\" text-anchor=\"" + anchor +
-         "\" font-size=\"12\" fill=\"#444\">" + HtmlEscape(text) + "</text>";
+         "\" font-size=\"13\" fill=\"#444\">" + HtmlEscape(text) + "</text>";
 }
 
 }  // namespace

@@ -126,7 +126,7 @@ BOOST_AUTO_TEST_CASE(ThePageShowsTheFigures) {
            "<span class=\"badge stale\">stale</span>",
            "none in 48 h",
            "<td class=\"t\">Airtel</td><td class=\"n\">3</td><td class=\"n\">2</td><td "
-           "class=\"n\">1</td><td class=\"n\">0</td><td class=\"n rate\">66.7%</td>",
+           "class=\"n opt\">1</td><td class=\"n opt\">0</td><td class=\"n rate\">66.7%</td>",
            "<td class=\"t\">(none)</td>",
            "<a href=\"/dlr/status/rejected/7\">raw</a>",
            "<a href=\"/dlr/status/data.json\">JSON</a>",
