@@ -35,6 +35,10 @@ jq -n --arg db "$DB" --arg s "$SECRET" --arg k "$KEY" --arg p "$PAGE_PASS" '{dat
     dashboard: {path: "/dlr/status", password: $p, stale_after_minutes: 60}}' > "$T/config.json"
 chmod 600 "$T/config.json"
 init_db "$T/config.json"
+CHECK=$("$CTL" check-config --config "$T/config.json" 2>&1)
+if printf '%s' "$CHECK" | grep -qx 'dashboard: path /dlr/status, password set, stale after 60 minutes' &&
+    ! printf '%s' "$CHECK" | grep -qF "$PAGE_PASS"; then ok "dlrctl check-config describes the dashboard, never its password"
+else not_ok "dlrctl check-config describes the dashboard, never its password" "$CHECK"; fi
 start_stack
 
 # ---------------------------------------------------------------- known rows through nginx
