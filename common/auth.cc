@@ -79,9 +79,7 @@ std::optional<BasicCredentials> ParseBasic(std::string_view header) {
   return BasicCredentials{decoded->substr(0, colon), decoded->substr(colon + 1)};
 }
 
-std::optional<std::string_view> ParseBearer(std::string_view h) {
-  return SchemeToken(h, "bearer");
-}
+std::optional<std::string_view> ParseBearer(std::string_view h) { return SchemeToken(h, "bearer"); }
 
 bool ConstantTimeEquals(std::string_view presented, std::string_view secret) {
   // Walk the whole secret whatever was presented; a length mismatch is folded

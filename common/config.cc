@@ -136,10 +136,9 @@ Status ParseDashboard(const Value& v, DashboardConfig* d) {
         d->password = value;
       }
     } else if (name == "stale_after_minutes") {
-      if (!m->value.IsInt() || m->value.GetInt() < 1 ||
-          m->value.GetInt() > kMaxStaleAfterMinutes) {
-        return KeyError(k, "expected an integer between 1 and " +
-                               std::to_string(kMaxStaleAfterMinutes));
+      if (!m->value.IsInt() || m->value.GetInt() < 1 || m->value.GetInt() > kMaxStaleAfterMinutes) {
+        return KeyError(
+            k, "expected an integer between 1 and " + std::to_string(kMaxStaleAfterMinutes));
       }
       d->stale_after_minutes = m->value.GetInt();
     } else {
@@ -244,8 +243,8 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir)
     for (const Webhook& w : c.webhooks) {
       // The page is looked for first: a webhook below it would never be reached.
       if (w.path && (*w.path == d.path || w.path->rfind(d.path + "/", 0) == 0)) {
-        return KeyError("dashboard.path", "\"" + d.path + "\" holds the path of webhook \"" +
-                                              w.name + "\"");
+        return KeyError("dashboard.path",
+                        "\"" + d.path + "\" holds the path of webhook \"" + w.name + "\"");
       }
       if (!d.password) continue;
       // The value is never shown; the key is named.

@@ -199,8 +199,8 @@ std::string RenderDashboardHtml(const DashboardData& d) {
   out += Card("total-delivered", "delivered", N(t.delivered), "delivered");
   out += Card("total-failed", "failed", N(t.failed), "failed");
   out += Card("total-pending", "pending", N(t.pending), "pending");
-  out += Card("delivery-rate", "rate", FormatPercent(t.DeliveredRate()),
-              "delivered, of final DLRs");
+  out +=
+      Card("delivery-rate", "rate", FormatPercent(t.DeliveredRate()), "delivered, of final DLRs");
   out += "</div>";
 
   out += "<section id=\"hourly\"><h2>DLRs per hour (UTC)</h2><div class=\"chartbox\">" +
@@ -208,9 +208,11 @@ std::string RenderDashboardHtml(const DashboardData& d) {
          "</section>";
 
   // Webhooks: a stale one stands out.
-  out += "<section id=\"webhooks\"><h2>Webhooks</h2><div class=\"scroll\"><table><thead><tr>"
-         "<th>webhook</th><th class=\"opt\">path</th><th class=\"n\">DLRs</th><th class=\"n\">delivered %</th>"
-         "<th>last DLR</th><th>state</th></tr></thead><tbody>";
+  out +=
+      "<section id=\"webhooks\"><h2>Webhooks</h2><div class=\"scroll\"><table><thead><tr>"
+      "<th>webhook</th><th class=\"opt\">path</th><th class=\"n\">DLRs</th><th "
+      "class=\"n\">delivered %</th>"
+      "<th>last DLR</th><th>state</th></tr></thead><tbody>";
   for (const WebhookActivity& w : d.webhooks) {
     out += std::string("<tr class=\"") + (w.stale ? "stale" : "ok") + "\" data-webhook=\"" +
            H(w.name) + "\"><td class=\"t\">" + H(w.name) + "</td><td class=\"t opt\">" +
@@ -224,8 +226,8 @@ std::string RenderDashboardHtml(const DashboardData& d) {
                     : "<span class=\"badge ok\">ok</span>") +
            "</td></tr>";
   }
-  out += "</tbody></table></div><p class=\"meta\">Stale: no DLR for " +
-         N(d.stale_after_minutes) + " minutes.</p></section>";
+  out += "</tbody></table></div><p class=\"meta\">Stale: no DLR for " + N(d.stale_after_minutes) +
+         " minutes.</p></section>";
 
   out += RateTable("providers", "Delivery rate by provider", "provider", d.stats.by_provider);
   out += RateTable("locations", "Delivery rate by location", "location", d.stats.by_location);
@@ -234,8 +236,9 @@ std::string RenderDashboardHtml(const DashboardData& d) {
   if (d.stats.by_status.empty()) {
     out += "<p>No DLR in the window.</p>";
   } else {
-    out += "<div class=\"scroll\"><table><thead><tr><th>status</th><th>counts as</th>"
-           "<th class=\"n\">events</th><th class=\"n\">share</th></tr></thead><tbody>";
+    out +=
+        "<div class=\"scroll\"><table><thead><tr><th>status</th><th>counts as</th>"
+        "<th class=\"n\">events</th><th class=\"n\">share</th></tr></thead><tbody>";
     size_t shown = 0;
     for (const StatsGroup& g : d.stats.by_status) {
       if (++shown > kDashboardMaxGroups) break;
@@ -249,15 +252,16 @@ std::string RenderDashboardHtml(const DashboardData& d) {
   }
   out += "</section>";
 
-  out += "<section id=\"rejected\"><h2>Refused requests (the last " + N(kDashboardRejected) +
-         ")</h2>";
+  out +=
+      "<section id=\"rejected\"><h2>Refused requests (the last " + N(kDashboardRejected) + ")</h2>";
   if (d.rejected.empty()) {
     out += "<p>None.</p>";
   } else {
-    out += "<div class=\"scroll\"><table><thead><tr><th>when</th><th class=\"opt\">webhook</th>"
-           "<th>answer</th><th>reason</th><th class=\"n\">bytes</th><th class=\"opt\">from</th>"
-           "<th>body</th></tr>"
-           "</thead><tbody>";
+    out +=
+        "<div class=\"scroll\"><table><thead><tr><th>when</th><th class=\"opt\">webhook</th>"
+        "<th>answer</th><th>reason</th><th class=\"n\">bytes</th><th class=\"opt\">from</th>"
+        "<th>body</th></tr>"
+        "</thead><tbody>";
     for (const RejectedRow& r : d.rejected) {
       const Rejected& j = r.rejected;
       out += "<tr data-seq=\"" + N(r.seq) + "\"><td>" + H(When(j.received_at)) +
@@ -300,10 +304,9 @@ std::string RenderDashboardJson(const DashboardData& d) {
     const Rejected& j = r.rejected;
     out += std::string(i ? "," : "") + "{\"seq\":" + N(r.seq) +
            ",\"received_at\":" + JsonQuote(j.received_at) + ",\"webhook\":" + JsonQuote(j.webhook) +
-           ",\"remote_addr\":" + JsonQuote(j.remote_addr) +
-           ",\"http_status\":" + N(j.http_status) + ",\"error\":" + JsonQuote(j.error) +
-           ",\"reason\":" + JsonQuote(j.reason) + ",\"content_type\":" + JsonQuote(j.content_type) +
-           ",\"method\":" + JsonQuote(j.method) +
+           ",\"remote_addr\":" + JsonQuote(j.remote_addr) + ",\"http_status\":" + N(j.http_status) +
+           ",\"error\":" + JsonQuote(j.error) + ",\"reason\":" + JsonQuote(j.reason) +
+           ",\"content_type\":" + JsonQuote(j.content_type) + ",\"method\":" + JsonQuote(j.method) +
            ",\"bytes\":" + N(static_cast<int64_t>(j.raw.size())) +
            ",\"raw_url\":" + JsonQuote(d.base_path + "/rejected/" + N(r.seq)) + "}";
   }

@@ -38,7 +38,7 @@ struct WebhookActivity {
 };
 
 struct DashboardData {
-  std::string base_path;  // the page's path, for its links
+  std::string base_path;   // the page's path, for its links
   int64_t now_millis = 0;  // when the figures were read (ms since 1970, UTC)
   int stale_after_minutes = 60;
   EventStats stats;  // Store::Stats over the window

@@ -101,10 +101,10 @@ SqlStatement SelectEvents(SqlDialect d, const EventFilter& filter) {
 }
 
 SqlStatement CountEvents(SqlDialect d, const EventFilter& filter) {
-  const std::string hour =
-      d == SqlDialect::kSqlite     ? "substr(received_at, 1, 13)"
-      : d == SqlDialect::kPostgres ? "to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24')"
-                                   : "DATE_FORMAT(received_at, '%Y-%m-%dT%H')";
+  const std::string hour = d == SqlDialect::kSqlite ? "substr(received_at, 1, 13)"
+                           : d == SqlDialect::kPostgres
+                               ? "to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24')"
+                               : "DATE_FORMAT(received_at, '%Y-%m-%dT%H')";
   SqlStatement st;
   st.sql = "SELECT " + hour + ", webhook, provider, location, status, COUNT(*), " +
            TimestampText(d, "MIN(received_at)") + ", " + TimestampText(d, "MAX(received_at)") +

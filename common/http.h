@@ -31,7 +31,7 @@ struct Request {
 
 struct Response {
   int status = 200;
-  std::string content_type = "application/json";  // the webhooks' answers: always JSON
+  std::string content_type = "application/json";             // the webhooks' answers: always JSON
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
   std::string body;
 

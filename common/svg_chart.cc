@@ -59,15 +59,14 @@ std::string HourlyChartSvg(const std::vector<HourBar>& bars) {
   for (size_t i = 0; i < bars.size(); ++i) {
     const HourBar& b = bars[i];
     const double x = kLeft + slot * static_cast<double>(i) + (slot - bar_w) / 2;
-    std::string label = b.hour.size() >= 13 ? b.hour.substr(0, 10) + " " + b.hour.substr(11, 2) +
-                                                  ":00 UTC"
-                                            : b.hour;
-    out += "<g class=\"hour\" data-hour=\"" + HtmlEscape(b.hour) +
-           "\" data-delivered=\"" + std::to_string(b.delivered) + "\" data-failed=\"" +
-           std::to_string(b.failed) + "\" data-pending=\"" + std::to_string(b.pending) +
-           "\"><title>" + HtmlEscape(label) + ": " + std::to_string(b.delivered) +
-           " delivered, " + std::to_string(b.failed) + " failed, " + std::to_string(b.pending) +
-           " pending</title>";
+    std::string label = b.hour.size() >= 13
+                            ? b.hour.substr(0, 10) + " " + b.hour.substr(11, 2) + ":00 UTC"
+                            : b.hour;
+    out += "<g class=\"hour\" data-hour=\"" + HtmlEscape(b.hour) + "\" data-delivered=\"" +
+           std::to_string(b.delivered) + "\" data-failed=\"" + std::to_string(b.failed) +
+           "\" data-pending=\"" + std::to_string(b.pending) + "\"><title>" + HtmlEscape(label) +
+           ": " + std::to_string(b.delivered) + " delivered, " + std::to_string(b.failed) +
+           " failed, " + std::to_string(b.pending) + " pending</title>";
     double y = base;
     const std::pair<int64_t, std::pair<const char*, const char*>> parts[] = {
         {b.delivered, {kDelivered, "delivered"}},
@@ -96,9 +95,10 @@ std::string RateBarSvg(double rate) {
   const double r = std::min(1.0, std::max(0.0, rate));
   char data[32] = "";
   if (!none) std::snprintf(data, sizeof data, "%.4f", r);
-  std::string out = "<svg class=\"rate\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 10\" "
-                    "preserveAspectRatio=\"none\" data-rate=\"" +
-                    std::string(data) + "\" aria-hidden=\"true\">";
+  std::string out =
+      "<svg class=\"rate\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 10\" "
+      "preserveAspectRatio=\"none\" data-rate=\"" +
+      std::string(data) + "\" aria-hidden=\"true\">";
   if (none) return out + Rect(0, 0, 100, 10, kPending, "none") + "</svg>";
   out += Rect(0, 0, 100, 10, kFailed, "failed");
   if (r > 0) out += Rect(0, 0, 100 * r, 10, kDelivered, "delivered");

@@ -227,14 +227,14 @@ BOOST_AUTO_TEST_CASE(ParsesGoodAndRefusesBadHeaders) {
       {"Basic b3BzOnBhZ2UtcGFzcw==", true, "ops", "page-pass"},  // ops:page-pass
       {"basic b3BzOnBhZ2UtcGFzcw==", true, "ops", "page-pass"},
       {"  BASIC\tb3BzOnBhZ2UtcGFzcw==  ", true, "ops", "page-pass"},
-      {"Basic OnBhc3M=", true, "", "pass"},               // :pass, no user name
-      {"Basic YTpiOmM=", true, "a", "b:c"},               // a:b:c: the password keeps its ':'
-      {"Basic YTo=", true, "a", ""},                      // a:
-      {"Basic YWJj", false, "", ""},                      // abc: no ':'
-      {"Basic b3BzOnBhZ2UtcGFzcw", false, "", ""},        // padding missing
-      {"Basic b3BzOnBhZ2UtcGFzcw=!", false, "", ""},      // not base64
-      {"Basic YTo=YTo=", false, "", ""},                  // padding inside
-      {"Basic YTp=", false, "", ""},                      // non-zero bits after the data
+      {"Basic OnBhc3M=", true, "", "pass"},           // :pass, no user name
+      {"Basic YTpiOmM=", true, "a", "b:c"},           // a:b:c: the password keeps its ':'
+      {"Basic YTo=", true, "a", ""},                  // a:
+      {"Basic YWJj", false, "", ""},                  // abc: no ':'
+      {"Basic b3BzOnBhZ2UtcGFzcw", false, "", ""},    // padding missing
+      {"Basic b3BzOnBhZ2UtcGFzcw=!", false, "", ""},  // not base64
+      {"Basic YTo=YTo=", false, "", ""},              // padding inside
+      {"Basic YTp=", false, "", ""},                  // non-zero bits after the data
       {"Basic", false, "", ""},
       {"Basic ", false, "", ""},
       {"Bearer b3BzOnBhZ2UtcGFzcw==", false, "", ""},

@@ -96,8 +96,11 @@ BOOST_AUTO_TEST_CASE(AWebhookQuietLongerThanTheLimitIsStale) {
     const char* name;
     bool stale;
     bool configured;
-  } want[] = {{"fresh", false, true}, {"quiet", true, true}, {"edge", false, true},
-              {"never", true, true},  {"renamed", false, false}};
+  } want[] = {{"fresh", false, true},
+              {"quiet", true, true},
+              {"edge", false, true},
+              {"never", true, true},
+              {"renamed", false, false}};
   for (size_t i = 0; i < a.size(); ++i) {
     BOOST_TEST_CONTEXT("webhook " << want[i].name) {
       BOOST_TEST(a[i].name == want[i].name);
@@ -112,8 +115,9 @@ BOOST_AUTO_TEST_CASE(AWebhookQuietLongerThanTheLimitIsStale) {
 BOOST_AUTO_TEST_CASE(ThePageShowsTheFigures) {
   std::string html = RenderDashboardHtml(Sample());
   BOOST_TEST(html.rfind("<!DOCTYPE html>", 0) == 0);
-  BOOST_TEST(html.find("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">") !=
-             std::string::npos);
+  BOOST_TEST(
+      html.find("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">") !=
+      std::string::npos);
   for (const char* want : {
            "<span class=\"n\" id=\"total-events\">6</span>",
            "<span class=\"n\" id=\"total-delivered\">3</span>",

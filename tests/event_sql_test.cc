@@ -144,8 +144,7 @@ BOOST_AUTO_TEST_CASE(NoValueIsEverInTheSqlText) {
   f.webhook = "x'; DROP TABLE dlr_events; --";
   f.id = "?";
   for (SqlDialect d : {SqlDialect::kSqlite, SqlDialect::kPostgres, SqlDialect::kMysql}) {
-    for (const SqlStatement& st :
-         {SelectEvents(d, f), CountEvents(d, f)}) {
+    for (const SqlStatement& st : {SelectEvents(d, f), CountEvents(d, f)}) {
       BOOST_TEST(st.sql.find("DROP") == std::string::npos);
       size_t marks = 0;
       for (char ch : st.sql) marks += ch == '?';

@@ -16,18 +16,18 @@ BOOST_AUTO_TEST_CASE(EscapesMarkupQuotesAndControls) {
       {"\"><img src=x onerror=alert(1)>", "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"},
       {"' onmouseover='x", "&#39; onmouseover=&#39;x"},
       {"a & b", "a &amp; b"},
-      {"&lt;", "&amp;lt;"},                     // already escaped text stays text
+      {"&lt;", "&amp;lt;"},                      // already escaped text stays text
       {"tab\tnew\nline\r", "tab\tnew\nline\r"},  // whitespace kept
       {std::string("nul\0x", 5), "nul\xEF\xBF\xBDx"},
       {"esc\x1b[2J", "esc\xEF\xBF\xBD[2J"},
       {"del\x7f", "del\xEF\xBF\xBD"},
       {"Bengal\xC3\xBCru \xE0\xA4\xA6\xE0\xA4\xBF\xE0\xA4\xB2\xE0\xA5\x8D\xE0\xA4\xB2\xE0\xA5\x80",
        "Bengal\xC3\xBCru \xE0\xA4\xA6\xE0\xA4\xBF\xE0\xA4\xB2\xE0\xA5\x8D\xE0\xA4\xB2\xE0\xA5\x80"},
-      {"\xF0\x9F\x93\xB1", "\xF0\x9F\x93\xB1"},           // 4-byte UTF-8
-      {"bad\xC3", "bad\xEF\xBF\xBD"},                     // truncated sequence
-      {"\xC0\xBC", "\xEF\xBF\xBD\xEF\xBF\xBD"},           // overlong '<'
+      {"\xF0\x9F\x93\xB1", "\xF0\x9F\x93\xB1"},                  // 4-byte UTF-8
+      {"bad\xC3", "bad\xEF\xBF\xBD"},                            // truncated sequence
+      {"\xC0\xBC", "\xEF\xBF\xBD\xEF\xBF\xBD"},                  // overlong '<'
       {"\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},  // a surrogate
-      {"\xC2\x85", "\xEF\xBF\xBD"},                       // a C1 control
+      {"\xC2\x85", "\xEF\xBF\xBD"},                              // a C1 control
   };
   for (const auto& c : cases) {
     BOOST_TEST_CONTEXT("input [" << c.first << "]") { BOOST_TEST(HtmlEscape(c.first) == c.second); }

@@ -72,7 +72,8 @@ struct Fixture {
            {MakeDlr("a", "DELIVRD", "Airtel"), MakeDlr("b", "UNDELIV", "Airtel"),
             MakeDlr("c", "AWAITING-DLR", "Jio")});
     Commit("2026-03-01T09:00:00.000Z", "old", {MakeDlr("d", "DELIVRD", "Jio")});
-    Commit("2026-02-01T09:00:00.000Z", "sms", {MakeDlr("e", "EXPIRED", "Jio")});  // before the window
+    Commit("2026-02-01T09:00:00.000Z", "sms",
+           {MakeDlr("e", "EXPIRED", "Jio")});  // before the window
     Rejected r;
     r.received_at = "2026-03-02T09:00:00.000Z";
     r.webhook = "sms";
@@ -204,8 +205,9 @@ BOOST_AUTO_TEST_CASE(TheHtmlPageCarriesRestrictiveHeaders) {
 
 BOOST_AUTO_TEST_CASE(TheJsonHasTheWindowsFigures) {
   Config c = PageConfig("page-pass");
-  for (const auto& [path, query] : {std::pair<std::string, std::string>{"/dlr/status/data.json", ""},
-                                    {"/dlr/status", "format=json"}}) {
+  for (const auto& [path, query] :
+       {std::pair<std::string, std::string>{"/dlr/status/data.json", ""},
+        {"/dlr/status", "format=json"}}) {
     BOOST_TEST_CONTEXT(path << "?" << query) {
       Response r = Get(c, path, "Bearer page-pass", "203.0.113.5", query);
       BOOST_TEST_REQUIRE(r.status == 200);
@@ -241,8 +243,9 @@ BOOST_AUTO_TEST_CASE(ARawBodyIsPlainTextAndRunsNothing) {
   BOOST_TEST(r.Header("Content-Security-Policy").find("sandbox") != std::string::npos);
   BOOST_TEST(Get(c, "/dlr/status/rejected/1").status == 401);
   BOOST_TEST(Get(c, "/dlr/status/rejected/99", "Bearer page-pass").status == 404);
-  for (const char* bad : {"/dlr/status/rejected/", "/dlr/status/rejected/x", "/dlr/status/rejected/-1",
-                          "/dlr/status/rejected/1;2", "/dlr/status/nothing"}) {
+  for (const char* bad :
+       {"/dlr/status/rejected/", "/dlr/status/rejected/x", "/dlr/status/rejected/-1",
+        "/dlr/status/rejected/1;2", "/dlr/status/nothing"}) {
     BOOST_TEST_CONTEXT(bad) { BOOST_TEST(Get(c, bad, "Bearer page-pass").status == 404); }
   }
 }
