@@ -1,5 +1,5 @@
-// Bearer authentication: parsing the Authorization header and comparing the
-// presented secret with the configured ones in constant time.
+// Bearer and Basic authentication: parsing the Authorization header and
+// comparing the presented secret with the configured ones in constant time.
 #ifndef DLR_COMMON_AUTH_H_
 #define DLR_COMMON_AUTH_H_
 
@@ -14,6 +14,16 @@ namespace dlr {
 // separated by spaces or tabs, surrounding whitespace dropped. nullopt for
 // another scheme, no token, or a token holding whitespace.
 std::optional<std::string_view> ParseBearer(std::string_view header);
+
+// The user name and password of "Basic <base64 of user:password>" (RFC
+// 7617): the scheme matched case-insensitively, the password everything
+// after the first ':'. nullopt for another scheme, base64 that is not
+// canonical (padding included), or no ':'.
+struct BasicCredentials {
+  std::string user;
+  std::string password;
+};
+std::optional<BasicCredentials> ParseBasic(std::string_view header);
 
 // True when a == b. The time taken depends on the lengths only, never on
 // where the first difference is: every byte of `secret` is read.

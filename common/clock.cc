@@ -19,4 +19,10 @@ std::string UtcNow() {
   return buf;
 }
 
+int64_t UtcNowMillis() {
+  struct timeval tv;
+  gettimeofday(&tv, nullptr);
+  return static_cast<int64_t>(tv.tv_sec) * 1000 + tv.tv_usec / 1000;
+}
+
 }  // namespace dlr

@@ -102,6 +102,54 @@ Status ParseWebhook(const Value& v, const std::string& key, Webhook* w) {
   return Status::Ok();
 }
 
+Status ParseDashboard(const Value& v, DashboardConfig* d) {
+  const std::string key = "dashboard";
+  if (!v.IsObject()) return KeyError(key, "expected an object");
+  std::set<std::string> seen;
+  bool have_path = false;
+  for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+    std::string name(m->name.GetString(), m->name.GetStringLength());
+    std::string k = key + "." + name;
+    if (!seen.insert(name).second) return KeyError(k, "given twice");
+    if (name == "path") {
+      std::string p;
+      Status s = ReadString(m->value, k, &p);
+      if (!s.ok()) return s;
+      while (p.size() > 1 && p.back() == '/') p.pop_back();
+      if (p.size() < 2 || p[0] != '/') return KeyError(k, "must start with '/' and not be '/'");
+      for (char c : p) {
+        if (static_cast<unsigned char>(c) <= 0x20 || c == '?' || c == '#' || c == 0x7F) {
+          return KeyError(k, "must not contain spaces, control characters, '?' or '#'");
+        }
+      }
+      d->path = p;
+      have_path = true;
+    } else if (name == "user" || name == "password") {
+      std::string value;
+      Status s = ReadString(m->value, k, &value);
+      if (!s.ok()) return s;
+      if (value.empty()) return KeyError(k, "must not be empty");
+      if (name == "user") {
+        if (value.find(':') != std::string::npos) return KeyError(k, "must not contain ':'");
+        d->user = value;
+      } else {
+        d->password = value;
+      }
+    } else if (name == "stale_after_minutes") {
+      if (!m->value.IsInt() || m->value.GetInt() < 1 || m->value.GetInt() > kMaxStaleAfterMinutes) {
+        return KeyError(
+            k, "expected an integer between 1 and " + std::to_string(kMaxStaleAfterMinutes));
+      }
+      d->stale_after_minutes = m->value.GetInt();
+    } else {
+      return KeyError(k, "unknown key");
+    }
+  }
+  if (!have_path) return KeyError(key + ".path", "is required");
+  if (d->user && !d->password) return KeyError(key + ".user", "needs dashboard.password");
+  return Status::Ok();
+}
+
 // The directory holding `path`, absolute when it exists.
 std::string Dirname(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -163,6 +211,11 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir)
         c.webhooks.push_back(std::move(w));
       }
       have_webhooks = true;
+    } else if (name == "dashboard") {
+      DashboardConfig d;
+      Status s = ParseDashboard(m->value, &d);
+      if (!s.ok()) return s;
+      c.dashboard = std::move(d);
     } else {
       return KeyError(name, "unknown key");
     }
@@ -183,6 +236,24 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir)
     }
     if (w.path && !paths.insert(*w.path).second) {
       return KeyError(key + ".path", "\"" + *w.path + "\" is used by two webhooks");
+    }
+  }
+  if (c.dashboard) {
+    const DashboardConfig& d = *c.dashboard;
+    for (const Webhook& w : c.webhooks) {
+      // The page is looked for first: a webhook below it would never be reached.
+      if (w.path && (*w.path == d.path || w.path->rfind(d.path + "/", 0) == 0)) {
+        return KeyError("dashboard.path",
+                        "\"" + d.path + "\" holds the path of webhook \"" + w.name + "\"");
+      }
+      if (!d.password) continue;
+      // The value is never shown; the key is named.
+      bool same = w.validation_key && *w.validation_key == *d.password;
+      for (const std::string& secret : w.secrets) same = same || secret == *d.password;
+      if (same) {
+        return KeyError("dashboard.password",
+                        "must differ from every webhook secret and validation key");
+      }
     }
   }
   // "sqlite:///abs", "sqlite://rel", "sqlite:rel" and a bare path all name a

@@ -34,6 +34,16 @@ struct Webhook {
   std::vector<std::pair<std::string, std::string>> fields;  // as configured
 };
 
+// The status page (status_page.h): off unless the config has "dashboard".
+inline constexpr int kDefaultStaleAfterMinutes = 60;
+inline constexpr int kMaxStaleAfterMinutes = 7 * 24 * 60;
+struct DashboardConfig {
+  std::string path;                     // starts with '/', no trailing '/'
+  std::optional<std::string> user;      // when set, HTTP Basic must give this user name
+  std::optional<std::string> password;  // nullopt: the page answers loopback only
+  int stale_after_minutes = kDefaultStaleAfterMinutes;  // a webhook quiet longer stands out
+};
+
 struct Config {
   std::string source;    // the file it was read from ("" when parsed from text)
   std::string database;  // a SQLite path (absolute once loaded from a file) or a URL
@@ -41,6 +51,7 @@ struct Config {
   Limits limits;  // max_array_length, max_field_bytes, max_json_depth
   int busy_timeout_ms = kDefaultBusyTimeoutMs;
   std::vector<Webhook> webhooks;
+  std::optional<DashboardConfig> dashboard;
 };
 
 // Parses and validates config text. Relative SQLite paths are resolved

@@ -64,6 +64,11 @@ std::vector<std::string> DeploymentWarnings(const Config& config,
       }
     }
   }
+  if (config.dashboard && config.dashboard->password &&
+      config.dashboard->password->size() < kMinSecretLength) {
+    out.push_back("dashboard.password is shorter than " + std::to_string(kMinSecretLength) +
+                  " characters: use a long random one (head -c 24 /dev/urandom | base64)");
+  }
   const std::string source = config.source.empty() ? "the config file" : config.source;
   if (config_mode && (*config_mode & 0004)) {
     out.push_back(source + " is readable by every user of this host (mode " +

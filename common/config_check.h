@@ -24,7 +24,7 @@ std::string WebDocumentRoot(const std::string& path);
 
 // Every warning for `config`, one sentence each, without "warning: " and
 // never showing a secret: ConfigWarnings (no secret, no validation key),
-// secrets shorter than kMinSecretLength, the config file readable or
+// secrets (and a dashboard password) shorter than kMinSecretLength, the config file readable or
 // writable by others (`config_mode`: its st_mode, when known), and a SQLite
 // database or the config file inside a web document root.
 std::vector<std::string> DeploymentWarnings(const Config& config,

@@ -100,36 +100,17 @@ SqlStatement SelectEvents(SqlDialect d, const EventFilter& filter) {
   return st;
 }
 
-SqlStatement CountEvents(SqlDialect d, const EventFilter& filter, StatsDimension dimension) {
-  std::string key;
-  switch (dimension) {
-    case StatsDimension::kStatus:
-      key = "status";
-      break;
-    case StatsDimension::kProvider:
-      key = "provider";
-      break;
-    case StatsDimension::kLocation:
-      key = "location";
-      break;
-    case StatsDimension::kDay:
-      key = d == SqlDialect::kSqlite     ? "substr(received_at, 1, 10)"
-            : d == SqlDialect::kPostgres ? "to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
-                                         : "DATE_FORMAT(received_at, '%Y-%m-%d')";
-      break;
-  }
+SqlStatement CountEvents(SqlDialect d, const EventFilter& filter) {
+  const std::string hour = d == SqlDialect::kSqlite ? "substr(received_at, 1, 13)"
+                           : d == SqlDialect::kPostgres
+                               ? "to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24')"
+                               : "DATE_FORMAT(received_at, '%Y-%m-%dT%H')";
   SqlStatement st;
-  st.sql = "SELECT " + key + ", status, COUNT(*) FROM dlr_events";
+  st.sql = "SELECT " + hour + ", webhook, provider, location, status, COUNT(*), " +
+           TimestampText(d, "MIN(received_at)") + ", " + TimestampText(d, "MAX(received_at)") +
+           " FROM dlr_events";
   st.sql += EventWhere(d, filter, &st.params);
-  st.sql += dimension == StatsDimension::kStatus ? " GROUP BY status" : " GROUP BY 1, 2";
-  return st;
-}
-
-SqlStatement EventTimeRange(SqlDialect d, const EventFilter& filter) {
-  SqlStatement st;
-  st.sql = "SELECT " + TimestampText(d, "MIN(received_at)") + ", " +
-           TimestampText(d, "MAX(received_at)") + " FROM dlr_events";
-  st.sql += EventWhere(d, filter, &st.params);
+  st.sql += " GROUP BY 1, 2, 3, 4, 5";
   return st;
 }
 

@@ -36,15 +36,14 @@ std::string TimestampParam(SqlDialect dialect, const std::string& utc);
 SqlStatement SelectEvents(SqlDialect dialect, const EventFilter& filter);
 inline constexpr size_t kEventColumns = 1 + 21 + 4;
 
-// What Stats groups by.
-enum class StatsDimension { kStatus, kProvider, kLocation, kDay };
-
-// Event counts by `dimension` and status. Columns: key, status, count (for
-// kStatus: status, status, count). The day is received_at's UTC date.
-SqlStatement CountEvents(SqlDialect dialect, const EventFilter& filter, StatsDimension dimension);
-
-// The first and last received_at among the events `filter` selects.
-SqlStatement EventTimeRange(SqlDialect dialect, const EventFilter& filter);
+// Event counts for Stats, in one pass over the events `filter` selects:
+// grouped by UTC hour ("YYYY-MM-DDTHH"), webhook, provider, location and
+// status. Columns: hour, webhook, provider, location, status, count, and
+// the first and last received_at of the group (as TimestampText). Every
+// grouping of Stats (by status, provider, location, day, hour, webhook, and
+// the totals) is a sum over these rows.
+SqlStatement CountEvents(SqlDialect dialect, const EventFilter& filter);
+inline constexpr size_t kCountColumns = 8;
 
 // Columns of SelectRejected and SelectRejectedBySeq: seq, received_at,
 // webhook, remote_addr, http_status, error, reason, content_type, raw,

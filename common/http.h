@@ -31,8 +31,9 @@ struct Request {
 
 struct Response {
   int status = 200;
+  std::string content_type = "application/json";             // the webhooks' answers: always JSON
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
-  std::string body;                                          // always a JSON document
+  std::string body;
 
   // The value of the named header (case-sensitive), or "" when absent.
   std::string Header(const std::string& name) const;

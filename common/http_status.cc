@@ -61,4 +61,26 @@ Response ErrorResponse(const Status& status) {
   return r;
 }
 
+Response PageErrorResponse(const Status& status) {
+  const Mapping& m = Find(status.ok() ? StatusCode::kInternal : status.code());
+  Response r;
+  r.status = m.http;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = std::to_string(m.http) + " " + ReasonPhrase(m.http) + ": " + status.message() + "\n";
+  switch (m.code) {
+    case StatusCode::kUnauthenticated:
+      r.headers.emplace_back("WWW-Authenticate", kPageRealm);
+      break;
+    case StatusCode::kMethodNotAllowed:
+      r.headers.emplace_back("Allow", kPageMethods);
+      break;
+    case StatusCode::kUnavailable:
+      r.headers.emplace_back("Retry-After", kRetryAfterSeconds);
+      break;
+    default:
+      break;
+  }
+  return r;
+}
+
 }  // namespace dlr

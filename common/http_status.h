@@ -15,6 +15,14 @@ inline constexpr char kRetryAfterSeconds[] = "5";
 // contract names. `status` must not be ok.
 Response ErrorResponse(const Status& status);
 
+// The status page's errors (status_page.h): the same status codes, a
+// text/plain body "<code> <reason phrase>: <message>", and its own headers:
+// `WWW-Authenticate: Basic realm="dlr-webhook status"` with 401,
+// `Allow: GET, HEAD` with 405, Retry-After with 503.
+inline constexpr char kPageRealm[] = "Basic realm=\"dlr-webhook status\", charset=\"UTF-8\"";
+inline constexpr char kPageMethods[] = "GET, HEAD";
+Response PageErrorResponse(const Status& status);
+
 // The error code ("unauthorized", ...) ErrorResponse uses for `code`.
 const char* ErrorCode(StatusCode code);
 int HttpStatusFor(StatusCode code);

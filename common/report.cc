@@ -52,6 +52,9 @@ std::string GroupsJson(const std::vector<StatsGroup>& groups, const char* key) {
     if (i) out += ',';
     out += "{" + JsonQuote(key) + ":" + JsonOptional(groups[i].key) + ",";
     AppendCounts(groups[i].counts, &out);
+    if (!groups[i].last_received_at.empty()) {
+      out += ",\"last_received_at\":" + JsonQuote(groups[i].last_received_at);
+    }
     out += "}";
   }
   return out + "]";
@@ -149,6 +152,16 @@ std::string RenderStatsTable(const EventStats& s, const EventFilter& filter) {
   out += "\n" + GroupsTable(s.by_provider, "provider");
   out += "\n" + GroupsTable(s.by_location, "location");
   out += "\n" + GroupsTable(s.by_day, "day (UTC)");
+  if (s.by_webhook.empty()) return out;
+  std::vector<std::vector<std::string>> webhooks;
+  for (const StatsGroup& g : s.by_webhook) {
+    const StatusCounts& c = g.counts;
+    webhooks.push_back({KeyCell(g.key), Num(c.events), Num(c.delivered), Num(c.failed),
+                        Num(c.pending), FormatPercent(c.DeliveredRate()), g.last_received_at});
+  }
+  out += "\n" + RenderTable({"webhook", "events", "delivered", "failed", "pending", "delivered%",
+                             "last received"},
+                            webhooks, "lrrrrrl");
   return out;
 }
 
@@ -166,6 +179,8 @@ std::string RenderStatsJson(const EventStats& s, const EventFilter& f) {
   out += ",\"by_provider\":" + GroupsJson(s.by_provider, "provider");
   out += ",\"by_location\":" + GroupsJson(s.by_location, "location");
   out += ",\"by_day\":" + GroupsJson(s.by_day, "day");
+  out += ",\"by_hour\":" + GroupsJson(s.by_hour, "hour");
+  out += ",\"by_webhook\":" + GroupsJson(s.by_webhook, "webhook");
   return out + "}\n";
 }
 

@@ -25,14 +25,17 @@ std::string RenderTable(const std::vector<std::string>& header,
 // "60.0%", or "-" for a negative rate (no final event).
 std::string FormatPercent(double rate);
 
-// The readable report: totals and rates, then one table per grouping.
+// The readable report: totals and rates, then one table per grouping (by
+// hour only in the JSON: a long range would make it pages long).
 std::string RenderStatsTable(const EventStats& stats, const EventFilter& filter);
 
 // The same figures as one JSON object (one line): "events", "delivered",
 // "failed", "pending", "delivered_rate" and "failed_rate" (null without a
 // final event), "first_received_at", "last_received_at", "filter", and
-// "by_status", "by_provider", "by_location", "by_day" (arrays of objects
-// with the key under "status", "provider", "location" or "day").
+// "by_status", "by_provider", "by_location", "by_day", "by_hour",
+// "by_webhook" (arrays of objects with the key under "status", "provider",
+// "location", "day", "hour" or "webhook"; a webhook's also carry
+// "last_received_at").
 std::string RenderStatsJson(const EventStats& stats, const EventFilter& filter);
 
 // The list of refused requests: a table (header included) of `rows`.

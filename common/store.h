@@ -17,7 +17,7 @@
 // (postgres_store.h, postgresql://) and MysqlStore (mysql_store.h, mysql://),
 // with the same tables and the same semantics; OpenStore picks one.
 //
-// The operator's side (dlrctl, and later a status page) reads through the
+// The operator's side (dlrctl, and the status page) reads through the
 // same object: each backend provides a few primitives (Ping, Migrate,
 // QueryEach that streams rows, Execute, its SQL dialect) and the operations
 // built on them (ScanEvents, Stats, ScanRejected, GetRejected, MarkReplayed,
@@ -139,15 +139,19 @@ struct StatusCounts {
   double FailedRate() const;
 };
 
-// One group of Stats: its key (the status, provider, location or day;
-// nullopt for NULL) and its counts.
+// One group of Stats: its key (the status, provider, location, day, hour or
+// webhook; nullopt for NULL) and its counts.
 struct StatsGroup {
   std::optional<std::string> key;
   StatusCounts counts;
+  // The latest received_at of the group's events: by_webhook only ("" in
+  // the other groupings).
+  std::string last_received_at = {};
 };
 
 // The figures of Store::Stats over the events a filter selects. Groups are
-// ordered by events (most first, then key), by_day by day.
+// ordered by events (most first, then key), by_day and by_hour by time,
+// by_webhook by name.
 struct EventStats {
   StatusCounts total;
   std::string first_received_at;  // "" when there is no event
@@ -155,7 +159,9 @@ struct EventStats {
   std::vector<StatsGroup> by_status;
   std::vector<StatsGroup> by_provider;
   std::vector<StatsGroup> by_location;
-  std::vector<StatsGroup> by_day;  // key "YYYY-MM-DD" (UTC)
+  std::vector<StatsGroup> by_day;      // key "YYYY-MM-DD" (UTC)
+  std::vector<StatsGroup> by_hour;     // key "YYYY-MM-DDTHH" (UTC); hours without events absent
+  std::vector<StatsGroup> by_webhook;  // with last_received_at
 };
 
 // Which rows of dlr_rejected ScanRejected reads: newest first, at most

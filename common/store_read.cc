@@ -114,34 +114,38 @@ StatusOr<EventStats> Store::Stats(const EventFilter& filter) {
   std::optional<SqlDialect> d = dialect();
   if (!d) return NoOperatorSide();
   EventStats stats;
-  const std::pair<StatsDimension, std::vector<StatsGroup>*> dimensions[] = {
-      {StatsDimension::kStatus, &stats.by_status},
-      {StatsDimension::kProvider, &stats.by_provider},
-      {StatsDimension::kLocation, &stats.by_location},
-      {StatsDimension::kDay, &stats.by_day},
-  };
-  for (const auto& dim : dimensions) {
-    Groups groups;
-    SqlStatement st = CountEvents(*d, filter, dim.first);
-    Status s = QueryEach(st.sql, st.params, [&](const Row& row) -> Status {
-      if (row.size() != 3) return WrongColumns(row.size(), 3);
-      std::string status = Text(row[1]);
-      int64_t n = ToInt(row[2]);
-      Count(status, n, &groups[row[0]]);
-      if (dim.first == StatsDimension::kStatus) Count(status, n, &stats.total);
-      return Status::Ok();
-    });
-    if (!s.ok()) return s;
-    *dim.second = Sorted(groups, dim.first == StatsDimension::kDay);
-  }
-  SqlStatement range = EventTimeRange(*d, filter);
-  Status s = QueryEach(range.sql, range.params, [&](const Row& row) -> Status {
-    if (row.size() != 2) return WrongColumns(row.size(), 2);
-    stats.first_received_at = Text(row[0]);
-    stats.last_received_at = Text(row[1]);
+  Groups by_status, by_provider, by_location, by_day, by_hour, by_webhook;
+  std::map<std::optional<std::string>, std::string> last;  // by webhook
+  SqlStatement st = CountEvents(*d, filter);
+  Status s = QueryEach(st.sql, st.params, [&](const Row& row) -> Status {
+    if (row.size() != kCountColumns) return WrongColumns(row.size(), kCountColumns);
+    const std::string status = Text(row[4]);
+    const int64_t n = ToInt(row[5]);
+    const std::string hour = Text(row[0]);
+    Count(status, n, &stats.total);
+    Count(status, n, &by_status[row[4]]);
+    Count(status, n, &by_provider[row[2]]);
+    Count(status, n, &by_location[row[3]]);
+    Count(status, n, &by_day[hour.substr(0, 10)]);
+    Count(status, n, &by_hour[hour]);
+    Count(status, n, &by_webhook[row[1]]);
+    const std::string first = Text(row[6]), latest = Text(row[7]);
+    if (stats.first_received_at.empty() || first < stats.first_received_at) {
+      stats.first_received_at = first;
+    }
+    stats.last_received_at = std::max(stats.last_received_at, latest);
+    std::string& l = last[row[1]];
+    l = std::max(l, latest);
     return Status::Ok();
   });
   if (!s.ok()) return s;
+  stats.by_status = Sorted(by_status, false);
+  stats.by_provider = Sorted(by_provider, false);
+  stats.by_location = Sorted(by_location, false);
+  stats.by_day = Sorted(by_day, true);
+  stats.by_hour = Sorted(by_hour, true);
+  stats.by_webhook = Sorted(by_webhook, true);
+  for (StatsGroup& g : stats.by_webhook) g.last_received_at = last[g.key];
   return stats;
 }
 

@@ -176,6 +176,13 @@ int CheckConfig(const CtlCommand& c) {
     }
     std::printf("\n");
   }
+  if (config.dashboard) {
+    const DashboardConfig& d = *config.dashboard;
+    std::printf("dashboard: path %s, %s, stale after %d minutes\n", d.path.c_str(),
+                d.password ? (d.user ? "password set (user name set)" : "password set")
+                           : "no password: loopback clients only",
+                d.stale_after_minutes);
+  }
   // Reached, creating nothing.
   std::vector<std::string> db_warnings;
   StatusOr<int> version = store.value()->Ping();

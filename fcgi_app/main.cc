@@ -35,11 +35,13 @@
 #include <vector>
 
 #include "common/cgi_env.h"
+#include "common/clock.h"
 #include "common/config.h"
 #include "common/group_commit.h"
 #include "common/handler.h"
 #include "common/http_status.h"
 #include "common/log.h"
+#include "common/status_page.h"
 #include "common/store.h"
 #include "common/version.h"
 
@@ -144,6 +146,23 @@ class Runtime {
   const Config& config() const { return *config_; }
   Store& store() { return *store_; }
 
+  // The status page (status_page.h), read through a store of its own: the
+  // write store may be a GroupCommitStore, whose writer does not read. That
+  // second connection is opened at the first page asked for and used by one
+  // request at a time; with a single request thread the store is shared.
+  Response ServeStatusPage(const Request& req) {
+    if (threads_ <= 1) return HandleDashboard(req, config(), store(), UtcNowMillis());
+    std::lock_guard<std::mutex> lock(reader_mu_);
+    if (!reader_) {
+      StoreOptions so;
+      so.busy_timeout_ms = config().busy_timeout_ms;
+      StatusOr<std::unique_ptr<Store>> r = OpenStore(config().database, so);
+      if (!r.ok()) return PageErrorResponse(r.status());  // the one Load opened: not expected
+      reader_ = std::move(r).value();
+    }
+    return HandleDashboard(req, config(), *reader_, UtcNowMillis());
+  }
+
  private:
   const int threads_;
   const bool one_request_;
@@ -151,6 +170,8 @@ class Runtime {
   std::atomic<bool> loaded_{false};
   std::optional<Config> config_;  // set once, under load_mu_, before loaded_
   std::unique_ptr<Store> store_;  // likewise
+  std::mutex reader_mu_;
+  std::unique_ptr<Store> reader_;  // the status page's; under reader_mu_
 };
 
 Response ConfigErrorResponse() {
@@ -160,7 +181,7 @@ Response ConfigErrorResponse() {
 
 std::string SerializeHeaders(const Response& r) {
   std::string out = "Status: " + std::to_string(r.status) + " " + ReasonPhrase(r.status) +
-                    "\r\nContent-Type: application/json\r\n";
+                    "\r\nContent-Type: " + r.content_type + "\r\n";
   for (const auto& h : r.headers) out += h.first + ": " + h.second + "\r\n";
   out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n\r\n";
   return out;
@@ -230,7 +251,8 @@ int RunCgi(const Options& opt) {
         req.body_state = BodyState::kTruncated;
       }
     }
-    resp = HandleRequest(req, rt.config(), rt.store());
+    resp = IsDashboardPath(rt.config(), req.path) ? rt.ServeStatusPage(req)
+                                                  : HandleRequest(req, rt.config(), rt.store());
   }
   bool written = WriteAll(STDOUT_FILENO, SerializeHeaders(resp) + resp.body);
   // A body refused unread (413, a broken config): read the rest of what was
@@ -338,6 +360,7 @@ Response FastCgiProcess::Serve(FCGX_Request& fr) {
            PlanBody(FCGX_GetParam("CONTENT_LENGTH", fr.envp), rt_.config().max_body_bytes,
                     FCGX_GetParam("HTTP_TRANSFER_ENCODING", fr.envp)),
            &req);
+  if (IsDashboardPath(rt_.config(), req.path)) return rt_.ServeStatusPage(req);
   return HandleRequest(req, rt_.config(), rt_.store());
 }
 

@@ -27,6 +27,7 @@ PACKAGES=(
   apache2 libapache2-mod-fcgid # the Apache tests (mod_fcgid, mod_proxy_fcgi, plain CGI)
   sqlite3                      # reading the stored rows
   curl jq ca-certificates      # tests, `make run` examples
+  chromium chromium-driver     # the status page's test in a real (headless) browser
   wrk                          # `make soak` (load generator)
 )
 

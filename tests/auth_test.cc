@@ -215,5 +215,46 @@ BOOST_AUTO_TEST_CASE(ParseBearerTakesOneTokenAfterACaseInsensitiveScheme) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_SUITE(ParseBasicTest)
+
+BOOST_AUTO_TEST_CASE(ParsesGoodAndRefusesBadHeaders) {
+  struct Case {
+    std::string header;
+    bool ok;
+    std::string user, password;
+  };
+  const Case cases[] = {
+      {"Basic b3BzOnBhZ2UtcGFzcw==", true, "ops", "page-pass"},  // ops:page-pass
+      {"basic b3BzOnBhZ2UtcGFzcw==", true, "ops", "page-pass"},
+      {"  BASIC\tb3BzOnBhZ2UtcGFzcw==  ", true, "ops", "page-pass"},
+      {"Basic OnBhc3M=", true, "", "pass"},           // :pass, no user name
+      {"Basic YTpiOmM=", true, "a", "b:c"},           // a:b:c: the password keeps its ':'
+      {"Basic YTo=", true, "a", ""},                  // a:
+      {"Basic YWJj", false, "", ""},                  // abc: no ':'
+      {"Basic b3BzOnBhZ2UtcGFzcw", false, "", ""},    // padding missing
+      {"Basic b3BzOnBhZ2UtcGFzcw=!", false, "", ""},  // not base64
+      {"Basic YTo=YTo=", false, "", ""},              // padding inside
+      {"Basic YTp=", false, "", ""},                  // non-zero bits after the data
+      {"Basic", false, "", ""},
+      {"Basic ", false, "", ""},
+      {"Bearer b3BzOnBhZ2UtcGFzcw==", false, "", ""},
+      {"Basicb3BzOnBhZ2UtcGFzcw==", false, "", ""},
+      {"Basic b3Bz OnBhZ2UtcGFzcw==", false, "", ""},
+      {"", false, "", ""},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT("header [" << c.header << "]") {
+      std::optional<BasicCredentials> got = ParseBasic(c.header);
+      BOOST_TEST(got.has_value() == c.ok);
+      if (got && c.ok) {
+        BOOST_TEST(got->user == c.user);
+        BOOST_TEST(got->password == c.password);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 }  // namespace
 }  // namespace dlr

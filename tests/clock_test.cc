@@ -56,6 +56,14 @@ BOOST_AUTO_TEST_CASE(IsTheCurrentTimeInUtc) {
   BOOST_TEST(t <= after.tv_sec);
 }
 
+BOOST_AUTO_TEST_CASE(MillisAgreeWithTheText) {
+  struct timeval before;
+  gettimeofday(&before, nullptr);
+  int64_t ms = UtcNowMillis();
+  BOOST_TEST(ms / 1000 >= static_cast<int64_t>(before.tv_sec));
+  BOOST_TEST(ms / 1000 <= static_cast<int64_t>(before.tv_sec) + 2);
+}
+
 BOOST_AUTO_TEST_CASE(SortsAsTextInTimeOrder) {
   std::string prev = UtcNow();
   for (int i = 0; i < 2000; ++i) {

@@ -88,6 +88,23 @@ BOOST_AUTO_TEST_CASE(WarnsAboutEachThingToFix) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(AShortDashboardPasswordIsWarnedAbout) {
+  const std::string webhooks = R"("webhooks": [
+      {"name": "sms", "validation_key": "k", "secrets": ["0123456789abcdef"]}])";
+  Config c = Parse(R"({"database": "/var/lib/dlr/dlr.sqlite", )" + webhooks +
+                   R"(, "dashboard": {"path": "/s", "password": "page-pass"}})");
+  std::vector<std::string> w = DeploymentWarnings(c, std::nullopt);
+  BOOST_TEST(w.size() == 1u);
+  BOOST_TEST(Count(w, "dashboard.password is shorter than 16 characters") == 1u);
+  BOOST_TEST(Count(w, "page-pass") == 0u);
+  c = Parse(R"({"database": "/var/lib/dlr/dlr.sqlite", )" + webhooks +
+            R"(, "dashboard": {"path": "/s", "password": "a-long-page-password"}})");
+  BOOST_TEST(DeploymentWarnings(c, std::nullopt).empty());
+  c = Parse(R"({"database": "/var/lib/dlr/dlr.sqlite", )" + webhooks +
+            R"(, "dashboard": {"path": "/s"}})");
+  BOOST_TEST(DeploymentWarnings(c, std::nullopt).empty());  // loopback only: nothing to guess
+}
+
 BOOST_AUTO_TEST_CASE(ServerDatabasesHaveNoDocumentRoot) {
   Config c = Parse(R"({"database": "postgresql://u@/var/www/db", "webhooks": [
       {"name": "sms", "validation_key": "k", "secrets": ["0123456789abcdef"]}]})");

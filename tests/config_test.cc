@@ -484,4 +484,72 @@ BOOST_AUTO_TEST_CASE(NoPartOfThePasswordSurvives) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_SUITE(DashboardConfigTest)
+
+constexpr char kWebhooks[] =
+    R"("webhooks": [{"name": "sms", "path": "/receive/callback", "validation_key": "key-1",
+                     "secrets": ["webhook-secret-1", "webhook-secret-2"]}])";
+
+StatusOr<Config> WithDashboard(const std::string& dashboard) {
+  return ParseConfig(std::string(R"({"database": "dlr.sqlite", )") + kWebhooks +
+                         ", \"dashboard\": " + dashboard + "}",
+                     "");
+}
+
+BOOST_AUTO_TEST_CASE(OffByDefault) {
+  StatusOr<Config> c = ParseConfig(kMinimal, "");
+  BOOST_TEST_REQUIRE(c.ok());
+  BOOST_TEST(!c.value().dashboard.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(ReadsEveryKey) {
+  StatusOr<Config> c = WithDashboard(
+      R"({"path": "/dlr/status/", "user": "ops", "password": "page-pass", "stale_after_minutes": 15})");
+  BOOST_TEST_REQUIRE(c.ok(), c.status().ToString());
+  const DashboardConfig& d = *c.value().dashboard;
+  BOOST_TEST(d.path == "/dlr/status");  // trailing '/' dropped
+  BOOST_TEST(*d.user == "ops");
+  BOOST_TEST(*d.password == "page-pass");
+  BOOST_TEST(d.stale_after_minutes == 15);
+  c = WithDashboard(R"({"path": "/status"})");
+  BOOST_TEST_REQUIRE(c.ok(), c.status().ToString());
+  BOOST_TEST(!c.value().dashboard->password.has_value());
+  BOOST_TEST(c.value().dashboard->stale_after_minutes == kDefaultStaleAfterMinutes);
+}
+
+BOOST_AUTO_TEST_CASE(ErrorsNameTheKeyAndNeverTheValue) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"([])", "dashboard: expected an object"},
+      {R"({})", "dashboard.path: is required"},
+      {R"({"path": "status"})", "dashboard.path: must start with '/'"},
+      {R"({"path": "/"})", "dashboard.path: must start with '/'"},
+      {R"({"path": "/a b"})", "dashboard.path: must not contain"},
+      {R"({"path": "/receive"})", "dashboard.path: \"/receive\" holds the path of webhook \"sms\""},
+      {R"({"path": "/receive/callback"})", "dashboard.path: \"/receive/callback\" holds"},
+      {R"({"path": "/s", "password": ""})", "dashboard.password: must not be empty"},
+      {R"({"path": "/s", "password": 7})", "dashboard.password: expected a string"},
+      {R"({"path": "/s", "user": "a:b", "password": "p"})", "dashboard.user: must not contain ':'"},
+      {R"({"path": "/s", "user": "ops"})", "dashboard.user: needs dashboard.password"},
+      {R"({"path": "/s", "stale_after_minutes": 0})", "dashboard.stale_after_minutes: expected"},
+      {R"({"path": "/s", "colour": "red"})", "dashboard.colour: unknown key"},
+      {R"({"path": "/s", "password": "webhook-secret-2"})",
+       "dashboard.password: must differ from every webhook secret and validation key"},
+      {R"({"path": "/s", "password": "key-1"})", "dashboard.password: must differ"},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT("dashboard " << c.first) {
+      StatusOr<Config> got = WithDashboard(c.first);
+      BOOST_TEST_REQUIRE(!got.ok());
+      BOOST_TEST(got.status().code() == StatusCode::kInvalidArgument);
+      BOOST_TEST(got.status().message().find(c.second) != std::string::npos,
+                 got.status().message());
+      for (const char* secret : {"webhook-secret-2", "key-1"}) {
+        BOOST_TEST(got.status().message().find(secret) == std::string::npos);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 }  // namespace dlr

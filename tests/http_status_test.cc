@@ -119,6 +119,46 @@ BOOST_AUTO_TEST_CASE(UnknownStatusHasAPlaceholderPhrase) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_SUITE(PageErrorResponseTest)
+
+BOOST_AUTO_TEST_CASE(TheSameCodesAsPlainTextWithThePagesHeaders) {
+  const struct {
+    Status status;
+    int http;
+    const char* header;
+    const char* value;
+  } cases[] = {
+      {Status::Unauthenticated("a password is required"), 401, "WWW-Authenticate",
+       "Basic realm=\"dlr-webhook status\", charset=\"UTF-8\""},
+      {Status::PermissionDenied("loopback only"), 403, nullptr, nullptr},
+      {Status::NotFound("no page"), 404, nullptr, nullptr},
+      {Status::MethodNotAllowed("GET only"), 405, "Allow", "GET, HEAD"},
+      {Status::Unavailable("retry"), 503, "Retry-After", kRetryAfterSeconds},
+      {Status::Internal("broken"), 500, nullptr, nullptr},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT("status " << c.http) {
+      Response r = PageErrorResponse(c.status);
+      BOOST_TEST(r.status == c.http);
+      BOOST_TEST(r.content_type == "text/plain; charset=utf-8");
+      BOOST_TEST(r.body == std::to_string(c.http) + " " + ReasonPhrase(c.http) + ": " +
+                               c.status.message() + "\n");
+      if (c.header) {
+        BOOST_TEST(r.Header(c.header) == c.value);
+      } else {
+        BOOST_TEST(r.headers.empty());
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(TheWebhooksAnswersStayJson) {
+  BOOST_TEST(ErrorResponse(Status::NotFound("x")).content_type == "application/json");
+  BOOST_TEST(Response().content_type == "application/json");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_SUITE(ResponseHeaderTest)
 
 BOOST_AUTO_TEST_CASE(FindsTheFirstHeaderOfThatExactName) {

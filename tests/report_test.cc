@@ -123,6 +123,29 @@ BOOST_AUTO_TEST_CASE(StatsJsonCarriesTheSameFigures) {
   BOOST_TEST(d["by_status"][3]["delivered_rate"].IsNull());  // pending only: no final event
   BOOST_TEST(std::string(d["by_day"][1]["day"].GetString()) == "2026-03-02");
   BOOST_TEST(std::string(d["first_received_at"].GetString()) == "2026-03-01T10:00:00.000Z");
+  BOOST_TEST(d["by_hour"].Size() == 0u);
+  BOOST_TEST(d["by_webhook"].Size() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(StatsShowTheLastEventOfEachWebhook) {
+  EventStats s = Sample();
+  s.by_hour = {{"2026-03-01T10", Counts(2, 1, 1), ""}, {"2026-03-02T11", Counts(1, 1, 0), ""}};
+  s.by_webhook = {{"sms", Counts(3, 2, 1), "2026-03-02T11:30:00.000Z"}};
+  std::string t = RenderStatsTable(s, EventFilter());
+  BOOST_TEST(t.find("webhook  events  delivered  failed  pending  delivered%  last received\n"
+                    "sms           6          3       2        1       60.0%  "
+                    "2026-03-02T11:30:00.000Z\n") != std::string::npos,
+             t);
+  BOOST_TEST(t.find("hour") == std::string::npos);  // hours: JSON only
+  rapidjson::Document d;
+  d.Parse(RenderStatsJson(s, EventFilter()).c_str());
+  BOOST_TEST_REQUIRE(!d.HasParseError());
+  BOOST_TEST(std::string(d["by_hour"][1]["hour"].GetString()) == "2026-03-02T11");
+  BOOST_TEST(d["by_hour"][1]["failed"].GetInt() == 1);
+  BOOST_TEST(!d["by_hour"][1].HasMember("last_received_at"));
+  BOOST_TEST(std::string(d["by_webhook"][0]["webhook"].GetString()) == "sms");
+  BOOST_TEST(std::string(d["by_webhook"][0]["last_received_at"].GetString()) ==
+             "2026-03-02T11:30:00.000Z");
 }
 
 BOOST_AUTO_TEST_CASE(RejectedTableAndJsonLines) {

@@ -573,6 +573,16 @@ BOOST_AUTO_TEST_CASE(StatsAreComputedAlikeEverywhere) {
   BOOST_TEST(st.by_day[0].key.value_or("NULL") == "2026-03-01");  // UTC days
   BOOST_TEST(st.by_day[0].counts.events == 3);
   BOOST_TEST(st.by_day[1].key.value_or("NULL") == "2026-03-02");
+  // The status page's groupings: UTC hours, and each webhook's last event.
+  BOOST_REQUIRE_EQUAL(st.by_hour.size(), 2u);
+  BOOST_TEST(st.by_hour[0].key.value_or("NULL") == "2026-03-01T22");
+  BOOST_TEST(st.by_hour[0].counts.pending == 1);
+  BOOST_TEST(st.by_hour[1].key.value_or("NULL") == "2026-03-02T01");
+  BOOST_TEST(st.by_hour[1].counts.delivered == 1);
+  BOOST_REQUIRE_EQUAL(st.by_webhook.size(), 1u);
+  BOOST_TEST(st.by_webhook[0].key.value_or("NULL") == hook);
+  BOOST_TEST(st.by_webhook[0].counts.events == 4);
+  BOOST_TEST(st.by_webhook[0].last_received_at == "2026-03-02T01:00:00.000Z");
 }
 
 BOOST_AUTO_TEST_CASE(RefusedRequestsAreListedShownAndMarkedReplayed) {

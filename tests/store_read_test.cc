@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
@@ -297,6 +298,34 @@ BOOST_AUTO_TEST_CASE(StatsCountByStatusProviderLocationAndDay) {
   BOOST_TEST(got.value().total.events == 0);
   BOOST_TEST(got.value().first_received_at.empty());
   BOOST_TEST(got.value().by_day.empty());
+}
+
+BOOST_AUTO_TEST_CASE(StatsCountByHourAndWebhook) {
+  StatusOr<EventStats> got = store.Stats(EventFilter());
+  BOOST_TEST_REQUIRE(got.ok(), got.status().ToString());
+  const EventStats& s = got.value();
+  // By time, hours without events absent.
+  std::vector<std::string> hours;
+  int64_t events = 0;
+  for (const StatsGroup& g : s.by_hour) {
+    hours.push_back(*g.key);
+    events += g.counts.events;
+    BOOST_TEST(g.last_received_at.empty());
+  }
+  BOOST_TEST(events == 6);
+  BOOST_TEST(std::is_sorted(hours.begin(), hours.end()));
+  BOOST_TEST(hours.front() == "2026-03-01T10");
+  BOOST_TEST(hours.back() == "2026-03-02T09");
+  BOOST_TEST_REQUIRE(!s.by_webhook.empty());
+  int64_t by_webhook = 0;
+  std::string latest;
+  for (const StatsGroup& g : s.by_webhook) {
+    by_webhook += g.counts.events;
+    BOOST_TEST(g.last_received_at.size() == 24u);
+    latest = std::max(latest, g.last_received_at);
+  }
+  BOOST_TEST(by_webhook == 6);
+  BOOST_TEST(latest == s.last_received_at);
 }
 
 BOOST_AUTO_TEST_CASE(RefusedRequestsListShowAndReplay) {

@@ -1,4 +1,5 @@
-// Fuzz target: the Authorization header parser and the secret comparison.
+// Fuzz target: the Authorization header parsers (Bearer, Basic) and the
+// secret comparison.
 //
 // Input: "<header>\n<secret>" (split at the first LF; without one, the whole
 // input is the header and the secret is "s3cret").
@@ -42,5 +43,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool expected = token && (*token == secret || *token == "other-Secret");
   FUZZ_CHECK(dlr::BearerAuthorized(header, secrets) == expected);
   FUZZ_CHECK(dlr::BearerAuthorized(header, {}));
+
+  std::optional<dlr::BasicCredentials> basic = dlr::ParseBasic(header);
+  if (basic) {
+    // Base64 of user:password is at least as long as both, plus the ':'.
+    FUZZ_CHECK(basic->user.find(':') == std::string::npos);
+    FUZZ_CHECK((basic->user.size() + 1 + basic->password.size() + 2) / 3 * 4 <= header.size());
+    FUZZ_CHECK(!token);  // one scheme or the other
+  }
   return 0;
 }

@@ -238,6 +238,9 @@ EOF
     check_eq "$be: stats --json figures" \
         '6 3 2 1 0.6 0.4 ["2026-03-01",3,"2026-03-02",2,"2026-03-03",1] [null,3,"Jio",2,"Airtel",1] ["DELIVRD",3]' \
         "$(jq -c '"\(.events) \(.delivered) \(.failed) \(.pending) \(.delivered_rate) \(.failed_rate) \([.by_day[] | .day, .events]) \([.by_provider[] | .provider, .events]) \([.by_status[0].status, .by_status[0].events])"' -r "$T/out")"
+    check_eq "$be: stats --json by hour and by webhook (the status page's figures)" \
+        '["2026-03-01T10",1,"2026-03-01T11",2,"2026-03-02T09",1,"2026-03-02T12",1,"2026-03-03T08",1] [["other",1,"2026-03-03T08:00:00.000Z"],["sms",5,"2026-03-02T12:00:00.000Z"]]' \
+        "$(jq -c '"\([.by_hour[] | .hour, .events]) \([.by_webhook[] | [.webhook, .events, .last_received_at]])"' -r "$T/out")"
     ctl "$be: stats --json with filters" 0 stats "${C[@]}" --json --since 2026-03-02 --webhook sms
     check_eq "$be: stats of a filter" '2 1 1 0 "2026-03-02T09:30:00.250Z" "2026-03-02T12:00:00.000Z"' \
         "$(jq -r '"\(.events) \(.delivered) \(.failed) \(.pending) \(.first_received_at | tojson) \(.last_received_at | tojson)"' "$T/out")"
