@@ -1,6 +1,7 @@
 #include "common/cgi_env.h"
 
 #include <limits>
+#include <random>
 
 #include "common/query.h"
 
@@ -12,7 +13,27 @@ std::string Get(const ParamLookup& param, const char* name) {
   return v ? std::string(v) : std::string();
 }
 
+// An id from outside, when it is short and plain enough to sit in a log line.
+bool PlainId(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '.' || c == '_' || c == '-';
+    if (!plain) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static const char kHex[] = "0123456789abcdef";
+  uint64_t n = rng();
+  std::string id(16, '0');
+  for (size_t i = 0; i < 16; ++i) id[i] = kHex[(n >> (4 * i)) & 0xf];
+  return id;
+}
 
 Request RequestFromParams(const ParamLookup& param) {
   Request r;
@@ -24,6 +45,14 @@ Request RequestFromParams(const ParamLookup& param) {
   if (r.authorization.empty()) {
     r.authorization = Get(param, "REDIRECT_HTTP_AUTHORIZATION");
   }
+  for (const char* name : {"REQUEST_ID", "HTTP_X_REQUEST_ID"}) {
+    std::string id = Get(param, name);
+    if (PlainId(id)) {
+      r.request_id = id;
+      break;
+    }
+  }
+  if (r.request_id.empty()) r.request_id = NewRequestId();
   std::string uri = Get(param, "REQUEST_URI");
   if (!uri.empty()) {
     size_t q = uri.find('?');

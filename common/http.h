@@ -25,6 +25,9 @@ struct Request {
   std::string content_type;   // CONTENT_TYPE
   std::string authorization;  // HTTP_AUTHORIZATION, else REDIRECT_HTTP_AUTHORIZATION
   std::string remote_addr;    // REMOTE_ADDR
+  // The web server's request id (nginx: fastcgi_param REQUEST_ID $request_id,
+  // or an X-Request-ID header), else one made up here: in every log line.
+  std::string request_id;
   std::string body;
   BodyState body_state = BodyState::kComplete;
 };
@@ -32,7 +35,8 @@ struct Request {
 struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
-  std::string body;                                          // always a JSON document
+  std::string content_type = "application/json";
+  std::string body;  // a JSON document (the metrics path alone answers text)
 
   // The value of the named header (case-sensitive), or "" when absent.
   std::string Header(const std::string& name) const;
