@@ -28,6 +28,7 @@ PACKAGES=(
   sqlite3                      # reading the stored rows
   curl jq ca-certificates      # tests, `make run` examples
   wrk                          # `make soak` (load generator)
+  systemd                      # tests: systemd-analyze verify of the unit files
 )
 
 have_nginx() {
