@@ -296,9 +296,9 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir)
       return KeyError(key + ".path", "\"" + *w.path + "\" is used by two webhooks");
     }
   }
-  for (const auto& [key, route] : {std::pair<const char*, const std::string*>{"metrics.path",
-                                                                            &c.metrics.path},
-                                   {"health.path", &c.health.path}}) {
+  for (const auto& [key, route] :
+       {std::pair<const char*, const std::string*>{"metrics.path", &c.metrics.path},
+        {"health.path", &c.health.path}}) {
     if (!route->empty() && paths.count(*route)) {
       return KeyError(key, "\"" + *route + "\" is a webhook's path");
     }

@@ -21,7 +21,6 @@ Response Json(int status, std::string body) {
   return r;
 }
 
-
 // A refused request (400/422): kept in dlr_rejected so it can be recovered.
 // If even that cannot be written, the platform is asked to retry (503).
 Response Reject(const Request& req, const Webhook& w, const Status& why, Store& store,
@@ -107,7 +106,8 @@ Response Handle(const Request& req, const Config& config, Store& store, Metrics*
       return ErrorResponse(Status::TooLarge("the body is larger than " +
                                             std::to_string(config.max_body_bytes) + " bytes"));
     case BodyState::kBadLength:
-      return Reject(req, *w, Status::InvalidArgument("CONTENT_LENGTH is not a number"), store, metrics);
+      return Reject(req, *w, Status::InvalidArgument("CONTENT_LENGTH is not a number"), store,
+                    metrics);
     case BodyState::kNoLength:
       return Reject(req, *w,
                     Status::InvalidArgument("the body has no CONTENT_LENGTH (Transfer-Encoding "
@@ -134,8 +134,8 @@ Response Handle(const Request& req, const Config& config, Store& store, Metrics*
   }
   if (!payload.ok()) {
     if (payload.status().code() == StatusCode::kTooLarge) {  // like an oversized body: kept nowhere
-      Log(LogLevel::kWarning,
-          "refused (too_large): " + payload.status().message(), LogContext(req, w));
+      Log(LogLevel::kWarning, "refused (too_large): " + payload.status().message(),
+          LogContext(req, w));
       return ErrorResponse(payload.status());
     }
     return Reject(req, *w, payload.status(), store, metrics);
@@ -167,10 +167,10 @@ Response Handle(const Request& req, const Config& config, Store& store, Metrics*
   const auto started = std::chrono::steady_clock::now();
   StatusOr<BatchResult> result = store.StoreBatch(batch);
   if (metrics && result.ok()) {
-    metrics->ObserveCommit(static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                              started)
-            .count()));
+    metrics->ObserveCommit(
+        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::steady_clock::now() - started)
+                                  .count()));
   }
   if (!result.ok() && result.status().code() == StatusCode::kUnprocessable) {
     // A server database cannot hold a value (too long for its column, not
@@ -179,8 +179,8 @@ Response Handle(const Request& req, const Config& config, Store& store, Metrics*
   }
   if (!result.ok()) {
     // Whatever the fault, nothing was stored and the platform should retry.
-    Log(LogLevel::kError,
-        "storage failed, answered 503: " + result.status().ToString(), LogContext(req, w));
+    Log(LogLevel::kError, "storage failed, answered 503: " + result.status().ToString(),
+        LogContext(req, w));
     return ErrorResponse(Status::Unavailable("storage is unavailable; retry later"));
   }
   if (metrics) {

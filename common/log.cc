@@ -59,9 +59,7 @@ std::optional<LogDestination> LogDestinationFromName(std::string_view name) {
 }
 
 const char* LogLevelName(LogLevel level) {
-  return level == LogLevel::kError     ? "error"
-         : level == LogLevel::kWarning ? "warning"
-                                       : "info";
+  return level == LogLevel::kError ? "error" : level == LogLevel::kWarning ? "warning" : "info";
 }
 
 void SetThreadLogWriter(LogWriter write, void* context) {
@@ -141,8 +139,8 @@ void Log(LogLevel level, const std::string& message, const LogFields& fields) {
     syslog(priority, "%s", line.c_str());
     return;
   }
-  std::string line = FormatLogLine(format, level, UtcNow(), static_cast<long>(getpid()), message,
-                                   fields);
+  std::string line =
+      FormatLogLine(format, level, UtcNow(), static_cast<long>(getpid()), message, fields);
   if (destination == LogDestination::kFile) {
     std::lock_guard<std::mutex> lock(g_file_mu);
     if (g_file_fd >= 0) {

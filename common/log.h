@@ -40,8 +40,7 @@ struct LogSettings {
   std::string file;  // with kFile: an absolute path once loaded from a config file
 
   bool operator==(const LogSettings& o) const {
-    return level == o.level && format == o.format && destination == o.destination &&
-           file == o.file;
+    return level == o.level && format == o.format && destination == o.destination && file == o.file;
   }
 };
 

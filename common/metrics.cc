@@ -93,8 +93,7 @@ StatusOr<std::unique_ptr<Metrics>> Metrics::OpenShared(const std::string& file) 
   }
   void* mem = mmap(nullptr, sizeof(MetricsBlock), PROT_READ | PROT_WRITE, MAP_SHARED, f.fd, 0);
   if (mem == MAP_FAILED) {
-    return Status::Unavailable("cannot map the metrics file " + file + ": " +
-                               std::strerror(errno));
+    return Status::Unavailable("cannot map the metrics file " + file + ": " + std::strerror(errno));
   }
   MetricsBlock* block = static_cast<MetricsBlock*>(mem);
   if (fresh) {
@@ -173,7 +172,8 @@ std::string Metrics::Render() const {
   out += "# HELP dlr_webhook_dlrs_duplicate_total DLR events acknowledged as duplicates.\n";
   out += "# TYPE dlr_webhook_dlrs_duplicate_total counter\n";
   line("dlr_webhook_dlrs_duplicate_total", b.dlrs_duplicate.load(kRelaxed));
-  out += "# HELP dlr_webhook_rejected_total Requests refused as 400/422 and kept in dlr_rejected.\n";
+  out +=
+      "# HELP dlr_webhook_rejected_total Requests refused as 400/422 and kept in dlr_rejected.\n";
   out += "# TYPE dlr_webhook_rejected_total counter\n";
   line("dlr_webhook_rejected_total", b.rejected.load(kRelaxed));
   out += "# HELP dlr_webhook_dlrs_total DLRs in acknowledged requests, by status.\n";

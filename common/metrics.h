@@ -32,8 +32,8 @@ namespace dlr {
 inline constexpr int kMetricsAnswerCodes[] = {200, 400, 401, 403, 404, 405, 413, 422, 500, 503};
 inline constexpr size_t kMetricsNumCodes = sizeof kMetricsAnswerCodes / sizeof(int) + 1;
 inline constexpr const char* kMetricsStatuses[] = {
-    "DELIVRD", "AWAITING-DLR", "UNDELIV",  "EXPIRED", "REJECTED", "DNDNUMB", "ABSENT-SUB",
-    "HANDSET-ERR", "BARRED",   "NET-ERR",  "BLACKLST", "DLT",     "other"};
+    "DELIVRD",     "AWAITING-DLR", "UNDELIV", "EXPIRED",  "REJECTED", "DNDNUMB", "ABSENT-SUB",
+    "HANDSET-ERR", "BARRED",       "NET-ERR", "BLACKLST", "DLT",      "other"};
 inline constexpr size_t kMetricsNumStatuses = sizeof kMetricsStatuses / sizeof(const char*);
 // Upper bounds of the commit-latency buckets, in microseconds (+Inf after).
 inline constexpr uint64_t kMetricsLatencyBucketsUs[] = {
@@ -48,11 +48,11 @@ inline constexpr uint32_t kMetricsVersion = 1;
 struct MetricsBlock {
   uint64_t magic;
   uint32_t version;
-  uint32_t size;  // sizeof(MetricsBlock) when written
+  uint32_t size;                                     // sizeof(MetricsBlock) when written
   std::atomic<uint64_t> requests[kMetricsNumCodes];  // answers, by code
   std::atomic<uint64_t> dlrs_stored;
   std::atomic<uint64_t> dlrs_duplicate;
-  std::atomic<uint64_t> rejected;                          // kept in dlr_rejected (400/422)
+  std::atomic<uint64_t> rejected;                             // kept in dlr_rejected (400/422)
   std::atomic<uint64_t> dlrs_by_status[kMetricsNumStatuses];  // in acknowledged requests
   std::atomic<uint64_t> commit_buckets[kMetricsNumBuckets];   // not cumulative
   std::atomic<uint64_t> commit_sum_us;

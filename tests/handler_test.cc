@@ -417,8 +417,8 @@ BOOST_AUTO_TEST_CASE(UnknownQueryFieldsOfABodyDlrAreNotLost) {
   BOOST_TEST_REQUIRE(memory.events().size() == 1u);
   const test::StoredEvent& e = memory.events()[0];
   BOOST_TEST(e.dlr.Get(Field::kMobile).value_or("") == "91");  // a known one: a column
-  BOOST_TEST(e.dlr.raw == kDlr);                                 // raw: the body as sent
-  BOOST_TEST(e.query == "ref=campaign-7&mobile=91");              // the rest: never the token
+  BOOST_TEST(e.dlr.raw == kDlr);                               // raw: the body as sent
+  BOOST_TEST(e.query == "ref=campaign-7&mobile=91");           // the rest: never the token
 }
 
 BOOST_AUTO_TEST_CASE(AQueryDlrKeepsItsQueryAsRawWithoutTheToken) {
@@ -1032,13 +1032,12 @@ BOOST_FIXTURE_TEST_CASE(MetricsCountAnswersDlrsAndCommits, Fixture) {
   BOOST_TEST(HandleRequest(Req("POST").Body("{bad").r, config, store, m.get()).status == 400);
   BOOST_TEST(HandleRequest(Req("GET").Auth("").r, config, store, m.get()).status == 401);
   std::string text = m->Render();
-  for (const char* want : {"dlr_webhook_requests_total{code=\"200\"} 2\n",
-                           "dlr_webhook_requests_total{code=\"400\"} 1\n",
-                           "dlr_webhook_requests_total{code=\"401\"} 1\n",
-                           "dlr_webhook_dlrs_stored_total 1\n",
-                           "dlr_webhook_dlrs_duplicate_total 1\n", "dlr_webhook_rejected_total 1\n",
-                           "dlr_webhook_dlrs_total{status=\"DELIVRD\"} 2\n",
-                           "dlr_webhook_commit_seconds_count 2\n"}) {
+  for (const char* want :
+       {"dlr_webhook_requests_total{code=\"200\"} 2\n",
+        "dlr_webhook_requests_total{code=\"400\"} 1\n",
+        "dlr_webhook_requests_total{code=\"401\"} 1\n", "dlr_webhook_dlrs_stored_total 1\n",
+        "dlr_webhook_dlrs_duplicate_total 1\n", "dlr_webhook_rejected_total 1\n",
+        "dlr_webhook_dlrs_total{status=\"DELIVRD\"} 2\n", "dlr_webhook_commit_seconds_count 2\n"}) {
     BOOST_TEST(text.find(want) != std::string::npos, want << " in\n" << text);
   }
 }
