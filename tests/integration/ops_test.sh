@@ -184,8 +184,11 @@ cp "$T/config.json" "$T/config.good"
 printf '{"database": "%s", "webhooks": [{"name": "sms", "secrets": ["x"]}], "typo_key": 1}\n' "$DB" \
     > "$T/config.json"
 hup
-sleep 0.5
-n=$(grep -c 'reload failed, keeping the previous config: invalid config .*typo_key: unknown key' "$T/dlr.json.log")
+for i in $(seq 1 100); do
+    n=$(grep -c 'reload failed, keeping the previous config: invalid config .*typo_key: unknown key' "$T/dlr.json.log")
+    [ "$n" -ge 4 ] && break
+    sleep 0.1
+done
 check_eq "an invalid config on SIGHUP: each of the 4 processes logs why" 4 "$n"
 check_eq "an invalid config keeps the old one (second webhook still answers)" 200 \
     "$(post r-3 "$SECRET2" /second)"
