@@ -156,7 +156,10 @@ class Runtime {
     std::lock_guard<std::mutex> lock(load_mu_);
     if (loaded()) return Status::Ok();
     StatusOr<std::shared_ptr<const Generation>> g = Build(path, nullptr, at_start);
-    if (!g.ok()) return g.status();
+    if (!g.ok()) {
+      Log(LogLevel::kError, g.status().message());
+      return g.status();
+    }
     Publish(std::move(g).value());
     loaded_.store(true, std::memory_order_release);
     return Status::Ok();
@@ -192,14 +195,13 @@ class Runtime {
   }
 
  private:
+  // A generation for the config at `path`, reusing what `old` (if any) has
+  // opened for the same settings. The failure's message is for the log.
   StatusOr<std::shared_ptr<const Generation>> Build(const std::string& path,
                                                     const std::shared_ptr<const Generation>& old,
                                                     bool check_schema) {
     StatusOr<Config> c = LoadConfig(path);
-    if (!c.ok()) {
-      Log(LogLevel::kError, c.status().message());
-      return c.status();
-    }
+    if (!c.ok()) return c.status();
     auto g = std::make_shared<Generation>();
     g->config = std::move(c).value();
     const Config& config = g->config;
@@ -213,18 +215,16 @@ class Runtime {
     } else {
       StatusOr<std::unique_ptr<Store>> store = OpenStore(config.database, so);
       if (!store.ok()) {
-        Log(LogLevel::kError, "invalid config " + path + ": " + store.status().message());
-        return store.status();
+        return Status::InvalidArgument("invalid config " + path + ": " + store.status().message());
       }
       if (check_schema) {
         Status s = store.value()->EnsureSchema();
         if (!s.ok()) {
-          // A newer schema will not change by waiting: refuse to start rather
-          // than answer 503 for ever.
+          // A newer schema will not change by waiting: refuse to start (or
+          // to switch to it) rather than answer 503 for ever.
           StatusOr<int> found = store.value()->Ping();
           if (found.ok() && found.value() > kSchemaVersion) {
-            Log(LogLevel::kError, s.message() + "; not starting");
-            return s;
+            return Status::Internal(s.message() + (old ? "" : "; not starting"));
           }
           Log(LogLevel::kWarning,
               "the database is not ready yet (" + s.message() + "); answering 503 until it is");
@@ -253,10 +253,8 @@ class Runtime {
     }
     if (!old || !(old->config.log == config.log)) {
       Status s = ConfigureLog(config.log);
-      if (!s.ok()) {
-        Log(LogLevel::kError, "invalid config " + path + ": log.file: " + s.message());
-        return s;
-      }
+      if (!s.ok())
+        return Status::InvalidArgument("invalid config " + path + ": log.file: " + s.message());
     }
     for (const std::string& w : ConfigWarnings(config)) Log(LogLevel::kWarning, w);
     return std::shared_ptr<const Generation>(std::move(g));

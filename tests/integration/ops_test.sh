@@ -192,6 +192,17 @@ done
 check_eq "an invalid config on SIGHUP: each of the 4 processes logs why" 4 "$n"
 check_eq "an invalid config keeps the old one (second webhook still answers)" 200 \
     "$(post r-3 "$SECRET2" /second)"
+# A log file that cannot be opened is refused the same way.
+write_config 5000 "" ",
+  \"log\": {\"destination\": \"file\", \"file\": \"$T/no/such/dir/x.log\"}"
+hup
+for i in $(seq 1 100); do
+    n=$(grep -c 'reload failed, keeping the previous config: .*log.file: cannot open the log file' "$T/dlr.json.log")
+    [ "$n" -ge 4 ] && break
+    sleep 0.1
+done
+check_eq "a log file that cannot be opened on SIGHUP: each process logs why and keeps the old config" \
+    "4 200" "$n $(post r-4 "$SECRET2" /second)"
 cp "$T/config.good" "$T/config.json"
 
 # Reloads under load: 4 clients post unique DLRs while each process reloads 6 times, with a
