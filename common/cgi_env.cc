@@ -1,7 +1,11 @@
 #include "common/cgi_env.h"
 
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdint>
 #include <limits>
-#include <random>
 
 #include "common/query.h"
 
@@ -27,11 +31,26 @@ bool PlainId(const std::string& id) {
 }  // namespace
 
 std::string NewRequestId() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
+  // A per-thread sequence (splitmix64) from a seed of getrandom(2). Not
+  // std::random_device: libstdc++'s would need glibc 2.36 (arc4random), and
+  // the portable binary must run on older systems.
+  thread_local uint64_t state = [] {
+    uint64_t seed = 0;
+    if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof seed)) {
+      timespec now;
+      clock_gettime(CLOCK_REALTIME, &now);
+      seed = static_cast<uint64_t>(now.tv_nsec) ^ (static_cast<uint64_t>(now.tv_sec) << 20) ^
+             (static_cast<uint64_t>(getpid()) << 40) ^ reinterpret_cast<uintptr_t>(&seed);
+    }
+    return seed;
+  }();
+  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  z ^= z >> 31;
   static const char kHex[] = "0123456789abcdef";
-  uint64_t n = rng();
   std::string id(16, '0');
-  for (size_t i = 0; i < 16; ++i) id[i] = kHex[(n >> (4 * i)) & 0xf];
+  for (size_t i = 0; i < 16; ++i) id[i] = kHex[(z >> (4 * i)) & 0xf];
   return id;
 }
 
