@@ -20,8 +20,17 @@ std::string_view Trimmed(std::string_view path) {
 
 bool Readable(const Request& req) { return req.method == "GET" || req.method == "HEAD"; }
 
+// 405 for an operator's path, which answers GET and HEAD only.
+Response NotReadable() {
+  Response r = ErrorResponse(Status::MethodNotAllowed("the method must be GET or HEAD"));
+  for (auto& h : r.headers) {
+    if (h.first == "Allow") h.second = "GET, HEAD";
+  }
+  return r;
+}
+
 Response HealthRoute(const Request& req, const Config&, const OperatorContext& ctx) {
-  if (!Readable(req)) return ErrorResponse(Status::MethodNotAllowed("the method must be GET"));
+  if (!Readable(req)) return NotReadable();
   int version = 0;
   Status s = ctx.with_reader ? ctx.with_reader([&version](Store& store) {
     StatusOr<int> v = store.Ping();
@@ -44,7 +53,7 @@ Response HealthRoute(const Request& req, const Config&, const OperatorContext& c
 }
 
 Response MetricsRoute(const Request& req, const Config& config, const OperatorContext& ctx) {
-  if (!Readable(req)) return ErrorResponse(Status::MethodNotAllowed("the method must be GET"));
+  if (!Readable(req)) return NotReadable();
   if (!IsLoopback(req.remote_addr)) {
     if (config.metrics.secrets.empty()) {
       Log(LogLevel::kWarning, "refused (forbidden): metrics from a non-loopback address",

@@ -101,6 +101,7 @@ BOOST_AUTO_TEST_CASE(OperatorPathsAnswerGetAndHeadOnly) {
   BOOST_TEST(Get("/dlr/health", "127.0.0.1", "", "HEAD")->status == 200);
   BOOST_TEST(Get("/dlr/health", "127.0.0.1", "", "POST")->status == 405);
   BOOST_TEST(Get("/dlr/metrics", "127.0.0.1", "", "DELETE")->status == 405);
+  BOOST_TEST(Get("/dlr/metrics", "127.0.0.1", "", "PUT")->Header("Allow") == "GET, HEAD");
 }
 
 BOOST_AUTO_TEST_CASE(MetricsAreAnsweredToLoopback) {
