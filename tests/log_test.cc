@@ -125,6 +125,20 @@ BOOST_AUTO_TEST_CASE(AFileThatCannotBeOpenedKeepsThePreviousSettings) {
   BOOST_TEST(log.text().find("still here") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(SyslogLinesLeaveTimeAndPidToSyslog) {
+  // What Log hands syslog(3), which adds the time, "dlr-webhook" and the pid itself.
+  BOOST_TEST(FormatLogLine(LogFormat::kPlain, LogLevel::kInfo, "T", 9, "stored 1", {{"k", "v"}},
+                           /*prefix=*/false) == "info: stored 1 k=v\n");
+  BOOST_TEST(FormatLogLine(LogFormat::kJson, LogLevel::kInfo, "T", 9, "m", {}, false) ==
+             "{\"level\":\"info\",\"message\":\"m\"}\n");
+  LogSettings s;
+  s.destination = LogDestination::kSyslog;
+  BOOST_TEST(ConfigureLog(s).ok());
+  LogSettings quiet;
+  quiet.level = LogLevel::kError;
+  BOOST_TEST(ConfigureLog(quiet).ok());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace dlr
