@@ -1,5 +1,10 @@
 #include "common/cgi_env.h"
 
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdint>
 #include <limits>
 
 #include "common/query.h"
@@ -12,7 +17,42 @@ std::string Get(const ParamLookup& param, const char* name) {
   return v ? std::string(v) : std::string();
 }
 
+// An id from outside, when it is short and plain enough to sit in a log line.
+bool PlainId(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '.' || c == '_' || c == '-';
+    if (!plain) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+std::string NewRequestId() {
+  // A per-thread sequence (splitmix64) from a seed of getrandom(2). Not
+  // std::random_device: libstdc++'s would need glibc 2.36 (arc4random), and
+  // the portable binary must run on older systems.
+  thread_local uint64_t state = [] {
+    uint64_t seed = 0;
+    if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof seed)) {
+      timespec now;
+      clock_gettime(CLOCK_REALTIME, &now);
+      seed = static_cast<uint64_t>(now.tv_nsec) ^ (static_cast<uint64_t>(now.tv_sec) << 20) ^
+             (static_cast<uint64_t>(getpid()) << 40) ^ reinterpret_cast<uintptr_t>(&seed);
+    }
+    return seed;
+  }();
+  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  z ^= z >> 31;
+  static const char kHex[] = "0123456789abcdef";
+  std::string id(16, '0');
+  for (size_t i = 0; i < 16; ++i) id[i] = kHex[(z >> (4 * i)) & 0xf];
+  return id;
+}
 
 Request RequestFromParams(const ParamLookup& param) {
   Request r;
@@ -24,6 +64,14 @@ Request RequestFromParams(const ParamLookup& param) {
   if (r.authorization.empty()) {
     r.authorization = Get(param, "REDIRECT_HTTP_AUTHORIZATION");
   }
+  for (const char* name : {"REQUEST_ID", "HTTP_X_REQUEST_ID"}) {
+    std::string id = Get(param, name);
+    if (PlainId(id)) {
+      r.request_id = id;
+      break;
+    }
+  }
+  if (r.request_id.empty()) r.request_id = NewRequestId();
   std::string uri = Get(param, "REQUEST_URI");
   if (!uri.empty()) {
     size_t q = uri.find('?');

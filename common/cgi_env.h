@@ -18,10 +18,15 @@ namespace dlr {
 // Returns the variable's value, or nullptr when it is not set.
 using ParamLookup = std::function<const char*(const char* name)>;
 
-// Everything but the body. The path comes from REQUEST_URI (without its
+// Everything but the body. The request id comes from REQUEST_ID, else
+// HTTP_X_REQUEST_ID (at most 64 characters of [A-Za-z0-9._-], else ignored),
+// else NewRequestId(). The path comes from REQUEST_URI (without its
 // query, percent-decoded), else DOCUMENT_URI, else SCRIPT_NAME + PATH_INFO
 // (both already decoded by the web server).
 Request RequestFromParams(const ParamLookup& param);
+
+// 16 random hexadecimal digits.
+std::string NewRequestId();
 
 // What to do about the body, decided from CONTENT_LENGTH alone.
 struct BodyPlan {

@@ -150,6 +150,108 @@ Status ParseDashboard(const Value& v, DashboardConfig* d) {
   return Status::Ok();
 }
 
+// A path on which the responder answers something other than a webhook.
+Status ReadRoutePath(const Value& v, const std::string& key, std::string* out) {
+  Status s = ReadString(v, key, out);
+  if (!s.ok()) return s;
+  if (out->empty() || (*out)[0] != '/') return KeyError(key, "must start with '/'");
+  while (out->size() > 1 && out->back() == '/') out->pop_back();
+  return Status::Ok();
+}
+
+Status ParseLog(const Value& v, LogSettings* log) {
+  if (!v.IsObject()) return KeyError("log", "expected an object");
+  std::set<std::string> seen;
+  for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+    std::string name(m->name.GetString(), m->name.GetStringLength());
+    std::string k = "log." + name;
+    if (!seen.insert(name).second) return KeyError(k, "given twice");
+    std::string text;
+    Status s = ReadString(m->value, k, &text);
+    if (!s.ok()) return s;
+    if (name == "level") {
+      std::optional<LogLevel> l = LogLevelFromName(text);
+      if (!l) return KeyError(k, "expected \"error\", \"warning\" or \"info\"");
+      log->level = *l;
+    } else if (name == "format") {
+      std::optional<LogFormat> f = LogFormatFromName(text);
+      if (!f) return KeyError(k, "expected \"plain\" or \"json\"");
+      log->format = *f;
+    } else if (name == "destination") {
+      std::optional<LogDestination> d = LogDestinationFromName(text);
+      if (!d) return KeyError(k, "expected \"stderr\", \"file\" or \"syslog\"");
+      log->destination = *d;
+    } else if (name == "file") {
+      if (text.empty()) return KeyError(k, "must not be empty");
+      log->file = text;
+    } else {
+      return KeyError(k, "unknown key");
+    }
+  }
+  if (log->destination == LogDestination::kFile && log->file.empty()) {
+    return KeyError("log.file", "is required when log.destination is \"file\"");
+  }
+  if (log->destination != LogDestination::kFile && !log->file.empty()) {
+    return KeyError("log.file", "is used only when log.destination is \"file\"");
+  }
+  return Status::Ok();
+}
+
+Status ParseMetrics(const Value& v, MetricsSettings* metrics) {
+  if (!v.IsObject()) return KeyError("metrics", "expected an object");
+  std::set<std::string> seen;
+  for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+    std::string name(m->name.GetString(), m->name.GetStringLength());
+    std::string k = "metrics." + name;
+    if (!seen.insert(name).second) return KeyError(k, "given twice");
+    if (name == "path") {
+      Status s = ReadRoutePath(m->value, k, &metrics->path);
+      if (!s.ok()) return s;
+    } else if (name == "file") {
+      Status s = ReadString(m->value, k, &metrics->file);
+      if (!s.ok()) return s;
+      if (metrics->file.empty()) return KeyError(k, "must not be empty");
+    } else if (name == "secrets") {
+      if (!m->value.IsArray()) return KeyError(k, "expected an array of strings");
+      for (rapidjson::SizeType i = 0; i < m->value.Size(); ++i) {
+        std::string sk = k + "[" + std::to_string(i) + "]";
+        std::string secret;
+        Status s = ReadString(m->value[i], sk, &secret);
+        if (!s.ok()) return s;
+        if (secret.empty()) return KeyError(sk, "must not be empty");
+        for (char c : secret) {
+          if (c == ' ' || c == '\t' || static_cast<unsigned char>(c) < 0x20) {
+            return KeyError(sk, "must not contain whitespace or control characters");
+          }
+        }
+        metrics->secrets.push_back(std::move(secret));
+      }
+    } else {
+      return KeyError(k, "unknown key");
+    }
+  }
+  if (metrics->path.empty()) return KeyError("metrics.path", "is required");
+  return Status::Ok();
+}
+
+Status ParseHealth(const Value& v, HealthSettings* health) {
+  if (!v.IsObject()) return KeyError("health", "expected an object");
+  for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+    std::string name(m->name.GetString(), m->name.GetStringLength());
+    std::string k = "health." + name;
+    if (name != "path") return KeyError(k, "unknown key");
+    Status s = ReadRoutePath(m->value, k, &health->path);
+    if (!s.ok()) return s;
+  }
+  if (health->path.empty()) return KeyError("health.path", "is required");
+  return Status::Ok();
+}
+
+std::string Resolve(const std::string& path, const std::string& base_dir) {
+  if (path.empty() || path[0] == '/' || base_dir.empty()) return path;
+  return base_dir + "/" + path;
+}
+
 // The directory holding `path`, absolute when it exists.
 std::string Dirname(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -216,6 +318,15 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir)
       Status s = ParseDashboard(m->value, &d);
       if (!s.ok()) return s;
       c.dashboard = std::move(d);
+    } else if (name == "log") {
+      Status s = ParseLog(m->value, &c.log);
+      if (!s.ok()) return s;
+    } else if (name == "metrics") {
+      Status s = ParseMetrics(m->value, &c.metrics);
+      if (!s.ok()) return s;
+    } else if (name == "health") {
+      Status s = ParseHealth(m->value, &c.health);
+      if (!s.ok()) return s;
     } else {
       return KeyError(name, "unknown key");
     }
@@ -256,6 +367,26 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir)
       }
     }
   }
+  for (const auto& [key, route] :
+       {std::pair<const char*, const std::string*>{"metrics.path", &c.metrics.path},
+        {"health.path", &c.health.path}}) {
+    if (!route->empty() && paths.count(*route)) {
+      return KeyError(key, "\"" + *route + "\" is a webhook's path");
+    }
+  }
+  if (!c.metrics.path.empty() && c.metrics.path == c.health.path) {
+    return KeyError("health.path", "\"" + c.health.path + "\" is also metrics.path");
+  }
+  if (c.dashboard) {
+    const std::string& page = c.dashboard->path;
+    for (const auto& [key, route] :
+         {std::pair<const char*, const std::string*>{"metrics.path", &c.metrics.path},
+          {"health.path", &c.health.path}}) {
+      if (!route->empty() && (*route == page || route->rfind(page + "/", 0) == 0)) {
+        return KeyError(key, "\"" + *route + "\" is within dashboard.path");
+      }
+    }
+  }
   // "sqlite:///abs", "sqlite://rel", "sqlite:rel" and a bare path all name a
   // SQLite file; a relative one lives beside the config file.
   for (const char* prefix : {"sqlite://", "sqlite:"}) {
@@ -267,6 +398,16 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir)
   if (!IsUrl(c.database)) {
     if (c.database.empty()) return KeyError("database", "names no file");
     if (c.database[0] != '/' && !base_dir.empty()) c.database = base_dir + "/" + c.database;
+  }
+  c.log.file = Resolve(c.log.file, base_dir);
+  if (!c.metrics.path.empty()) {
+    if (c.metrics.file.empty()) {
+      if (IsUrl(c.database)) {
+        return KeyError("metrics.file", "is required when the database is a server");
+      }
+      c.metrics.file = c.database + ".metrics";
+    }
+    c.metrics.file = Resolve(c.metrics.file, base_dir);
   }
   return c;
 }

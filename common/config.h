@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/dlr.h"
+#include "common/log.h"
 #include "common/status.h"
 
 namespace dlr {
@@ -44,6 +45,20 @@ struct DashboardConfig {
   int stale_after_minutes = kDefaultStaleAfterMinutes;  // a webhook quiet longer stands out
 };
 
+// "metrics": Prometheus text on `path`, answered to loopback (REMOTE_ADDR
+// 127.0.0.1 or ::1) and to a bearer holding one of `secrets`. The counters
+// live in `file`, shared by every process of the deployment.
+struct MetricsSettings {
+  std::string path;  // "": no metrics path
+  std::vector<std::string> secrets;
+  std::string file;  // default: "<database>.metrics" for SQLite; required for a server
+};
+
+// "health": 200 on `path` when the database answers, else 503.
+struct HealthSettings {
+  std::string path;  // "": no health path
+};
+
 struct Config {
   std::string source;    // the file it was read from ("" when parsed from text)
   std::string database;  // a SQLite path (absolute once loaded from a file) or a URL
@@ -52,6 +67,9 @@ struct Config {
   int busy_timeout_ms = kDefaultBusyTimeoutMs;
   std::vector<Webhook> webhooks;
   std::optional<DashboardConfig> dashboard;
+  LogSettings log;
+  MetricsSettings metrics;
+  HealthSettings health;
 };
 
 // Parses and validates config text. Relative SQLite paths are resolved

@@ -5,6 +5,7 @@
 
 #include "common/config.h"
 #include "common/http.h"
+#include "common/metrics.h"
 #include "common/store.h"
 
 namespace dlr {
@@ -13,8 +14,16 @@ namespace dlr {
 // verification handshake, answered to any method), bearer (401), size (413),
 // parse (400/422, kept in dlr_rejected), verification token (403/200),
 // storage (200 only once committed, else 503 whatever the storage fault).
-// `store` is used only when something must be written. Never throws.
-Response HandleRequest(const Request& request, const Config& config, Store& store);
+// `store` is used only when something must be written. Each refusal and
+// each internal error is logged with the webhook, the remote address and the
+// request id (see LogContext). `metrics`, when given, counts the answer, the
+// DLRs and the commit's latency. Never throws.
+Response HandleRequest(const Request& request, const Config& config, Store& store,
+                       Metrics* metrics = nullptr);
+
+// The fields every log line about `request` carries: webhook (or "-"),
+// remote, method, path (never the query: it may hold the token), request_id.
+LogFields LogContext(const Request& request, const Webhook* webhook);
 
 }  // namespace dlr
 

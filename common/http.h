@@ -25,6 +25,9 @@ struct Request {
   std::string content_type;   // CONTENT_TYPE
   std::string authorization;  // HTTP_AUTHORIZATION, else REDIRECT_HTTP_AUTHORIZATION
   std::string remote_addr;    // REMOTE_ADDR
+  // The web server's request id (nginx: fastcgi_param REQUEST_ID $request_id,
+  // or an X-Request-ID header), else one made up here: in every log line.
+  std::string request_id;
   std::string body;
   BodyState body_state = BodyState::kComplete;
 };

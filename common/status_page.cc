@@ -8,6 +8,7 @@
 #include "common/dashboard.h"
 #include "common/http_status.h"
 #include "common/log.h"
+#include "common/operator_routes.h"
 #include "common/query.h"
 
 namespace dlr {
@@ -31,10 +32,6 @@ Response WithPageHeaders(Response r, const char* csp) {
 }
 
 Response PageError(const Status& s) { return WithPageHeaders(PageErrorResponse(s), kPageCsp); }
-
-bool IsLoopback(const std::string& addr) {
-  return addr == "127.0.0.1" || addr == "::1" || addr == "::ffff:127.0.0.1";
-}
 
 // Every comparison is made, whichever matches (no early exit past a match).
 bool PasswordGiven(const Request& req, const DashboardConfig& d) {

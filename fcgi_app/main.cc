@@ -10,8 +10,9 @@
 // serialised by a mutex, as in libfcgi's examples/threaded.c) and one store;
 // with more than one thread the store is a GroupCommitStore, whose single
 // writer commits the DLRs of every waiting request in one transaction. The
-// main thread only waits for SIGTERM/SIGINT (blocked in every other thread),
-// then lets the requests in flight finish, commit and answer, and exits.
+// main thread only waits for signals (blocked in every other thread): SIGHUP
+// reloads the config (Runtime::Reload); SIGTERM/SIGINT let the requests in
+// flight finish, commit and answer, and exit.
 #include <fcgiapp.h>
 #include <malloc.h>
 #include <poll.h>
@@ -26,6 +27,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -41,7 +43,8 @@
 #include "common/handler.h"
 #include "common/http_status.h"
 #include "common/log.h"
-#include "common/status_page.h"
+#include "common/metrics.h"
+#include "common/operator_routes.h"
 #include "common/store.h"
 #include "common/version.h"
 
@@ -88,10 +91,48 @@ int ParseThreads(const char* text) {
   return static_cast<int>(n);
 }
 
-// The config and the store of this process: loaded once, then reused. With
-// `threads` above 1 the store is a GroupCommitStore in front of the backend.
-// Safe to use from several threads: Load() is serialised, and config() and
-// store() are used only once loaded() is true, after which neither changes.
+// The database reader: a second store of the generation's database, opened
+// on first use and never handed to the writer, for the health path (and any
+// other operator's page). One caller at a time.
+class Reader {
+ public:
+  Reader(std::string database, StoreOptions options)
+      : database_(std::move(database)), options_(options) {}
+
+  Status With(const std::function<Status(Store&)>& use) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!store_) {
+      StatusOr<std::unique_ptr<Store>> s = OpenStore(database_, options_);
+      if (!s.ok()) return s.status();
+      store_ = std::move(s).value();
+    }
+    return use(*store_);
+  }
+
+ private:
+  const std::string database_;
+  const StoreOptions options_;
+  std::mutex mu_;
+  std::unique_ptr<Store> store_;  // guarded by mu_
+};
+
+// One loaded config and what was opened for it. Never changed once
+// published: a request takes the current one when it starts and keeps it to
+// its end, so a reload never changes a request in flight; stores no request
+// holds any more close with the last reference (a GroupCommitStore finishes
+// its queue first).
+struct Generation {
+  Config config;
+  std::shared_ptr<Store> store;  // the writer: a GroupCommitStore with threads > 1
+  std::shared_ptr<Reader> reader;
+  std::shared_ptr<Metrics> metrics;  // nullptr: no metrics (none configured, or the file failed)
+};
+
+// The config, stores and counters of this process. Loaded once, then replaced
+// whole by Reload() (SIGHUP): the database's stores are kept when the
+// database setting is unchanged, else new ones are opened and the old ones
+// drain with the requests still holding them.
+// Thread safety: every method may be called from any thread.
 class Runtime {
  public:
   // `threads`: request threads sharing the store (above 1: group commit).
@@ -101,6 +142,12 @@ class Runtime {
 
   bool loaded() const { return loaded_.load(std::memory_order_acquire); }
 
+  // The generation in force; nullptr before the first Load.
+  std::shared_ptr<const Generation> current() const {
+    std::lock_guard<std::mutex> lock(current_mu_);
+    return current_;
+  }
+
   // Loads `path` unless already loaded. Logs and returns the failure.
   // `at_start`: the process was told its config when it started; the
   // database is then checked before any request (and before the store is
@@ -109,70 +156,139 @@ class Runtime {
   Status Load(const std::string& path, bool at_start = false) {
     std::lock_guard<std::mutex> lock(load_mu_);
     if (loaded()) return Status::Ok();
-    StatusOr<Config> c = LoadConfig(path);
-    if (!c.ok()) {
-      Log(LogLevel::kError, c.status().message());
-      return c.status();
+    StatusOr<std::shared_ptr<const Generation>> g = Build(path, nullptr, at_start);
+    if (!g.ok()) {
+      Log(LogLevel::kError, g.status().message());
+      return g.status();
     }
-    StoreOptions so;
-    so.busy_timeout_ms = c.value().busy_timeout_ms;
-    so.one_request_per_process = one_request_;
-    StatusOr<std::unique_ptr<Store>> store = OpenStore(c.value().database, so);
-    if (!store.ok()) {
-      Log(LogLevel::kError, "invalid config " + path + ": " + store.status().message());
-      return store.status();
-    }
-    for (const std::string& w : ConfigWarnings(c.value())) Log(LogLevel::kWarning, w);
-    if (at_start) {
-      Status s = store.value()->EnsureSchema();
-      if (!s.ok()) {
-        // A newer schema will not change by waiting: refuse to start rather
-        // than answer 503 for ever.
-        StatusOr<int> found = store.value()->Ping();
-        if (found.ok() && found.value() > kSchemaVersion) {
-          Log(LogLevel::kError, s.message() + "; not starting");
-          return s;
-        }
-        Log(LogLevel::kWarning,
-            "the database is not ready yet (" + s.message() + "); answering 503 until it is");
-      }
-    }
-    config_ = std::move(c).value();
-    store_ = std::move(store).value();
-    if (threads_ > 1) store_ = std::make_unique<GroupCommitStore>(std::move(store_));
+    Publish(std::move(g).value());
     loaded_.store(true, std::memory_order_release);
     return Status::Ok();
   }
-  const Config& config() const { return *config_; }
-  Store& store() { return *store_; }
 
-  // The status page (status_page.h), read through a store of its own: the
-  // write store may be a GroupCommitStore, whose writer does not read. That
-  // second connection is opened at the first page asked for and used by one
-  // request at a time; with a single request thread the store is shared.
-  Response ServeStatusPage(const Request& req) {
-    if (threads_ <= 1) return HandleDashboard(req, config(), store(), UtcNowMillis());
-    std::lock_guard<std::mutex> lock(reader_mu_);
-    if (!reader_) {
-      StoreOptions so;
-      so.busy_timeout_ms = config().busy_timeout_ms;
-      StatusOr<std::unique_ptr<Store>> r = OpenStore(config().database, so);
-      if (!r.ok()) return PageErrorResponse(r.status());  // the one Load opened: not expected
-      reader_ = std::move(r).value();
+  // Reads the config file again (SIGHUP). An invalid new config, or one whose
+  // database, log file or metrics cannot be opened, keeps the old one; the
+  // reason is logged. Requests are served throughout.
+  Status Reload() {
+    std::lock_guard<std::mutex> lock(load_mu_);
+    std::shared_ptr<const Generation> old = current();
+    if (!old) {
+      Log(LogLevel::kInfo, "reload: no config loaded yet; nothing to do");
+      return Status::Ok();
     }
-    return HandleDashboard(req, config(), *reader_, UtcNowMillis());
+    const std::string& path = old->config.source;
+    StatusOr<std::shared_ptr<const Generation>> g = Build(path, old, /*at_start=*/true);
+    if (!g.ok()) {
+      Log(LogLevel::kError, "reload failed, keeping the previous config: " + g.status().message());
+      return g.status();
+    }
+    Publish(std::move(g).value());
+    Log(LogLevel::kInfo, "reload: config " + path + " loaded");
+    return Status::Ok();
+  }
+
+  // Runs `use` with the reader store of the current generation (health, and
+  // any operator's page): a connection of its own, never the writer's.
+  Status WithReader(const std::function<Status(Store&)>& use) {
+    std::shared_ptr<const Generation> g = current();
+    if (!g) return Status::Unavailable("no config loaded");
+    return g->reader->With(use);
   }
 
  private:
+  // A generation for the config at `path`, reusing what `old` (if any) has
+  // opened for the same settings. The failure's message is for the log.
+  StatusOr<std::shared_ptr<const Generation>> Build(const std::string& path,
+                                                    const std::shared_ptr<const Generation>& old,
+                                                    bool check_schema) {
+    StatusOr<Config> c = LoadConfig(path);
+    if (!c.ok()) return c.status();
+    auto g = std::make_shared<Generation>();
+    g->config = std::move(c).value();
+    const Config& config = g->config;
+    StoreOptions so;
+    so.busy_timeout_ms = config.busy_timeout_ms;
+    so.one_request_per_process = one_request_;
+    if (old && old->config.database == config.database &&
+        old->config.busy_timeout_ms == config.busy_timeout_ms) {
+      g->store = old->store;
+      g->reader = old->reader;
+    } else {
+      StatusOr<std::unique_ptr<Store>> store = OpenStore(config.database, so);
+      if (!store.ok()) {
+        return Status::InvalidArgument("invalid config " + path + ": " + store.status().message());
+      }
+      if (check_schema) {
+        Status s = store.value()->EnsureSchema();
+        if (!s.ok()) {
+          // A newer schema will not change by waiting: refuse to start (or
+          // to switch to it) rather than answer 503 for ever.
+          StatusOr<int> found = store.value()->Ping();
+          if (found.ok() && found.value() > kSchemaVersion) {
+            return Status::Internal(s.message() + (old ? "" : "; not starting"));
+          }
+          Log(LogLevel::kWarning,
+              "the database is not ready yet (" + s.message() + "); answering 503 until it is");
+        }
+      }
+      std::unique_ptr<Store> backend = std::move(store).value();
+      if (threads_ > 1) {
+        g->store = std::make_shared<GroupCommitStore>(std::move(backend));
+      } else {
+        g->store = std::move(backend);
+      }
+      g->reader = std::make_shared<Reader>(config.database, so);
+    }
+    if (!config.metrics.file.empty()) {
+      if (old && old->metrics && old->metrics->file() == config.metrics.file) {
+        g->metrics = old->metrics;
+      } else {
+        StatusOr<std::unique_ptr<Metrics>> m = Metrics::OpenShared(config.metrics.file);
+        if (m.ok()) {
+          g->metrics = std::move(m).value();
+        } else {
+          // Requests go on; the metrics path answers 503.
+          Log(LogLevel::kError, m.status().message() + "; metrics are not counted");
+        }
+      }
+    }
+    if (!old || !(old->config.log == config.log)) {
+      Status s = ConfigureLog(config.log);
+      if (!s.ok())
+        return Status::InvalidArgument("invalid config " + path + ": log.file: " + s.message());
+    }
+    for (const std::string& w : ConfigWarnings(config)) Log(LogLevel::kWarning, w);
+    return std::shared_ptr<const Generation>(std::move(g));
+  }
+
+  void Publish(std::shared_ptr<const Generation> g) {
+    std::shared_ptr<const Generation> previous;
+    {
+      std::lock_guard<std::mutex> lock(current_mu_);
+      previous = std::move(current_);
+      current_ = std::move(g);
+    }
+    // `previous` is released here, outside the lock (its stores may drain).
+  }
+
   const int threads_;
   const bool one_request_;
-  std::mutex load_mu_;
+  std::mutex load_mu_;  // one Load or Reload at a time
   std::atomic<bool> loaded_{false};
-  std::optional<Config> config_;  // set once, under load_mu_, before loaded_
-  std::unique_ptr<Store> store_;  // likewise
-  std::mutex reader_mu_;
-  std::unique_ptr<Store> reader_;  // the status page's; under reader_mu_
+  mutable std::mutex current_mu_;
+  std::shared_ptr<const Generation> current_;  // guarded by current_mu_
 };
+
+// The answer to one request under generation `g`: an operator's path, else
+// the webhooks.
+Response Respond(const Generation& g, const Request& req) {
+  OperatorContext ctx;
+  ctx.metrics = g.metrics.get();
+  ctx.with_reader = [&g](const std::function<Status(Store&)>& use) { return g.reader->With(use); };
+  ctx.now_millis = UtcNowMillis();
+  if (std::optional<Response> r = HandleOperatorRequest(req, g.config, ctx)) return *r;
+  return HandleRequest(req, g.config, *g.store, g.metrics.get());
+}
 
 Response ConfigErrorResponse() {
   return ErrorResponse(
@@ -231,8 +347,9 @@ int RunCgi(const Options& opt) {
   if (!rt.Load(ResolveConfigPath(opt.config)).ok()) {
     resp = ConfigErrorResponse();
   } else {
+    std::shared_ptr<const Generation> g = rt.current();
     Request req = RequestFromParams([](const char* n) { return std::getenv(n); });
-    BodyPlan plan = PlanBody(std::getenv("CONTENT_LENGTH"), rt.config().max_body_bytes,
+    BodyPlan plan = PlanBody(std::getenv("CONTENT_LENGTH"), g->config.max_body_bytes,
                              std::getenv("HTTP_TRANSFER_ENCODING"));
     req.body_state = plan.state;
     if (plan.state == BodyState::kComplete && plan.length > 0) {
@@ -251,8 +368,7 @@ int RunCgi(const Options& opt) {
         req.body_state = BodyState::kTruncated;
       }
     }
-    resp = IsDashboardPath(rt.config(), req.path) ? rt.ServeStatusPage(req)
-                                                  : HandleRequest(req, rt.config(), rt.store());
+    resp = Respond(*g, req);
   }
   bool written = WriteAll(STDOUT_FILENO, SerializeHeaders(resp) + resp.body);
   // A body refused unread (413, a broken config): read the rest of what was
@@ -355,13 +471,14 @@ Response FastCgiProcess::Serve(FCGX_Request& fr) {
         opt_.config.empty() && p && *p ? std::string(p) : ResolveConfigPath(opt_.config);
     if (!rt_.Load(path).ok()) return ConfigErrorResponse();
   }
+  // This request's generation, kept to its end whatever a reload does.
+  std::shared_ptr<const Generation> g = rt_.current();
   Request req = RequestFromParams([&fr](const char* n) { return FCGX_GetParam(n, fr.envp); });
   ReadBody(fr,
-           PlanBody(FCGX_GetParam("CONTENT_LENGTH", fr.envp), rt_.config().max_body_bytes,
+           PlanBody(FCGX_GetParam("CONTENT_LENGTH", fr.envp), g->config.max_body_bytes,
                     FCGX_GetParam("HTTP_TRANSFER_ENCODING", fr.envp)),
            &req);
-  if (IsDashboardPath(rt_.config(), req.path)) return rt_.ServeStatusPage(req);
-  return HandleRequest(req, rt_.config(), rt_.store());
+  return Respond(*g, req);
 }
 
 void FastCgiProcess::Fail(const std::string& why) {
@@ -416,10 +533,11 @@ int FastCgiProcess::Run(void (*at_exit)(const std::string&), const std::string& 
   // glibc gives each thread that allocates an arena of its own (up to 8 per
   // core); the request threads allocate little, so two arenas do.
   mallopt(M_ARENA_MAX, 2);
-  sigset_t stop_signals;
+  sigset_t stop_signals;  // and SIGHUP, the reload
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);
   // Before any thread exists (the store's writer included): all inherit it.
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   if (pipe(wake_) != 0) {
@@ -441,8 +559,11 @@ int FastCgiProcess::Run(void (*at_exit)(const std::string&), const std::string& 
     _exit(1);
   }
 
-  int sig = 0;
-  while (sigwait(&stop_signals, &sig) != 0) {
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&stop_signals, &sig) != 0) continue;
+    if (sig != SIGHUP) break;
+    rt_.Reload();  // requests go on meanwhile, each with the generation it started with
   }
   stop_ = true;
   ssize_t ignored = write(wake_[1], "x", 1);
@@ -455,7 +576,8 @@ int FastCgiProcess::Run(void (*at_exit)(const std::string&), const std::string& 
   int idle_ticks = 0;
   while (in_flight_ > 0 || (accepting_ && idle_ticks < 100)) {
     if (in_flight_ == 0) ++idle_ticks;
-    if (sigtimedwait(&stop_signals, nullptr, &tick) > 0) break;
+    int sig = sigtimedwait(&stop_signals, nullptr, &tick);
+    if (sig == SIGTERM || sig == SIGINT) break;  // a SIGHUP now is ignored
   }
   at_exit(at_exit_arg);
   // The request threads are left blocked in libfcgi; nothing is waiting on

@@ -29,6 +29,7 @@ PACKAGES=(
   curl jq ca-certificates      # tests, `make run` examples
   chromium chromium-driver     # the status page's test in a real (headless) browser
   wrk                          # `make soak` (load generator)
+  systemd                      # tests: systemd-analyze verify of the unit files
 )
 
 have_nginx() {

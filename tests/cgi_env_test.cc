@@ -105,6 +105,27 @@ BOOST_AUTO_TEST_CASE(ValuesAreCopiedNotReferenced) {
   BOOST_TEST(r.remote_addr == "10.0.0.1");
 }
 
+BOOST_AUTO_TEST_CASE(RequestIdComesFromTheWebServer) {
+  BOOST_TEST(FromVars({{"REQUEST_ID", "0f1e2d3c4b5a69788796a5b4c3d2e1f0"}}).request_id ==
+             "0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+  BOOST_TEST(FromVars({{"HTTP_X_REQUEST_ID", "req-1.a_B"}}).request_id == "req-1.a_B");
+  BOOST_TEST(FromVars({{"REQUEST_ID", "nginx"}, {"HTTP_X_REQUEST_ID", "header"}}).request_id ==
+             "nginx");
+}
+
+BOOST_AUTO_TEST_CASE(AnUnfitRequestIdIsReplacedByANewOne) {
+  for (const std::string& bad : {std::string("a b"), std::string("x\ny"), std::string(65, 'a'),
+                                 std::string("sec=ret"), std::string("")}) {
+    std::string id = FromVars({{"HTTP_X_REQUEST_ID", bad}}).request_id;
+    BOOST_TEST(id != bad);
+    BOOST_TEST(id.size() == 16u);
+  }
+  std::string a = FromVars({}).request_id, b = FromVars({}).request_id;
+  BOOST_TEST(a.size() == 16u);
+  BOOST_TEST(a.find_first_not_of("0123456789abcdef") == std::string::npos);
+  BOOST_TEST(a != b);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(PlanBodyTest)

@@ -552,4 +552,92 @@ BOOST_AUTO_TEST_CASE(ErrorsNameTheKeyAndNeverTheValue) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_SUITE(OperatorSettingsTest)
+
+// A minimal config plus `extra` (top-level members, with a leading comma).
+std::string With(const std::string& extra, const std::string& database = "d.sqlite") {
+  return R"({"database": ")" + database +
+         R"(", "webhooks": [{"name": "sms", "path": "/receive/callback"}])" + extra + "}";
+}
+
+BOOST_AUTO_TEST_CASE(DefaultsLogToStderrAtWarningWithoutMetricsOrHealth) {
+  Config c = MustParse(kMinimal);
+  BOOST_TEST((c.log.level == LogLevel::kWarning));
+  BOOST_TEST((c.log.format == LogFormat::kPlain));
+  BOOST_TEST((c.log.destination == LogDestination::kStderr));
+  BOOST_TEST(c.metrics.path.empty());
+  BOOST_TEST(c.metrics.file.empty());
+  BOOST_TEST(c.health.path.empty());
+}
+
+BOOST_AUTO_TEST_CASE(LogMetricsAndHealthAreRead) {
+  Config c = MustParse(With(R"(, "log": {"level": "info", "format": "json",
+      "destination": "file", "file": "log/dlr.log"},
+      "metrics": {"path": "/dlr/metrics/", "secrets": ["m-1", "m-2"], "file": "m.bin"},
+      "health": {"path": "/dlr/health"})"),
+                       "/etc/dlr");
+  BOOST_TEST((c.log.level == LogLevel::kInfo));
+  BOOST_TEST((c.log.format == LogFormat::kJson));
+  BOOST_TEST((c.log.destination == LogDestination::kFile));
+  BOOST_TEST(c.log.file == "/etc/dlr/log/dlr.log");
+  BOOST_TEST(c.metrics.path == "/dlr/metrics");
+  BOOST_TEST(c.metrics.secrets == (std::vector<std::string>{"m-1", "m-2"}));
+  BOOST_TEST(c.metrics.file == "/etc/dlr/m.bin");
+  BOOST_TEST(c.health.path == "/dlr/health");
+  Config syslog = MustParse(With(R"(, "log": {"destination": "syslog"})"));
+  BOOST_TEST((syslog.log.destination == LogDestination::kSyslog));
+}
+
+BOOST_AUTO_TEST_CASE(MetricsFileDefaultsToBesideTheSqliteDatabase) {
+  Config c = MustParse(With(R"(, "metrics": {"path": "/m"})", "var/dlr.sqlite"), "/srv");
+  BOOST_TEST(c.metrics.file == "/srv/var/dlr.sqlite.metrics");
+}
+
+BOOST_AUTO_TEST_CASE(OperatorSettingErrorsNameTheKey) {
+  const BadCase cases[] = {
+      {With(R"(, "log": "info")"), "log"},
+      {With(R"(, "log": {"level": "debug"})"), "log.level"},
+      {With(R"(, "log": {"level": 2})"), "log.level"},
+      {With(R"(, "log": {"format": "xml"})"), "log.format"},
+      {With(R"(, "log": {"destination": "journal"})"), "log.destination"},
+      {With(R"(, "log": {"destination": "file"})"), "log.file"},
+      {With(R"(, "log": {"file": "/var/log/x"})"), "log.file"},
+      {With(R"(, "log": {"destination": "file", "file": ""})"), "log.file"},
+      {With(R"(, "log": {"lvl": "info"})"), "log.lvl"},
+      {With(R"(, "metrics": {})"), "metrics.path"},
+      {With(R"(, "metrics": {"path": "metrics"})"), "metrics.path"},
+      {With(R"(, "metrics": {"path": "/receive/callback"})"), "metrics.path"},
+      {With(R"(, "metrics": {"path": "/m", "secret": "x"})"), "metrics.secret"},
+      {With(R"(, "metrics": {"path": "/m", "secrets": "x"})"), "metrics.secrets"},
+      {With(R"(, "metrics": {"path": "/m", "secrets": ["a b"]})"), "metrics.secrets[0]"},
+      {With(R"(, "metrics": {"path": "/m", "secrets": [""]})"), "metrics.secrets[0]"},
+      {With(R"(, "metrics": {"path": "/m"})", "postgresql://u@h/db"), "metrics.file"},
+      {With(R"(, "health": {})"), "health.path"},
+      {With(R"(, "health": {"path": 1})"), "health.path"},
+      {With(R"(, "health": {"path": "/h", "x": 1})"), "health.x"},
+      {With(R"(, "health": {"path": "/receive/callback/"})"), "health.path"},
+      {With(R"(, "health": {"path": "/m"}, "metrics": {"path": "/m"})"), "health.path"},
+      {With(R"(, "dashboard": {"path": "/s"}, "health": {"path": "/s/h"})"), "health.path"},
+      {With(R"(, "dashboard": {"path": "/s"}, "metrics": {"path": "/s"})"), "metrics.path"},
+  };
+  for (const BadCase& c : cases) {
+    BOOST_TEST_CONTEXT("config " << c.text) {
+      StatusOr<Config> got = ParseConfig(c.text, "/etc/dlr");
+      BOOST_TEST_REQUIRE(!got.ok());
+      BOOST_TEST(got.status().code() == StatusCode::kInvalidArgument);
+      BOOST_TEST(got.status().message().find(c.key) != std::string::npos,
+                 "message [" << got.status().message() << "] should name " << c.key);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(NoMetricsSecretIsShownInAnError) {
+  StatusOr<Config> got =
+      ParseConfig(With(R"(, "metrics": {"path": "/m", "secrets": ["Sec ret-9"]})"), "");
+  BOOST_TEST_REQUIRE(!got.ok());
+  BOOST_TEST(got.status().message().find("ret-9") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 }  // namespace dlr

@@ -417,8 +417,8 @@ BOOST_AUTO_TEST_CASE(UnknownQueryFieldsOfABodyDlrAreNotLost) {
   BOOST_TEST_REQUIRE(memory.events().size() == 1u);
   const test::StoredEvent& e = memory.events()[0];
   BOOST_TEST(e.dlr.Get(Field::kMobile).value_or("") == "91");  // a known one: a column
-  BOOST_TEST(e.dlr.raw == kDlr);                                 // raw: the body as sent
-  BOOST_TEST(e.query == "ref=campaign-7&mobile=91");              // the rest: never the token
+  BOOST_TEST(e.dlr.raw == kDlr);                               // raw: the body as sent
+  BOOST_TEST(e.query == "ref=campaign-7&mobile=91");           // the rest: never the token
 }
 
 BOOST_AUTO_TEST_CASE(AQueryDlrKeepsItsQueryAsRawWithoutTheToken) {
@@ -991,6 +991,55 @@ BOOST_FIXTURE_TEST_CASE(NoSecretOrValidationKeyIsEverLogged, Fixture) {
   BOOST_TEST(saw_401);
   BOOST_TEST(saw_403);
   BOOST_TEST(saw_503);
+}
+
+BOOST_FIXTURE_TEST_CASE(RefusalsAreLoggedWithTheirContext, Fixture) {
+  LogCapture capture;
+  Req req("GET");
+  req.r.remote_addr = "198.51.100.7";
+  req.r.request_id = "rid-42";
+  req.r.authorization = "Bearer wrong";
+  BOOST_TEST(Handle(req).status == 401);
+  BOOST_TEST_REQUIRE(capture.lines().size() == 1u);
+  const std::string& line = capture.lines()[0];
+  BOOST_TEST(line.find(" warning: refused (unauthorized)") != std::string::npos, line);
+  BOOST_TEST(line.find("webhook=sms") != std::string::npos, line);
+  BOOST_TEST(line.find("remote=198.51.100.7") != std::string::npos, line);
+  BOOST_TEST(line.find("request_id=rid-42") != std::string::npos, line);
+  Req missing("GET", "/nowhere");
+  missing.r.request_id = "rid-43";
+  BOOST_TEST(Handle(missing).status == 404);
+  BOOST_TEST_REQUIRE(capture.lines().size() == 2u);
+  BOOST_TEST(capture.lines()[1].find("refused (not_found)") != std::string::npos);
+  BOOST_TEST(capture.lines()[1].find("request_id=rid-43") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(TheBodyIsNeverLoggedAtWarning, Fixture) {
+  LogCapture capture;
+  SetLogLevel(LogLevel::kWarning);
+  BOOST_TEST(Handle(Req("POST").Body(R"({"id": "body-marker-1"})")).status == 422);
+  BOOST_TEST(Handle(Req("POST").Body("{body-marker-2")).status == 400);
+  BOOST_TEST_REQUIRE(capture.lines().size() == 2u);
+  for (const std::string& line : capture.lines()) {
+    BOOST_TEST(line.find("body-marker") == std::string::npos, line);
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(MetricsCountAnswersDlrsAndCommits, Fixture) {
+  std::unique_ptr<Metrics> m = Metrics::InMemory();
+  BOOST_TEST(HandleRequest(Req("POST").Body(kDlr).r, config, store, m.get()).status == 200);
+  BOOST_TEST(HandleRequest(Req("POST").Body(kDlr).r, config, store, m.get()).status == 200);
+  BOOST_TEST(HandleRequest(Req("POST").Body("{bad").r, config, store, m.get()).status == 400);
+  BOOST_TEST(HandleRequest(Req("GET").Auth("").r, config, store, m.get()).status == 401);
+  std::string text = m->Render();
+  for (const char* want :
+       {"dlr_webhook_requests_total{code=\"200\"} 2\n",
+        "dlr_webhook_requests_total{code=\"400\"} 1\n",
+        "dlr_webhook_requests_total{code=\"401\"} 1\n", "dlr_webhook_dlrs_stored_total 1\n",
+        "dlr_webhook_dlrs_duplicate_total 1\n", "dlr_webhook_rejected_total 1\n",
+        "dlr_webhook_dlrs_total{status=\"DELIVRD\"} 2\n", "dlr_webhook_commit_seconds_count 2\n"}) {
+    BOOST_TEST(text.find(want) != std::string::npos, want << " in\n" << text);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -7,7 +7,8 @@
 #    only 200 or 503, every DLR answered 200 is stored exactly once, and every DLR answered 503
 #    is stored once when sent again (as the platform retries);
 # 4. a value the server cannot hold is answered 422 and kept in dlr_rejected;
-# 5. the password (given in DLR_DATABASE_PASSWORD, not in the config) shows up in no log.
+# 5. the password (given in DLR_DATABASE_PASSWORD, not in the config) shows up in no log;
+# 6. the health path follows the server: 503 while it is down, 200 once it is back.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/servers_lib.sh"
@@ -47,7 +48,8 @@ cat > "$T/config.json" <<EOF
   "busy_timeout_ms": 3000,
   "webhooks": [
     {"name": "sms", "path": "/receive/callback", "validation_key": "fault-KEY", "secrets": ["$SECRET"]}
-  ]
+  ],
+  "health": {"path": "/dlr/health"}
 }
 EOF
 
@@ -61,12 +63,24 @@ post() {
     REQ_DESC="POST $1"
 }
 
+# health DESC WANT: GET /dlr/health is answered WANT (retried for up to 5 s: a reconnection)
+health() {
+    local code i
+    for i in $(seq 1 50); do
+        code=$(curl -s -o "$T/health.body" --max-time 20 -w '%{http_code}' "$BASE/dlr/health")
+        [ "$code" = "$2" ] && break
+        sleep 0.1
+    done
+    check_eq "$1" "$2" "$code"
+}
+
 # 1. The responders start while the server is down.
 stop_db
 start_stack
 post f-down-1
 answer "server down from the start: 503" 503 '.ok == false' '.error == "unavailable"'
 header_matches "server down from the start: Retry-After" Retry-After '^[0-9]+$'
+health "health while the server is down: 503" 503
 
 # 2. The server comes up: the 4 responders create the schema on first use, racing each other.
 start_db
@@ -79,6 +93,7 @@ for p in "${pids[@]}"; do wait "$p"; done
 check_eq "server up: 8 concurrent first requests (schema created on first use) all 200 stored 1" \
     "8" "$(cat "$T"/up.* | grep -c '^200 {"ok":true,"stored":1,"duplicates":0}$')"
 check_eq "server up: 8 rows" "8" "$(db "SELECT count(*) FROM dlr_events WHERE id LIKE 'f-up-%'")"
+health "health once the server is up: 200" 200
 check_eq "the answer 503 stored nothing" "0" "$(db "SELECT count(*) FROM dlr_events WHERE id = 'f-down-1'")"
 
 # A value the server cannot hold (an id over 255 characters): 422, the body kept in dlr_rejected.
@@ -112,6 +127,7 @@ answer "server stopped under load: 503" 503 '.ok == false' '.error == "unavailab
 header_matches "server stopped under load: Retry-After" Retry-After '^[0-9]+$'
 post f-outage-bad '{"id": "f-outage-bad", "status": '
 answer "a body to keep in dlr_rejected while the server is down: 503, not 400" 503 '.error == "unavailable"'
+health "health when the server stops under load: 503" 503
 sleep 1
 start_db
 t0=$(date +%s%N)
@@ -125,6 +141,7 @@ while :; do
 done
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 check_eq "server back: 200 without restarting the responders" 200 "$CODE"
+health "health once the server is back: 200" 200
 echo "# $NAME: first 200 ${ms} ms after the restarted server accepted connections ($tries request(s))"
 sleep 1
 touch "$T/load.stop"

@@ -141,6 +141,7 @@ http {
         location / {
             include /etc/nginx/fastcgi_params;
             fastcgi_param DLR_WEBHOOK_CONFIG $T/config.json;
+            fastcgi_param REQUEST_ID \$request_id;
             fastcgi_pass unix:$T/dlr.sock;
         }
     }

@@ -76,4 +76,8 @@ fi
 others=$(cat "$T"/out/* | awk '$2 != 200 && $2 != 502 {print $2}' | sort | uniq -c | tr '\n' ' ')
 check_eq "answers other than 200 (before the stop) and 502 (after it)" "" "$others"
 sql_eq "PRAGMA integrity_check = ok" "PRAGMA integrity_check;" ok
+# Nothing half-stored: every event has its message row and every message its event.
+sql_eq "no event without its message, no message without its event" \
+    "SELECT (SELECT count(*) FROM dlr_events e WHERE NOT EXISTS (SELECT 1 FROM dlr_messages m WHERE m.id = e.id))||' '||(SELECT count(*) FROM dlr_messages m WHERE NOT EXISTS (SELECT 1 FROM dlr_events e WHERE e.id = m.id));" \
+    "0 0"
 finish
