@@ -10,7 +10,8 @@
 #
 # What it creates, all under var/ (git-ignored):
 #   var/config.json        generated once (mode 0600): database dlr.sqlite, webhook "sms" on
-#                          /receive/callback with a random validation key and secret; edit freely
+#                          /receive/callback with a random validation key and secret, the health,
+#                          metrics and status page paths under /dlr/; edit freely
 #   var/dlr.sqlite         the database (`dlrctl init`)
 #   var/nginx.conf         regenerated on every start; nginx runs with prefix var/
 #   var/run/               dlr.sock (FastCGI socket), spawn.pid (responder PIDs), nginx.pid
@@ -139,7 +140,10 @@ write_config() {
       "validation_key": "$key",
       "secrets": ["$secret"]
     }
-  ]
+  ],
+  "health": {"path": "/dlr/health"},
+  "metrics": {"path": "/dlr/metrics"},
+  "dashboard": {"path": "/dlr/status"}
 }
 JSON
   )
@@ -158,8 +162,8 @@ nginx_has() {
 }
 
 write_nginx_conf() {
-  local user_line="" params temp locations="" catchall="" p t
-  local -a paths
+  local user_line="" params temp locations="" catchall="" p t page
+  local -a paths ops
   if [ "$(id -u)" -eq 0 ]; then
     # Workers must reach the socket spawn-fcgi creates for the same user.
     user_line="user $(id -un) $(id -gn);"
@@ -181,9 +185,14 @@ write_nginx_conf() {
             return 404 '{\"ok\": false, \"error\": \"not_found\", \"message\": \"no webhook at this path\"}\\n';
         }"
   fi
-  for p in "${paths[@]}"; do
+  # The operator's paths: health and metrics exact, the status page and what is below it.
+  mapfile -t ops < <(jq -r '(.health.path // empty), (.metrics.path // empty)' "$CONFIG")
+  page=$(jq -r '.dashboard.path // empty' "$CONFIG")
+  for p in "${paths[@]}" "${ops[@]}" ${page:+"^~$page"}; do
     if [ "$p" = "/" ]; then
       locations+="        location / {"$'\n'
+    elif [ "${p#^~}" != "$p" ]; then
+      locations+="        location ^~ ${p#^~} {"$'\n'
     else
       locations+="        location = $p {"$'\n'
     fi
@@ -273,6 +282,15 @@ $auth  -H 'Content-Type: application/json' \\
     }'
 
 EOF
+  local health metrics page
+  health=$(jq -r '.health.path // empty' "$CONFIG")
+  metrics=$(jq -r '.metrics.path // empty' "$CONFIG")
+  page=$(jq -r '.dashboard.path // empty' "$CONFIG")
+  [ -n "$page" ] && echo "# The status page (a browser on this host; loopback only without dashboard.password):" \
+    && echo "#   http://$HOST:$PORT$page        JSON: http://$HOST:$PORT$page/data.json"
+  [ -n "$health" ] && echo "curl -i http://$HOST:$PORT$health     # 200 while the database answers, else 503"
+  [ -n "$metrics" ] && echo "curl -s http://$HOST:$PORT$metrics    # Prometheus counters (loopback or metrics.secrets)"
+  echo
   case $db in
     *://*) ;;
     "") ;;
