@@ -40,6 +40,26 @@ Status ReadLimit(const Value& v, const std::string& key, size_t max, size_t* out
 
 bool IsUrl(const std::string& db) { return db.find("://") != std::string::npos; }
 
+// A list of bearer secrets: non-empty strings without whitespace or control
+// characters (an Authorization header could not carry them).
+Status ReadSecrets(const Value& v, const std::string& key, std::vector<std::string>* out) {
+  if (!v.IsArray()) return KeyError(key, "expected an array of strings");
+  for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+    std::string sk = key + "[" + std::to_string(i) + "]";
+    std::string secret;
+    Status s = ReadString(v[i], sk, &secret);
+    if (!s.ok()) return s;
+    if (secret.empty()) return KeyError(sk, "must not be empty");
+    for (char c : secret) {
+      if (c == ' ' || c == '\t' || static_cast<unsigned char>(c) < 0x20) {
+        return KeyError(sk, "must not contain whitespace or control characters");
+      }
+    }
+    out->push_back(std::move(secret));
+  }
+  return Status::Ok();
+}
+
 Status ParseWebhook(const Value& v, const std::string& key, Webhook* w) {
   if (!v.IsObject()) return KeyError(key, "expected an object");
   std::set<std::string> seen;
@@ -65,20 +85,8 @@ Status ParseWebhook(const Value& v, const std::string& key, Webhook* w) {
       if (vk.empty()) return KeyError(k, "must not be empty");
       w->validation_key = vk;
     } else if (name == "secrets") {
-      if (!m->value.IsArray()) return KeyError(k, "expected an array of strings");
-      for (rapidjson::SizeType i = 0; i < m->value.Size(); ++i) {
-        std::string sk = k + "[" + std::to_string(i) + "]";
-        std::string secret;
-        Status s = ReadString(m->value[i], sk, &secret);
-        if (!s.ok()) return s;
-        if (secret.empty()) return KeyError(sk, "must not be empty");
-        for (char c : secret) {
-          if (c == ' ' || c == '\t' || static_cast<unsigned char>(c) < 0x20) {
-            return KeyError(sk, "must not contain whitespace or control characters");
-          }
-        }
-        w->secrets.push_back(std::move(secret));
-      }
+      Status s = ReadSecrets(m->value, k, &w->secrets);
+      if (!s.ok()) return s;
     } else if (name == "fields") {
       if (!m->value.IsObject()) return KeyError(k, "expected an object");
       for (auto f = m->value.MemberBegin(); f != m->value.MemberEnd(); ++f) {
@@ -212,20 +220,8 @@ Status ParseMetrics(const Value& v, MetricsSettings* metrics) {
       if (!s.ok()) return s;
       if (metrics->file.empty()) return KeyError(k, "must not be empty");
     } else if (name == "secrets") {
-      if (!m->value.IsArray()) return KeyError(k, "expected an array of strings");
-      for (rapidjson::SizeType i = 0; i < m->value.Size(); ++i) {
-        std::string sk = k + "[" + std::to_string(i) + "]";
-        std::string secret;
-        Status s = ReadString(m->value[i], sk, &secret);
-        if (!s.ok()) return s;
-        if (secret.empty()) return KeyError(sk, "must not be empty");
-        for (char c : secret) {
-          if (c == ' ' || c == '\t' || static_cast<unsigned char>(c) < 0x20) {
-            return KeyError(sk, "must not contain whitespace or control characters");
-          }
-        }
-        metrics->secrets.push_back(std::move(secret));
-      }
+      Status s = ReadSecrets(m->value, k, &metrics->secrets);
+      if (!s.ok()) return s;
     } else {
       return KeyError(k, "unknown key");
     }

@@ -31,6 +31,24 @@ const Mapping& Find(StatusCode code) {
   return kMappings[sizeof kMappings / sizeof kMappings[0] - 1];
 }
 
+// The headers an answer of `code` carries: the challenge of a 401, the
+// methods of a 405, the delay of a 503.
+void AddStatusHeaders(StatusCode code, const char* challenge, const char* allow, Response* r) {
+  switch (code) {
+    case StatusCode::kUnauthenticated:
+      r->headers.emplace_back("WWW-Authenticate", challenge);
+      break;
+    case StatusCode::kMethodNotAllowed:
+      r->headers.emplace_back("Allow", allow);
+      break;
+    case StatusCode::kUnavailable:
+      r->headers.emplace_back("Retry-After", kRetryAfterSeconds);
+      break;
+    default:
+      break;
+  }
+}
+
 }  // namespace
 
 const char* ErrorCode(StatusCode code) { return Find(code).error; }
@@ -45,19 +63,7 @@ Response ErrorResponse(const Status& status) {
   w.String("error", m.error);
   w.String("message", status.message());
   r.body = w.Finish();
-  switch (m.code) {
-    case StatusCode::kUnauthenticated:
-      r.headers.emplace_back("WWW-Authenticate", "Bearer");
-      break;
-    case StatusCode::kMethodNotAllowed:
-      r.headers.emplace_back("Allow", kAllowedMethods);
-      break;
-    case StatusCode::kUnavailable:
-      r.headers.emplace_back("Retry-After", kRetryAfterSeconds);
-      break;
-    default:
-      break;
-  }
+  AddStatusHeaders(m.code, "Bearer", kAllowedMethods, &r);
   return r;
 }
 
@@ -67,19 +73,7 @@ Response PageErrorResponse(const Status& status) {
   r.status = m.http;
   r.content_type = "text/plain; charset=utf-8";
   r.body = std::to_string(m.http) + " " + ReasonPhrase(m.http) + ": " + status.message() + "\n";
-  switch (m.code) {
-    case StatusCode::kUnauthenticated:
-      r.headers.emplace_back("WWW-Authenticate", kPageRealm);
-      break;
-    case StatusCode::kMethodNotAllowed:
-      r.headers.emplace_back("Allow", kPageMethods);
-      break;
-    case StatusCode::kUnavailable:
-      r.headers.emplace_back("Retry-After", kRetryAfterSeconds);
-      break;
-    default:
-      break;
-  }
+  AddStatusHeaders(m.code, kPageRealm, kPageMethods, &r);
   return r;
 }
 

@@ -58,11 +58,12 @@ const Loaded& LoadPlugin(const std::string& file, const char* backend) {
       return out;
     }
     const char* build = static_cast<const char*>(dlsym(handle, "dlr_plugin_build"));
-    const auto* open = static_cast<const OpenServerStoreFn*>(dlsym(handle, "dlr_open_server_store"));
+    const auto* open =
+        static_cast<const OpenServerStoreFn*>(dlsym(handle, "dlr_open_server_store"));
     if (!build || !open || std::string(build) != DLR_PLUGIN_BUILD) {
       out.error = std::string("database: ") + path + " is not the " + backend +
-                  " backend of this build (" + DLR_PLUGIN_BUILD + "); install the dlr-webhook and " +
-                  file + " of one build together";
+                  " backend of this build (" + DLR_PLUGIN_BUILD +
+                  "); install the dlr-webhook and " + file + " of one build together";
       return out;
     }
     out.open = *open;

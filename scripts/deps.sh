@@ -23,6 +23,7 @@ PACKAGES=(
   libcurl4-openssl-dev         # dlrctl send-test (HTTP client)
   libboost-test-dev            # unit tests
   clang libclang-rt-14-dev     # `make fuzz`: libFuzzer and the sanitizer runtimes for clang
+  clang-format                 # `make style-check` (run by CI)
   spawn-fcgi                   # runs the responder on a unix socket
   apache2 libapache2-mod-fcgid # the Apache tests (mod_fcgid, mod_proxy_fcgi, plain CGI)
   sqlite3                      # reading the stored rows

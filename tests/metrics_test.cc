@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/temp_dir.h"
+
 namespace dlr {
 namespace {
 
@@ -34,23 +36,7 @@ std::map<std::string, double> Parse(const std::string& text) {
   return out;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/dlr_metrics_test.XXXXXX";
-    char* d = mkdtemp(tmpl);
-    BOOST_TEST_REQUIRE(d != nullptr);
-    path_ = d;
-  }
-  ~TempDir() {
-    unlink((path_ + "/m").c_str());
-    rmdir(path_.c_str());
-  }
-  std::string file() const { return path_ + "/m"; }
-
- private:
-  std::string path_;
-};
+using test::TempDir;
 
 }  // namespace
 
@@ -111,10 +97,10 @@ BOOST_AUTO_TEST_CASE(StatusLabelsAreBounded) {
 }
 
 BOOST_AUTO_TEST_CASE(TwoMappingsOfOneFileShareTheCounters) {
-  TempDir dir;
-  StatusOr<std::unique_ptr<Metrics>> a = Metrics::OpenShared(dir.file());
+  TempDir dir{"metrics_test"};
+  StatusOr<std::unique_ptr<Metrics>> a = Metrics::OpenShared(dir.File("m"));
   BOOST_TEST_REQUIRE(a.ok(), a.status().ToString());
-  StatusOr<std::unique_ptr<Metrics>> b = Metrics::OpenShared(dir.file());
+  StatusOr<std::unique_ptr<Metrics>> b = Metrics::OpenShared(dir.File("m"));
   BOOST_TEST_REQUIRE(b.ok(), b.status().ToString());
   a.value()->CountStored(5, 0);
   b.value()->CountStored(2, 1);
@@ -134,23 +120,23 @@ BOOST_AUTO_TEST_CASE(TwoMappingsOfOneFileShareTheCounters) {
   // Reopened later (a restart): the counts are still there.
   a = Status::Internal("closed");
   b = Status::Internal("closed");
-  StatusOr<std::unique_ptr<Metrics>> c = Metrics::OpenShared(dir.file());
+  StatusOr<std::unique_ptr<Metrics>> c = Metrics::OpenShared(dir.File("m"));
   BOOST_TEST_REQUIRE(c.ok());
   BOOST_TEST(Parse(c.value()->Render())["dlr_webhook_dlrs_stored_total"] == 7);
 }
 
 BOOST_AUTO_TEST_CASE(AFileOfAnotherLayoutIsRefused) {
-  TempDir dir;
-  int fd = open(dir.file().c_str(), O_WRONLY | O_CREAT, 0600);
+  TempDir dir{"metrics_test"};
+  int fd = open(dir.File("m").c_str(), O_WRONLY | O_CREAT, 0600);
   BOOST_TEST_REQUIRE(fd >= 0);
   std::string junk(sizeof(MetricsBlock), 'x');
   BOOST_TEST_REQUIRE(write(fd, junk.data(), junk.size()) == static_cast<ssize_t>(junk.size()));
   close(fd);
-  StatusOr<std::unique_ptr<Metrics>> m = Metrics::OpenShared(dir.file());
+  StatusOr<std::unique_ptr<Metrics>> m = Metrics::OpenShared(dir.File("m"));
   BOOST_TEST_REQUIRE(!m.ok());
   BOOST_TEST(m.status().message().find("another layout") != std::string::npos);
-  BOOST_TEST(truncate(dir.file().c_str(), 10) == 0);
-  BOOST_TEST(!Metrics::OpenShared(dir.file()).ok());
+  BOOST_TEST(truncate(dir.File("m").c_str(), 10) == 0);
+  BOOST_TEST(!Metrics::OpenShared(dir.File("m")).ok());
 }
 
 BOOST_AUTO_TEST_CASE(AnUnopenableFileIsUnavailable) {

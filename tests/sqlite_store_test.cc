@@ -22,6 +22,7 @@
 
 #include "common/store.h"
 #include "tests/fake_store.h"
+#include "tests/temp_dir.h"
 
 namespace dlr {
 
@@ -35,24 +36,7 @@ namespace {
 constexpr char kNull[] = "(null)";
 constexpr char kReceivedAt[] = "2026-01-02T03:04:05.678Z";
 
-// A temporary directory, removed with everything in it when the test ends.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/dlr_sqlite_test.XXXXXX";
-    char* d = mkdtemp(tmpl);
-    BOOST_TEST_REQUIRE(d != nullptr);
-    path_ = d;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using test::TempDir;
 
 // The test's own connection to the database file.
 class Db {
@@ -144,7 +128,7 @@ BatchResult MustStore(Store& store, const Batch& batch) {
 
 // A fresh database with its schema, and the store that made it.
 struct Fixture {
-  TempDir dir;
+  TempDir dir{"sqlite_test"};
   std::string path = dir.File("dlr.sqlite");
   SqliteStore store{path, Options()};
   Fixture() {
@@ -166,7 +150,7 @@ std::vector<std::string> MessageRow(Db& db, const std::string& id) {
 BOOST_AUTO_TEST_SUITE(SqliteStoreSchemaTest)
 
 BOOST_AUTO_TEST_CASE(CreatesTheSchemaOnFirstUse) {
-  TempDir dir;
+  TempDir dir{"sqlite_test"};
   SqliteStore store(dir.File("dlr.sqlite"), Options());
   Status s = store.EnsureSchema();
   BOOST_TEST_REQUIRE(s.ok(), s.ToString());
@@ -196,7 +180,7 @@ BOOST_AUTO_TEST_CASE(EventsTableHasTheContractsColumns) {
 }
 
 BOOST_AUTO_TEST_CASE(CommitCreatesTheSchemaToo) {
-  TempDir dir;
+  TempDir dir{"sqlite_test"};
   SqliteStore store(dir.File("dlr.sqlite"), Options());
   BOOST_TEST(MustStore(store, MakeBatch({MakeDlr("a", "DELIVRD")})).stored == 1u);
   Db db(dir.File("dlr.sqlite"));
@@ -516,7 +500,7 @@ BOOST_AUTO_TEST_CASE(AFailingMessageUpdateRollsBackItsEvents) {
 }
 
 BOOST_AUTO_TEST_CASE(LockedDatabaseIsUnavailableThenRecovers) {
-  TempDir dir;
+  TempDir dir{"sqlite_test"};
   const std::string path = dir.File("dlr.sqlite");
   SqliteStore store(path, Options(150));
   BOOST_TEST_REQUIRE(store.EnsureSchema().ok());
@@ -548,7 +532,7 @@ BOOST_AUTO_TEST_CASE(LockedDatabaseIsUnavailableThenRecovers) {
 }
 
 BOOST_AUTO_TEST_CASE(LockHeldBeforeFirstUseIsUnavailableThenRecovers) {
-  TempDir dir;
+  TempDir dir{"sqlite_test"};
   const std::string path = dir.File("dlr.sqlite");
   {
     SqliteStore creator(path, Options());
@@ -565,7 +549,7 @@ BOOST_AUTO_TEST_CASE(LockHeldBeforeFirstUseIsUnavailableThenRecovers) {
 }
 
 BOOST_AUTO_TEST_CASE(DatabaseInAMissingDirectoryIsUnavailableThenRecovers) {
-  TempDir dir;
+  TempDir dir{"sqlite_test"};
   const std::string sub = dir.File("not-yet");
   SqliteStore store(sub + "/dlr.sqlite", Options());
   Status s = store.EnsureSchema();
@@ -601,7 +585,7 @@ BOOST_AUTO_TEST_CASE(AnEventWithoutIdOrStatusFailsTheWholeCommit) {
 }
 
 BOOST_AUTO_TEST_CASE(AFileThatIsNotADatabaseFails) {
-  TempDir dir;
+  TempDir dir{"sqlite_test"};
   const std::string path = dir.File("dlr.sqlite");
   {
     std::FILE* fp = std::fopen(path.c_str(), "wb");
@@ -670,7 +654,7 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(OpenStoreTest)
 
 BOOST_AUTO_TEST_CASE(APathOrASqliteUrlOpensSqlite) {
-  TempDir dir;
+  TempDir dir{"sqlite_test"};
   for (const std::string& db : {dir.File("a.sqlite"), "sqlite://" + dir.File("b.sqlite")}) {
     BOOST_TEST_CONTEXT("database " << db) {
       StatusOr<std::unique_ptr<Store>> s = OpenStore(db, Options());
@@ -685,7 +669,7 @@ BOOST_AUTO_TEST_CASE(APathOrASqliteUrlOpensSqlite) {
 }
 
 BOOST_AUTO_TEST_CASE(DoesNotConnectYet) {
-  TempDir dir;
+  TempDir dir{"sqlite_test"};
   StatusOr<std::unique_ptr<Store>> s = OpenStore(dir.File("missing/dir/dlr.sqlite"), Options());
   BOOST_TEST(s.ok(), s.status().ToString());
 }

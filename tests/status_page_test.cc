@@ -13,6 +13,7 @@
 
 #include "common/datetime.h"
 #include "common/sqlite_store.h"
+#include "tests/temp_dir.h"
 
 namespace dlr {
 namespace {
@@ -20,23 +21,7 @@ namespace {
 // 2026-03-02T10:30:00.000Z
 const int64_t kNow = DaysFromCivil(2026, 3, 2) * 86400000 + 10 * 3600000 + 30 * 60000;
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/dlr_status_page_test.XXXXXX";
-    char* d = mkdtemp(tmpl);
-    BOOST_TEST_REQUIRE(d != nullptr);
-    path_ = d;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using test::TempDir;
 
 Dlr MakeDlr(const std::string& id, const std::string& status, const std::string& provider) {
   Dlr d;
@@ -105,7 +90,7 @@ struct Fixture {
     return HandleDashboard(req, c, store, kNow);
   }
 
-  TempDir dir;
+  TempDir dir{"status_page_test"};
   SqliteStore store;
 };
 

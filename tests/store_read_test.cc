@@ -17,27 +17,12 @@
 #include "common/sqlite_store.h"
 #include "common/store.h"
 #include "tests/fake_store.h"
+#include "tests/temp_dir.h"
 
 namespace dlr {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/dlr_store_read_test.XXXXXX";
-    char* d = mkdtemp(tmpl);
-    BOOST_TEST_REQUIRE(d != nullptr);
-    path_ = d;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using test::TempDir;
 
 void MustExec(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
@@ -98,7 +83,7 @@ struct Fixture {
     return out;
   }
 
-  TempDir dir;
+  TempDir dir{"store_read_test"};
   std::string path;
   SqliteStore store;
 };
@@ -110,7 +95,7 @@ using V = std::vector<std::string>;
 BOOST_AUTO_TEST_SUITE(StoreReadSchemaTest)
 
 BOOST_AUTO_TEST_CASE(MigratesAVersion1Database) {
-  TempDir dir;
+  TempDir dir{"store_read_test"};
   const std::string path = dir.File("old.sqlite");
   // The schema as version 1 left it, with a refused request in it.
   MustExec(path, R"sql(
@@ -156,7 +141,7 @@ BOOST_AUTO_TEST_CASE(MigratesAVersion1Database) {
 }
 
 BOOST_AUTO_TEST_CASE(ANewDatabaseIsCreatedAtTheLatestVersion) {
-  TempDir dir;
+  TempDir dir{"store_read_test"};
   SqliteStore store(dir.File("new.sqlite"), StoreOptions());
   StatusOr<SchemaReport> r = store.Migrate();
   BOOST_TEST_REQUIRE(r.ok(), r.status().ToString());
@@ -165,7 +150,7 @@ BOOST_AUTO_TEST_CASE(ANewDatabaseIsCreatedAtTheLatestVersion) {
 }
 
 BOOST_AUTO_TEST_CASE(PingCreatesNothing) {
-  TempDir dir;
+  TempDir dir{"store_read_test"};
   const std::string path = dir.File("none.sqlite");
   SqliteStore store(path, StoreOptions());
   StatusOr<int> v = store.Ping();
@@ -181,7 +166,7 @@ BOOST_AUTO_TEST_CASE(PingCreatesNothing) {
 }
 
 BOOST_AUTO_TEST_CASE(ANewerSchemaIsRefusedAndLeftAlone) {
-  TempDir dir;
+  TempDir dir{"store_read_test"};
   const std::string path = dir.File("newer.sqlite");
   MustExec(path, "CREATE TABLE t (x); PRAGMA user_version = " + std::to_string(kSchemaVersion + 1));
   SqliteStore store(path, StoreOptions());
