@@ -125,7 +125,7 @@ ok "chromedriver answers (port $CD_PORT)"
 
 # wd METHOD PATH [JSON]: one WebDriver call; the answer's .value in $T/wd.json, WD_ERR the error if any
 wd() {
-    curl -sS --max-time 60 -X "$1" -H 'Content-Type: application/json' ${3:+--data-binary "$3"} \
+    curl -sS --max-time "${WD_TIMEOUT:-60}" -X "$1" -H 'Content-Type: application/json' ${3:+--data-binary "$3"} \
         "$WD$2" > "$T/wd.raw" 2> "$T/wd.err"
     jq '.value' "$T/wd.raw" > "$T/wd.json" 2>/dev/null || echo null > "$T/wd.json"
     WD_ERR=$(jq -r '.value.error // empty' "$T/wd.raw" 2>/dev/null)
@@ -135,12 +135,17 @@ end_session() { [ -n "$SID" ] && wd DELETE "/session/$SID"; SID=""; }
 trap 'end_session; cleanup' EXIT
 
 mkdir -p "$T/chrome-profile"
-wd POST /session "$(jq -cn --arg dir "$T/chrome-profile" '{capabilities: {alwaysMatch: {
-    browserName: "chrome", "goog:chromeOptions": {binary: "/usr/bin/chromium", args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      ("--user-data-dir=" + $dir), "--window-size=1100,1400"]}}}}')"
-SID=$(jq -r '.sessionId // empty' "$T/wd.json")
-[ -n "$SID" ] || die "headless Chromium session" "$(head -c 500 "$T/wd.raw")"
+# A browser's first start on a loaded machine can take long: up to 3 tries of 120 s each.
+for attempt in 1 2 3; do
+    WD_TIMEOUT=120 wd POST /session "$(jq -cn --arg dir "$T/chrome-profile" '{capabilities: {alwaysMatch: {
+        browserName: "chrome", "goog:chromeOptions": {binary: "/usr/bin/chromium", args: [
+          "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+          ("--user-data-dir=" + $dir), "--window-size=1100,1400"]}}}}')"
+    SID=$(jq -r '.sessionId // empty' "$T/wd.json")
+    [ -n "$SID" ] && break
+    echo "# session attempt $attempt failed: $(head -c 300 "$T/wd.raw") $(head -c 300 "$T/wd.err")"
+done
+[ -n "$SID" ] || die "headless Chromium session" "$(head -c 500 "$T/wd.raw") $(head -c 300 "$T/wd.err") $(tail -n 5 "$T/chromedriver.log" 2>/dev/null | tr '\n' ' ')"
 ok "headless Chromium started ($(jq -r '.capabilities.browserVersion' "$T/wd.json"))"
 
 # cdp COMMAND PARAMS_JSON: a DevTools command through chromedriver
