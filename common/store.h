@@ -42,7 +42,8 @@ namespace dlr {
 // The schema version this program creates and upgrades to (every backend).
 // Version 1: the three tables. Version 2: dlr_rejected.method, .query,
 // .replayed_at, .replay_status; an index on dlr_messages.updated_at.
-inline constexpr int kSchemaVersion = 2;
+// Version 3: an index on dlr_events (webhook, received_at).
+inline constexpr int kSchemaVersion = 3;
 
 // The DLRs of one request.
 struct Batch {
