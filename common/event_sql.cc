@@ -114,6 +114,13 @@ SqlStatement CountEvents(SqlDialect d, const EventFilter& filter) {
   return st;
 }
 
+SqlStatement SelectLastReceived(SqlDialect d, const std::string& webhook) {
+  SqlStatement st;
+  st.sql = "SELECT " + TimestampText(d, "MAX(received_at)") + " FROM dlr_events WHERE webhook = ?";
+  st.params.push_back(webhook);
+  return st;
+}
+
 namespace {
 
 std::string RejectedColumns(SqlDialect d) {

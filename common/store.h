@@ -255,6 +255,11 @@ class Store {
   // Counts of the events `filter` selects, grouped in SQL.
   StatusOr<EventStats> Stats(const EventFilter& filter);
 
+  // The latest received_at of each of `webhooks` (same order) over every
+  // stored event, whatever their age: one lookup per webhook, answered from
+  // the index on (webhook, received_at). "" for a webhook without any event.
+  StatusOr<std::vector<std::string>> LastReceivedAt(const std::vector<std::string>& webhooks);
+
   // The refused requests `filter` selects, newest first.
   Status ScanRejected(const RejectedFilter& filter,
                       const std::function<Status(const RejectedRow&)>& each);
