@@ -163,7 +163,7 @@ run_backend() {
     ctl "$be: init refuses a newer schema" 1 init "${C[@]}"
     err_has "$be: ... saying why" "is version 4, newer than this program knows (3)"
     ctl "$be: check-config warns about a newer schema" 0 check-config "${C[@]}"
-    out_has "$be: ... on a warning line" "warning: the database schema is version 3, newer than this program knows (3)"
+    out_has "$be: ... on a warning line" "warning: the database schema is version 4, newer than this program knows (3)"
     set_schema_version "$be" 3 > /dev/null
     ctl "$be: check-config" 0 check-config "${C[@]}"
     out_has "$be: check-config reaches the database" "database status: reachable, schema version 3"
@@ -370,7 +370,7 @@ else ok "check-config never shows a secret"; fi
 
 echo "# ---- the responder refuses a newer schema"
 sqlite3 "$SQLITE_DB" ".backup '$T/newer.sqlite'"
-sqlite3 "$T/newer.sqlite" "PRAGMA user_version = 3"
+sqlite3 "$T/newer.sqlite" "PRAGMA user_version = 4"
 jq -n --arg db "$T/newer.sqlite" '{database: $db, webhooks: [{name: "sms", validation_key: "k", secrets: ["0123456789abcdef"]}]}' > "$T/newer.json"
 timeout 10 "$BIN" --config "$T/newer.json" --listen "unix:$T/newer.sock" > "$T/newer.out" 2>&1
 check_eq "a FastCGI responder on a newer schema exits 1 at start" 1 "$?"
