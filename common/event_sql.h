@@ -46,7 +46,7 @@ SqlStatement CountEvents(SqlDialect dialect, const EventFilter& filter);
 inline constexpr size_t kCountColumns = 8;
 
 // The latest received_at (as TimestampText) of the events of `webhook`, over
-// all of them: one row, NULL when there is none. Answered from the index on
+// all of them: one row, none when there is none. Answered from the index on
 // (webhook, received_at).
 SqlStatement SelectLastReceived(SqlDialect dialect, const std::string& webhook);
 

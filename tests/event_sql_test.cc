@@ -90,12 +90,13 @@ BOOST_AUTO_TEST_CASE(StatementsOfEachDialect) {
        {"2026-03-01 00:00:00.000"}},
       {SqlDialect::kSqlite,
        SelectLastReceived(SqlDialect::kSqlite, "old"),
-       "SELECT MAX(received_at) FROM dlr_events WHERE webhook = ?",
+       "SELECT dlr_events.received_at FROM dlr_events WHERE webhook = ? ORDER BY "
+       "dlr_events.received_at DESC LIMIT 1",
        {"old"}},
       {SqlDialect::kMysql,
        SelectLastReceived(SqlDialect::kMysql, "old"),
-       "SELECT " + TimestampText(SqlDialect::kMysql, "MAX(received_at)") +
-           " FROM dlr_events WHERE webhook = ?",
+       "SELECT " + TimestampText(SqlDialect::kMysql, "dlr_events.received_at") +
+           " FROM dlr_events WHERE webhook = ? ORDER BY dlr_events.received_at DESC LIMIT 1",
        {"old"}},
       {SqlDialect::kSqlite,
        SelectRejected(SqlDialect::kSqlite, RejectedFilter{"", "", "sms", 50}),
