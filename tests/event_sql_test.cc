@@ -93,6 +93,12 @@ BOOST_AUTO_TEST_CASE(StatementsOfEachDialect) {
        "SELECT dlr_events.received_at FROM dlr_events WHERE webhook = ? ORDER BY "
        "dlr_events.received_at DESC LIMIT 1",
        {"old"}},
+      {SqlDialect::kPostgres,
+       SelectLastReceived(SqlDialect::kPostgres, "old"),
+       "SELECT " + TimestampText(SqlDialect::kPostgres, "dlr_events.received_at") +
+           " FROM dlr_events WHERE webhook >= ? AND webhook <= ? ORDER BY webhook DESC, "
+           "dlr_events.received_at DESC LIMIT 1",
+       {"old", "old"}},
       {SqlDialect::kMysql,
        SelectLastReceived(SqlDialect::kMysql, "old"),
        "SELECT " + TimestampText(SqlDialect::kMysql, "dlr_events.received_at") +
