@@ -1,5 +1,6 @@
 #include "common/dashboard.h"
 
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -27,6 +28,40 @@ std::string KeyText(const std::optional<std::string>& key) {
 std::string When(const std::string& t) {
   if (t.size() < 19) return t.empty() ? "-" : t;
   return t.substr(0, 10) + " " + t.substr(11, 8) + " UTC";
+}
+
+// "2026-03-01T10:00:00.000Z" -> ms since 1970; -1 when malformed.
+int64_t UtcMillis(const std::string& t) {
+  if (t.size() < 19) return -1;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
+    if (t[i] < '0' || t[i] > '9') return -1;
+  }
+  auto num = [&t](size_t at, size_t n) { return std::stoll(t.substr(at, n)); };
+  int64_t days = DaysFromCivil(num(0, 4), static_cast<int>(num(5, 2)), static_cast<int>(num(8, 2)));
+  int64_t ms =
+      t.size() >= 23 && t[19] == '.' ? std::strtoll(t.substr(20, 3).c_str(), nullptr, 10) : 0;
+  return ((days * 24 + num(11, 2)) * 60 + num(14, 2)) * 60000 + num(17, 2) * 1000 + ms;
+}
+
+// How long before `now_millis` `t` was: "5 days ago", "47 h ago"; "" when
+// `t` cannot be read.
+std::string Ago(const std::string& t, int64_t now_millis) {
+  int64_t then = UtcMillis(t);
+  if (then < 0) return "";
+  int64_t hours = (now_millis - then) / kHourMillis;
+  if (hours < 0) hours = 0;
+  if (hours < kDashboardHours) return std::to_string(hours) + " h ago";
+  int64_t days = hours / 24;
+  return std::to_string(days) + (days == 1 ? " day ago" : " days ago");
+}
+
+// A webhook's last DLR as shown: "never", its time, and, before the
+// window, how long ago.
+std::string LastDlrText(const std::string& last, int64_t now_millis) {
+  if (last.empty()) return "never";
+  if (last >= WindowStart(now_millis)) return When(last);
+  std::string ago = Ago(last, now_millis);
+  return When(last) + (ago.empty() ? "" : ", " + ago);
 }
 
 const char kStyle[] =
@@ -145,9 +180,23 @@ std::vector<HourBar> HourBars(const EventStats& stats, const std::vector<std::st
   return out;
 }
 
+std::vector<std::string> WebhooksWithoutEvents(const std::vector<WebhookRef>& configured,
+                                               const EventStats& stats) {
+  std::set<std::string> found;
+  for (const StatsGroup& g : stats.by_webhook) {
+    if (g.key) found.insert(*g.key);
+  }
+  std::vector<std::string> out;
+  for (const WebhookRef& w : configured) {
+    if (!found.count(w.name)) out.push_back(w.name);
+  }
+  return out;
+}
+
 std::vector<WebhookActivity> WebhookActivities(const std::vector<WebhookRef>& configured,
                                                const EventStats& stats, int64_t now_millis,
-                                               int stale_after_minutes) {
+                                               int stale_after_minutes,
+                                               const std::map<std::string, std::string>& earlier) {
   const std::string threshold =
       FormatUtcMillis(now_millis - static_cast<int64_t>(stale_after_minutes) * 60 * 1000);
   std::map<std::string, const StatsGroup*> found;
@@ -165,6 +214,8 @@ std::vector<WebhookActivity> WebhookActivities(const std::vector<WebhookRef>& co
     if (f != found.end()) {
       a.counts = f->second->counts;
       a.last_received_at = f->second->last_received_at;
+    } else if (auto e = earlier.find(name); e != earlier.end()) {
+      a.last_received_at = e->second;
     }
     a.stale = a.last_received_at.empty() || a.last_received_at < threshold;
     out.push_back(a);
@@ -219,9 +270,7 @@ std::string RenderDashboardHtml(const DashboardData& d) {
            H(w.configured ? (w.path.empty() ? "(every path)" : w.path) : "(not configured)") +
            "</td><td class=\"n\">" + N(w.counts.events) + "</td><td class=\"n\">" +
            H(FormatPercent(w.counts.DeliveredRate())) + "</td><td class=\"last\">" +
-           H(w.last_received_at.empty() ? "none in " + N(kDashboardHours) + " h"
-                                        : When(w.last_received_at)) +
-           "</td><td>" +
+           H(LastDlrText(w.last_received_at, d.now_millis)) + "</td><td>" +
            (w.stale ? "<span class=\"badge stale\">stale</span>"
                     : "<span class=\"badge ok\">ok</span>") +
            "</td></tr>";

@@ -1,7 +1,7 @@
 // The status page's documents: the HTML page and the JSON it is drawn from,
 // both built from one DashboardData (read by status_page.cc through
 // Store::Stats and Store::ScanRejected, the code `dlrctl stats` and `dlrctl
-// rejected` use).
+// rejected` use, and Store::LastReceivedAt for a webhook quiet all window).
 //
 // Pure functions. Every value that came from outside (provider, location,
 // status, webhook names, reasons, remote addresses, bodies) is escaped in
@@ -11,6 +11,7 @@
 #define DLR_COMMON_DASHBOARD_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,11 +31,13 @@ inline constexpr size_t kDashboardMaxGroups = 25;
 // A webhook as the page shows it.
 struct WebhookActivity {
   std::string name;
-  std::string path;              // "" for a webhook answering every path
-  bool configured = true;        // false: found in the rows only (renamed or removed)
-  StatusCounts counts;           // in the window
-  std::string last_received_at;  // its latest event in the window; "" when none
-  bool stale = false;            // no event for stale_after_minutes
+  std::string path;        // "" for a webhook answering every path
+  bool configured = true;  // false: found in the rows only (renamed or removed)
+  StatusCounts counts;     // in the window
+  // Its latest event, in the window or before it (Store::LastReceivedAt);
+  // "" when it has none at all.
+  std::string last_received_at;
+  bool stale = false;  // no event for stale_after_minutes
 };
 
 struct DashboardData {
@@ -59,15 +62,22 @@ std::string WindowStart(int64_t now_millis);
 std::vector<HourBar> HourBars(const EventStats& stats, const std::vector<std::string>& hours);
 
 // The configured webhooks (in config order) with their activity, then any
-// other webhook name found in `stats.by_webhook`. Stale: no event in the
-// window, or the latest one before now - stale_after_minutes.
+// other webhook name found in `stats.by_webhook`. A webhook without events
+// in the window takes its last_received_at from `earlier` (name -> latest
+// received_at, as Store::LastReceivedAt reads it). Stale: no event at all,
+// or the latest one before now - stale_after_minutes.
 struct WebhookRef {
   std::string name;
   std::string path;
 };
-std::vector<WebhookActivity> WebhookActivities(const std::vector<WebhookRef>& configured,
-                                               const EventStats& stats, int64_t now_millis,
-                                               int stale_after_minutes);
+std::vector<WebhookActivity> WebhookActivities(
+    const std::vector<WebhookRef>& configured, const EventStats& stats, int64_t now_millis,
+    int stale_after_minutes, const std::map<std::string, std::string>& earlier = {});
+
+// The configured webhooks without an event in `stats` (in config order):
+// those whose last DLR the page looks up with Store::LastReceivedAt.
+std::vector<std::string> WebhooksWithoutEvents(const std::vector<WebhookRef>& configured,
+                                               const EventStats& stats);
 
 // The page: a complete HTML5 document without scripts, with a viewport meta
 // and CSS that reflows on a narrow screen.

@@ -114,6 +114,29 @@ SqlStatement CountEvents(SqlDialect d, const EventFilter& filter) {
   return st;
 }
 
+SqlStatement SelectLastReceived(SqlDialect d, const std::string& webhook) {
+  // ORDER BY ... LIMIT 1 rather than MAX(): MySQL/MariaDB, whose index holds
+  // a prefix of webhook, then read the index's range backwards and stop at
+  // the first row, where for MAX() they scan the table. PostgreSQL is given
+  // webhook as a range of one value, ordered by (webhook, received_at): that
+  // order only the (webhook, received_at) index has. With `webhook = ?` it
+  // may walk the received_at index back from now instead, row by row, until
+  // it meets the webhook: the more so, the longer the webhook has been quiet.
+  SqlStatement st;
+  const std::string last = TimestampText(d, "dlr_events.received_at");
+  if (d == SqlDialect::kPostgres) {
+    st.sql = "SELECT " + last +
+             " FROM dlr_events WHERE webhook >= ? AND webhook <= ?"
+             " ORDER BY webhook DESC, dlr_events.received_at DESC LIMIT 1";
+    st.params = {webhook, webhook};
+  } else {
+    st.sql = "SELECT " + last +
+             " FROM dlr_events WHERE webhook = ? ORDER BY dlr_events.received_at DESC LIMIT 1";
+    st.params = {webhook};
+  }
+  return st;
+}
+
 namespace {
 
 std::string RejectedColumns(SqlDialect d) {

@@ -45,6 +45,11 @@ inline constexpr size_t kEventColumns = 1 + 21 + 4;
 SqlStatement CountEvents(SqlDialect dialect, const EventFilter& filter);
 inline constexpr size_t kCountColumns = 8;
 
+// The latest received_at (as TimestampText) of the events of `webhook`, over
+// all of them: one row, none when there is none. Answered from the index on
+// (webhook, received_at).
+SqlStatement SelectLastReceived(SqlDialect dialect, const std::string& webhook);
+
 // Columns of SelectRejected and SelectRejectedBySeq: seq, received_at,
 // webhook, remote_addr, http_status, error, reason, content_type, raw,
 // method, query, replayed_at, replay_status.

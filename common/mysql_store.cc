@@ -427,6 +427,19 @@ Status MysqlStore::ApplyMigration(int version) {
     }
     return s;
   }
+  if (version == 3) {
+    long long indexed = 0;
+    Status s = ExecInt(
+        "SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = DATABASE()"
+        " AND table_name = 'dlr_events' AND index_name = 'dlr_events_webhook_received_at'",
+        &indexed);
+    if (s.ok() && !indexed) {
+      // webhook is MEDIUMTEXT: indexed by its first 255 characters.
+      s = Exec(
+          "CREATE INDEX dlr_events_webhook_received_at ON dlr_events (webhook(255), received_at)");
+    }
+    return s;
+  }
   return Status::Internal("no migration to schema version " + std::to_string(version));
 }
 

@@ -71,7 +71,11 @@ ALTER TABLE dlr_rejected ADD COLUMN IF NOT EXISTS method TEXT,
 CREATE INDEX IF NOT EXISTS dlr_messages_updated_at ON dlr_messages (updated_at);
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1, kSchemaV2};
+const char kSchemaV3[] = R"sql(
+CREATE INDEX IF NOT EXISTS dlr_events_webhook_received_at ON dlr_events (webhook, received_at);
+)sql";
+
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion,
               "one migration per schema version");
 

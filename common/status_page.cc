@@ -1,6 +1,7 @@
 #include "common/status_page.h"
 
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -82,7 +83,18 @@ StatusOr<DashboardData> ReadData(const Config& config, Store& reader, int64_t no
   if (!s.ok()) return s;
   std::vector<WebhookRef> configured;
   for (const Webhook& w : config.webhooks) configured.push_back({w.name, w.path.value_or("")});
-  d.webhooks = WebhookActivities(configured, d.stats, now_millis, dc.stale_after_minutes);
+  // A webhook with nothing in the window: when its last DLR came, however
+  // long ago (one indexed lookup each).
+  std::vector<std::string> quiet = WebhooksWithoutEvents(configured, d.stats);
+  std::map<std::string, std::string> earlier;
+  if (!quiet.empty()) {
+    StatusOr<std::vector<std::string>> last = reader.LastReceivedAt(quiet);
+    if (!last.ok()) return last.status();
+    for (size_t i = 0; i < quiet.size(); ++i) {
+      if (!last.value()[i].empty()) earlier[quiet[i]] = last.value()[i];
+    }
+  }
+  d.webhooks = WebhookActivities(configured, d.stats, now_millis, dc.stale_after_minutes, earlier);
   return d;
 }
 

@@ -42,7 +42,8 @@ namespace dlr {
 // The schema version this program creates and upgrades to (every backend).
 // Version 1: the three tables. Version 2: dlr_rejected.method, .query,
 // .replayed_at, .replay_status; an index on dlr_messages.updated_at.
-inline constexpr int kSchemaVersion = 2;
+// Version 3: an index on dlr_events (webhook, received_at).
+inline constexpr int kSchemaVersion = 3;
 
 // The DLRs of one request.
 struct Batch {
@@ -253,6 +254,11 @@ class Store {
 
   // Counts of the events `filter` selects, grouped in SQL.
   StatusOr<EventStats> Stats(const EventFilter& filter);
+
+  // The latest received_at of each of `webhooks` (same order) over every
+  // stored event, whatever their age: one lookup per webhook, answered from
+  // the index on (webhook, received_at). "" for a webhook without any event.
+  StatusOr<std::vector<std::string>> LastReceivedAt(const std::vector<std::string>& webhooks);
 
   // The refused requests `filter` selects, newest first.
   Status ScanRejected(const RejectedFilter& filter,

@@ -149,6 +149,24 @@ StatusOr<EventStats> Store::Stats(const EventFilter& filter) {
   return stats;
 }
 
+StatusOr<std::vector<std::string>> Store::LastReceivedAt(const std::vector<std::string>& webhooks) {
+  std::optional<SqlDialect> d = dialect();
+  if (!d) return NoOperatorSide();
+  std::vector<std::string> out;
+  for (const std::string& w : webhooks) {
+    SqlStatement st = SelectLastReceived(*d, w);
+    std::string last;
+    Status s = QueryEach(st.sql, st.params, [&](const Row& row) -> Status {
+      if (row.size() != 1) return WrongColumns(row.size(), 1);
+      last = Text(row[0]);
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    out.push_back(last);
+  }
+  return out;
+}
+
 Status Store::ScanRejected(const RejectedFilter& filter,
                            const std::function<Status(const RejectedRow&)>& each) {
   std::optional<SqlDialect> d = dialect();

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # What the status page costs on a big table: fills a database with N events (default 1,000,000)
 # ending now, SPREAD seconds apart (default 2: the last 48 hours then hold 86,400 of them; 0.1728
-# puts all of them in the window), and 1,000 refused requests; then times, 5 times each, the page
+# puts all of them in the window), the older half of them for the webhook "quiet" (with SPREAD 2,
+# none in the window: the page looks up its last DLR) and the rest for "sms"; a third configured
+# webhook, "never", has none; and 1,000 refused requests; then times, 5 times each, the page
 # and its JSON answered by the responder in CGI mode (process start, connection and queries
 # included) and `dlrctl stats --json --since <the window>` (the same Store::Stats), printing the
-# median and the slowest in ms, and the query plans (SQLite). The refused requests are added on
+# median and the slowest in ms, and the query plans (SQLite), and what the page shows as each
+# webhook's last DLR. The refused requests are added on
 # SQLite only.
 #
 #   scripts/dashboard_bench.sh [N] [SPREAD]              SQLite, in a temporary directory
@@ -56,13 +59,17 @@ run() {
     five "$be page (HTML, CGI)" cgi_page "$cfg" /dlr/status
     grep -q 'id="total-events">' "$T/out" || echo "#   the page did not render: $(head -c 300 "$T/out")"
     echo "#   $(grep -o 'id="total-events">[^<]*' "$T/out" | sed 's/.*>//') DLRs in the window, $(wc -c < "$T/out") bytes"
+    echo "#   last DLR: $(grep -o '<tr class="[a-z]*" data-webhook="[^"]*"><td class="t">[^<]*</td><td class="t opt">[^<]*</td><td class="n">[^<]*</td><td class="n">[^<]*</td><td class="last">[^<]*' "$T/out" |
+        sed 's/<tr class="\([a-z]*\)" data-webhook="\([^"]*\)".*<td class="last">/\2 (\1): /' | paste -sd ';' -)"
     five "$be data.json (CGI)" cgi_page "$cfg" /dlr/status/data.json
     five "$be dlrctl stats --since window" "$CTL" stats --config "$cfg" --json --since "$WINDOW_START"
     five "$be dlrctl stats (all $N)" "$CTL" stats --config "$cfg" --json
 }
 
 config() {
-    jq -n --arg db "$2" '{database: $db, webhooks: [{name: "sms", validation_key: "k", secrets: ["0123456789abcdef"]}],
+    jq -n --arg db "$2" '{database: $db, webhooks: [{name: "sms", path: "/sms", validation_key: "k", secrets: ["0123456789abcdef"]},
+        {name: "quiet", path: "/quiet", validation_key: "k", secrets: ["0123456789abcdef"]},
+        {name: "never", path: "/never", validation_key: "k", secrets: ["0123456789abcdef"]}],
         dashboard: {path: "/dlr/status"}}' > "$1"
     "$CTL" init --config "$1" > /dev/null || { echo "dlrctl init failed for $1" >&2; exit 1; }
 }
@@ -79,7 +86,8 @@ SELECT 'b34e35ad-fe34-4a8b-977c-' || printf('%012d', n) || ':1', '9189212' || pr
   CASE n % 10 WHEN 0 THEN 'UNDELIV' WHEN 1 THEN 'AWAITING-DLR' WHEN 2 THEN 'EXPIRED' ELSE 'DELIVRD' END,
   '2.0000', '2', '2026-01-01 10:00:00', 'cid-' || (n % 977),
   CASE n % 3 WHEN 0 THEN 'Delhi' WHEN 1 THEN 'Mumbai' ELSE 'Bangalore' END,
-  CASE n % 4 WHEN 0 THEN 'Jio' WHEN 1 THEN 'Airtel' WHEN 2 THEN 'Vi' ELSE 'BSNL' END, 'sms',
+  CASE n % 4 WHEN 0 THEN 'Jio' WHEN 1 THEN 'Airtel' WHEN 2 THEN 'Vi' ELSE 'BSNL' END,
+  CASE WHEN n <= $N / 2 THEN 'quiet' ELSE 'sms' END,
   '{"id": "b34e35ad-fe34-4a8b-977c-' || printf('%012d', n) || ':1", "status": "DELIVRD", "credits": "2.0000", "units": 2, "deliv_time": "2026-01-01 10:00:00", "custom": "9882XXXX"}',
   strftime('%Y-%m-%dT%H:%M:%fZ', $FIRST + n * $SPREAD, 'unixepoch')
 FROM seq;
@@ -92,6 +100,9 @@ echo "# SQLite: generated in $(( $(date +%s) - start )) s ($(du -m "$T/bench.sql
 echo "# SQLite query plans of the page's two statements (Stats, then the refused requests):"
 echo "#   $(sqlite3 "$T/bench.sqlite" "EXPLAIN QUERY PLAN SELECT substr(received_at, 1, 13), webhook, provider, location, status, COUNT(*), MIN(received_at), MAX(received_at) FROM dlr_events WHERE received_at >= '$WINDOW_START' GROUP BY 1, 2, 3, 4, 5" | tr '\n' ' ')"
 echo "#   $(sqlite3 "$T/bench.sqlite" "EXPLAIN QUERY PLAN SELECT * FROM dlr_rejected ORDER BY seq DESC LIMIT 20" | tr '\n' ' ')"
+echo "# ... and of the last-DLR lookup of a webhook without events in the window:"
+echo "#   $(sqlite3 "$T/bench.sqlite" "EXPLAIN QUERY PLAN SELECT received_at FROM dlr_events WHERE webhook = 'quiet' ORDER BY received_at DESC LIMIT 1" | tr '\n' ' ')"
+five "sqlite last-DLR lookup, quiet (sqlite3)" sqlite3 "$T/bench.sqlite" "SELECT received_at FROM dlr_events WHERE webhook = 'quiet' ORDER BY received_at DESC LIMIT 1"
 run sqlite "$T/sqlite.json"
 
 if [ "$SERVERS" = 1 ]; then
@@ -102,9 +113,11 @@ if [ "$SERVERS" = 1 ]; then
           CASE n % 10 WHEN 0 THEN 'UNDELIV' WHEN 1 THEN 'AWAITING-DLR' WHEN 2 THEN 'EXPIRED' ELSE 'DELIVRD' END,
           '2.0000', '2', '2026-01-01 10:00:00', 'cid-' || (n % 977),
           CASE n % 3 WHEN 0 THEN 'Delhi' WHEN 1 THEN 'Mumbai' ELSE 'Bangalore' END,
-          CASE n % 4 WHEN 0 THEN 'Jio' WHEN 1 THEN 'Airtel' WHEN 2 THEN 'Vi' ELSE 'BSNL' END, 'sms',
+          CASE n % 4 WHEN 0 THEN 'Jio' WHEN 1 THEN 'Airtel' WHEN 2 THEN 'Vi' ELSE 'BSNL' END,
+          CASE WHEN n <= $N / 2 THEN 'quiet' ELSE 'sms' END,
           '{\"id\": \"' || n || '\", \"status\": \"DELIVRD\"}', to_timestamp($FIRST + n * $SPREAD)
         FROM generate_series(1, $N) AS n; ANALYZE dlr_events" > /dev/null || exit 1
+    echo "# PostgreSQL plan of the last-DLR lookup: $(pg_sql "EXPLAIN SELECT received_at FROM dlr_events WHERE webhook >= 'quiet' AND webhook <= 'quiet' ORDER BY webhook DESC, received_at DESC LIMIT 1" | tr -s ' \n' ' ')"
     run postgresql "$T/pg.json"
     stop_postgres quiet
 
@@ -115,8 +128,10 @@ if [ "$SERVERS" = 1 ]; then
           CASE seq % 10 WHEN 0 THEN 'UNDELIV' WHEN 1 THEN 'AWAITING-DLR' WHEN 2 THEN 'EXPIRED' ELSE 'DELIVRD' END,
           '2.0000', '2', '2026-01-01 10:00:00', CONCAT('cid-', seq % 977),
           CASE seq % 3 WHEN 0 THEN 'Delhi' WHEN 1 THEN 'Mumbai' ELSE 'Bangalore' END,
-          CASE seq % 4 WHEN 0 THEN 'Jio' WHEN 1 THEN 'Airtel' WHEN 2 THEN 'Vi' ELSE 'BSNL' END, 'sms',
+          CASE seq % 4 WHEN 0 THEN 'Jio' WHEN 1 THEN 'Airtel' WHEN 2 THEN 'Vi' ELSE 'BSNL' END,
+          CASE WHEN seq <= $N / 2 THEN 'quiet' ELSE 'sms' END,
           CONCAT('{\"id\": \"', seq, '\", \"status\": \"DELIVRD\"}'), FROM_UNIXTIME($FIRST + seq * $SPREAD)
         FROM seq_1_to_$N; ANALYZE TABLE dlr_events" > /dev/null || exit 1
+    echo "# MariaDB plan of the last-DLR lookup: $(my_sql "EXPLAIN SELECT received_at FROM dlr_events WHERE webhook = 'quiet' ORDER BY received_at DESC LIMIT 1" | tr -s '\t\n' ' ')"
     run mariadb "$T/my.json"
 fi

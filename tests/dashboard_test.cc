@@ -112,6 +112,50 @@ BOOST_AUTO_TEST_CASE(AWebhookQuietLongerThanTheLimitIsStale) {
   BOOST_TEST(a[3].counts.events == 0);
 }
 
+BOOST_AUTO_TEST_CASE(AWebhookQuietBeforeTheWindowShowsItsLastDlr) {
+  EventStats s;
+  s.by_webhook = {{"sms", Counts(1, 0, 0), "2026-03-02T10:00:00.000Z"}};
+  const std::vector<WebhookRef> configured = {
+      {"sms", "/s"}, {"gone", "/g"}, {"never", "/n"}, {"<b>x</b>", "/x"}};
+  BOOST_TEST(WebhooksWithoutEvents(configured, s) ==
+                 (std::vector<std::string>{"gone", "never", "<b>x</b>"}),
+             boost::test_tools::per_element());
+  DashboardData d = Sample();
+  d.webhooks = WebhookActivities(configured, s, kNow, 60,
+                                 {{"gone", "2026-02-25T10:00:00.000Z"},
+                                  {"<b>x</b>", "2026-02-28T09:00:00.000Z"},
+                                  {"sms", "2020-01-01T00:00:00.000Z"}});  // the window's wins
+  BOOST_TEST_REQUIRE(d.webhooks.size() == 4u);
+  BOOST_TEST(d.webhooks[0].last_received_at == "2026-03-02T10:00:00.000Z");
+  BOOST_TEST(!d.webhooks[0].stale);
+  BOOST_TEST(d.webhooks[1].last_received_at == "2026-02-25T10:00:00.000Z");
+  BOOST_TEST(d.webhooks[1].stale);
+  BOOST_TEST(d.webhooks[1].counts.events == 0);
+  BOOST_TEST(d.webhooks[2].last_received_at.empty());
+  BOOST_TEST(d.webhooks[2].stale);
+  std::string html = RenderDashboardHtml(d);
+  for (const char* want : {
+           "<tr class=\"stale\" data-webhook=\"gone\">",
+           "<td class=\"last\">2026-02-25 10:00:00 UTC, 5 days ago</td>",
+           "<td class=\"last\">never</td>",
+           "<tr class=\"stale\" data-webhook=\"&lt;b&gt;x&lt;/b&gt;\">",
+           "<td class=\"last\">2026-02-28 09:00:00 UTC, 2 days ago</td>",
+           "<td class=\"last\">2026-03-02 10:00:00 UTC</td>",
+       }) {
+    BOOST_TEST(html.find(want) != std::string::npos, want);
+  }
+  BOOST_TEST(html.find("<b>x</b>") == std::string::npos);
+  std::string json = RenderDashboardJson(d);
+  rapidjson::Document j;
+  j.Parse(json.c_str());
+  BOOST_TEST_REQUIRE(!j.HasParseError());
+  BOOST_TEST(std::string(j["webhooks"][1]["last_received_at"].GetString()) ==
+             "2026-02-25T10:00:00.000Z");
+  BOOST_TEST(j["webhooks"][1]["stale"].GetBool());
+  BOOST_TEST(j["webhooks"][1]["events"].GetInt() == 0);
+  BOOST_TEST(j["webhooks"][2]["last_received_at"].IsNull());
+}
+
 BOOST_AUTO_TEST_CASE(ThePageShowsTheFigures) {
   std::string html = RenderDashboardHtml(Sample());
   BOOST_TEST(html.rfind("<!DOCTYPE html>", 0) == 0);
@@ -128,7 +172,7 @@ BOOST_AUTO_TEST_CASE(ThePageShowsTheFigures) {
            "<tr class=\"ok\" data-webhook=\"sms\"><td class=\"t\">sms</td>",
            "<tr class=\"stale\" data-webhook=\"old\">",
            "<span class=\"badge stale\">stale</span>",
-           "none in 48 h",
+           "<td class=\"last\">never</td>",
            "<td class=\"t\">Airtel</td><td class=\"n\">3</td><td class=\"n\">2</td><td "
            "class=\"n opt\">1</td><td class=\"n opt\">0</td><td class=\"n rate\">66.7%</td>",
            "<td class=\"t\">(none)</td>",

@@ -89,6 +89,22 @@ BOOST_AUTO_TEST_CASE(StatementsOfEachDialect) {
            " FROM dlr_events WHERE received_at >= ? GROUP BY 1, 2, 3, 4, 5",
        {"2026-03-01 00:00:00.000"}},
       {SqlDialect::kSqlite,
+       SelectLastReceived(SqlDialect::kSqlite, "old"),
+       "SELECT dlr_events.received_at FROM dlr_events WHERE webhook = ? ORDER BY "
+       "dlr_events.received_at DESC LIMIT 1",
+       {"old"}},
+      {SqlDialect::kPostgres,
+       SelectLastReceived(SqlDialect::kPostgres, "old"),
+       "SELECT " + TimestampText(SqlDialect::kPostgres, "dlr_events.received_at") +
+           " FROM dlr_events WHERE webhook >= ? AND webhook <= ? ORDER BY webhook DESC, "
+           "dlr_events.received_at DESC LIMIT 1",
+       {"old", "old"}},
+      {SqlDialect::kMysql,
+       SelectLastReceived(SqlDialect::kMysql, "old"),
+       "SELECT " + TimestampText(SqlDialect::kMysql, "dlr_events.received_at") +
+           " FROM dlr_events WHERE webhook = ? ORDER BY dlr_events.received_at DESC LIMIT 1",
+       {"old"}},
+      {SqlDialect::kSqlite,
        SelectRejected(SqlDialect::kSqlite, RejectedFilter{"", "", "sms", 50}),
        "SELECT seq, received_at, webhook, remote_addr, http_status, error, reason, content_type, "
        "raw, method, query, replayed_at, replay_status FROM dlr_rejected WHERE webhook = ? ORDER "
@@ -144,7 +160,8 @@ BOOST_AUTO_TEST_CASE(NoValueIsEverInTheSqlText) {
   f.webhook = "x'; DROP TABLE dlr_events; --";
   f.id = "?";
   for (SqlDialect d : {SqlDialect::kSqlite, SqlDialect::kPostgres, SqlDialect::kMysql}) {
-    for (const SqlStatement& st : {SelectEvents(d, f), CountEvents(d, f)}) {
+    for (const SqlStatement& st :
+         {SelectEvents(d, f), CountEvents(d, f), SelectLastReceived(d, f.webhook)}) {
       BOOST_TEST(st.sql.find("DROP") == std::string::npos);
       size_t marks = 0;
       for (char ch : st.sql) marks += ch == '?';

@@ -260,6 +260,42 @@ BOOST_AUTO_TEST_CASE(AnUnreadableDatabaseIs503) {
   BOOST_TEST(!r.Header("Retry-After").empty());
 }
 
+BOOST_AUTO_TEST_CASE(AWebhookQuietBeforeTheWindowShowsWhenItsLastDlrCame) {
+  Config c = PageConfig("page-pass");
+  Webhook quiet, silent;
+  quiet.name = "quiet";
+  quiet.path = "/quiet";
+  silent.name = "silent";
+  silent.path = "/silent";
+  c.webhooks.push_back(quiet);
+  c.webhooks.push_back(silent);
+  Commit("2026-02-25T10:00:00.000Z", "quiet", {MakeDlr("q", "DELIVRD", "Jio")});
+  Response r = Get(c, "/dlr/status", "Bearer page-pass");
+  BOOST_TEST_REQUIRE(r.status == 200);
+  for (const char* want : {
+           "<tr class=\"stale\" data-webhook=\"quiet\">",
+           "<td class=\"last\">2026-02-25 10:00:00 UTC, 5 days ago</td>",
+           "<tr class=\"stale\" data-webhook=\"silent\">",
+           "<td class=\"last\">never</td>",
+       }) {
+    BOOST_TEST(r.body.find(want) != std::string::npos, want);
+  }
+  Response j = Get(c, "/dlr/status/data.json", "Bearer page-pass");
+  BOOST_TEST_REQUIRE(j.status == 200);
+  rapidjson::Document d;
+  d.Parse(j.body.c_str());
+  BOOST_TEST_REQUIRE(!d.HasParseError());
+  BOOST_TEST_REQUIRE(d["webhooks"].Size() == 4u);
+  BOOST_TEST(std::string(d["webhooks"][2]["name"].GetString()) == "quiet");
+  BOOST_TEST(std::string(d["webhooks"][2]["last_received_at"].GetString()) ==
+             "2026-02-25T10:00:00.000Z");
+  BOOST_TEST(d["webhooks"][2]["events"].GetInt() == 0);
+  BOOST_TEST(d["webhooks"][2]["stale"].GetBool());
+  BOOST_TEST(d["webhooks"][3]["last_received_at"].IsNull());
+  BOOST_TEST(d["webhooks"][3]["stale"].GetBool());
+  BOOST_TEST(d["stats"]["events"].GetInt() == 4);  // the window's figures are unchanged
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace dlr

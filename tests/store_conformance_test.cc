@@ -585,6 +585,27 @@ BOOST_AUTO_TEST_CASE(StatsAreComputedAlikeEverywhere) {
   BOOST_TEST(st.by_webhook[0].last_received_at == "2026-03-02T01:00:00.000Z");
 }
 
+BOOST_AUTO_TEST_CASE(LastReceivedAtLooksPastAnyWindow) {
+  const std::string hook = Id("ops-last"), quiet = Id("ops-last-quiet"), none = Id("ops-never");
+  Batch b1 = MakeBatch({MakeDlr(Id("l1"), "DELIVRD")}, hook);
+  b1.received_at = "2026-03-01T22:00:00.000Z";
+  Batch b2 = MakeBatch({MakeDlr(Id("l2"), "DELIVRD")}, hook);
+  b2.received_at = "2026-03-02T01:00:00.123Z";
+  Batch b3 = MakeBatch({MakeDlr(Id("l3"), "UNDELIV")}, quiet);
+  b3.received_at = "2025-11-22T10:00:00.000Z";
+  Store1(b2);
+  Store1(b1);  // stored after, older: the latest time wins, not the latest row
+  Store1(b3);
+  StatusOr<std::vector<std::string>> got = store->LastReceivedAt({quiet, none, hook});
+  BOOST_REQUIRE_MESSAGE(got.ok(), got.status().ToString());
+  BOOST_TEST(got.value() == (std::vector<std::string>{"2025-11-22T10:00:00.000Z", "",
+                                                      "2026-03-02T01:00:00.123Z"}),
+             boost::test_tools::per_element());
+  StatusOr<std::vector<std::string>> empty = store->LastReceivedAt({});
+  BOOST_REQUIRE_MESSAGE(empty.ok(), empty.status().ToString());
+  BOOST_TEST(empty.value().empty());
+}
+
 BOOST_AUTO_TEST_CASE(RefusedRequestsAreListedShownAndMarkedReplayed) {
   const std::string hook = Id("ops-rejected");
   for (int i = 1; i <= 3; ++i) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/event_sql.h"
 #include "common/sqlite_store.h"
 #include "common/store.h"
 #include "tests/fake_store.h"
@@ -138,6 +139,48 @@ BOOST_AUTO_TEST_CASE(MigratesAVersion1Database) {
   BOOST_TEST(old.value().rejected.method.empty());
   BOOST_TEST(!old.value().rejected.query);
   BOOST_TEST(store.MarkReplayed(1, "2026-01-01T00:00:00.000Z", 200).ok());
+}
+
+BOOST_AUTO_TEST_CASE(MigratesAVersion2DatabaseTo3) {
+  TempDir dir{"store_read_test"};
+  const std::string path = dir.File("v2.sqlite");
+  {
+    SqliteStore store(path, StoreOptions());
+    BOOST_TEST_REQUIRE(store.EnsureSchema().ok());
+    Batch b = MakeBatch("2025-11-22T10:00:00.000Z", {MakeDlr("q", "DELIVRD")}, "quiet");
+    BOOST_TEST_REQUIRE(store.StoreBatch(b).ok());
+  }
+  // The schema as version 2 left it: no index on (webhook, received_at).
+  MustExec(path, "DROP INDEX dlr_events_webhook_received_at; PRAGMA user_version = 2;");
+  SqliteStore store(path, StoreOptions());
+  StatusOr<SchemaReport> r = store.Migrate();
+  BOOST_TEST_REQUIRE(r.ok(), r.status().ToString());
+  BOOST_TEST(r.value().before == 2);
+  BOOST_TEST(r.value().after == 3);
+  r = store.Migrate();  // idempotent
+  BOOST_TEST_REQUIRE(r.ok());
+  BOOST_TEST(r.value().before == 3);
+  StatusOr<std::vector<Row>> index = store.Query(
+      "SELECT sql FROM sqlite_master WHERE name = 'dlr_events_webhook_received_at'", {});
+  BOOST_TEST_REQUIRE(index.ok());
+  BOOST_TEST_REQUIRE(index.value().size() == 1u);
+  BOOST_TEST(index.value()[0][0].value_or("").find("(webhook, received_at)") != std::string::npos);
+  StatusOr<std::vector<std::string>> last = store.LastReceivedAt({"quiet", "sms"});
+  BOOST_TEST_REQUIRE(last.ok(), last.status().ToString());
+  BOOST_TEST(last.value() == (V{"2025-11-22T10:00:00.000Z", ""}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(TheLastDlrLookupIsAnsweredFromTheIndex) {
+  TempDir dir{"store_read_test"};
+  SqliteStore store(dir.File("plan.sqlite"), StoreOptions());
+  BOOST_TEST_REQUIRE(store.EnsureSchema().ok());
+  SqlStatement st = SelectLastReceived(SqlDialect::kSqlite, "sms");
+  StatusOr<std::vector<Row>> plan = store.Query("EXPLAIN QUERY PLAN " + st.sql, st.params);
+  BOOST_TEST_REQUIRE(plan.ok(), plan.status().ToString());
+  std::string text;
+  for (const Row& row : plan.value()) text += row.back().value_or("") + "\n";
+  BOOST_TEST(text.find("dlr_events_webhook_received_at") != std::string::npos, text);
+  BOOST_TEST(text.find("SCAN") == std::string::npos, text);
 }
 
 BOOST_AUTO_TEST_CASE(ANewDatabaseIsCreatedAtTheLatestVersion) {

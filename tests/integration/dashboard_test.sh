@@ -2,14 +2,16 @@
 # The status page in a real browser:
 #   - nginx + spawn-fcgi + the responder, with a config that has a dashboard password; DLRs and a
 #     refused request sent through nginx, then some times moved back with sqlite3 (an event 2 hours
-#     ago, a webhook quiet for 3 hours, an event outside the 48-hour window);
+#     ago, a webhook quiet for 3 hours, an event outside the 48-hour window, a webhook whose only
+#     DLR came 5 days ago);
 #   - curl: 401 (and WWW-Authenticate: Basic) without the password, with a wrong one and with a
 #     webhook's secret; the JSON's figures; the raw body of the refused request as text/plain
 #     with nosniff and a sandboxing Content-Security-Policy; no secret in any answer;
 #   - headless Chromium driven by chromedriver over the WebDriver HTTP API (curl, no npm): the
 #     rendered totals, the 48 bars of the hourly chart and one bar's figures, the stale webhook
-#     marked, the delivery rate by provider, the refused request listed and its raw body one click
-#     away, hostile strings shown as text (no element, no dialog), the page as wide as a phone's
+#     marked, the last DLR of a webhook quiet for 5 days (its date, stale), the delivery rate by
+#     provider, the refused request listed and its raw body one click away, hostile strings shown
+#     as text (no element, no dialog), the page as wide as a phone's
 #     screen; screenshots kept in $BUILD/artifacts/ (dashboard.png, dashboard-phone.png);
 #   - CGI mode: the page without a password answers loopback only; no dashboard in the config: 404.
 # chromium and chromedriver missing is a failure, not a skip.
@@ -31,7 +33,8 @@ HOSTILE_LOCATION='"><script>alert(2)</script>'
 
 jq -n --arg db "$DB" --arg s "$SECRET" --arg k "$KEY" --arg p "$PAGE_PASS" '{database: $db,
     webhooks: [{name: "sms", path: "/receive/callback", validation_key: $k, secrets: [$s]},
-               {name: "old", path: "/old", validation_key: $k, secrets: [$s]}],
+               {name: "old", path: "/old", validation_key: $k, secrets: [$s]},
+               {name: "quiet", path: "/quiet", validation_key: $k, secrets: [$s]}],
     dashboard: {path: "/dlr/status", password: $p, stale_after_minutes: 60}}' > "$T/config.json"
 chmod 600 "$T/config.json"
 init_db "$T/config.json"
@@ -52,7 +55,8 @@ post /receive/callback '{"id":"m-4","status":"DELIVRD","provider":"Jio","locatio
 post /receive/callback "$(jq -cn --arg p "$HOSTILE_PROVIDER" --arg l "$HOSTILE_LOCATION" '{id: "m-5", status: "DELIVRD", provider: $p, location: $l}')"
 post /receive/callback '{"id":"m-6","status":"EXPIRED","provider":"Airtel"}'
 post /old '{"id":"o-1","status":"DELIVRD","provider":"Vi"}'
-check_eq "seven DLRs stored through nginx" 7 "$(sql 'SELECT COUNT(*) FROM dlr_events')"
+post /quiet '{"id":"q-1","status":"DELIVRD","provider":"Vi"}'
+check_eq "eight DLRs stored through nginx" 8 "$(sql 'SELECT COUNT(*) FROM dlr_events')"
 REFUSED='{"id": "<script>alert(3)</script>", "status":'
 post /receive/callback "$REFUSED"
 err_answer "a broken body refused (400)" 400 bad_request
@@ -62,9 +66,13 @@ hour_of() { date -u -d "@$1" +%Y-%m-%dT%H; }
 H2=$(hour_of $((NOW - 2 * 3600)))
 H3=$(hour_of $((NOW - 3 * 3600)))
 OLD=$(date -u -d "@$((NOW - 3 * 86400))" +%Y-%m-%dT%H:%M:%S.000Z)
+QUIET_AT=$((NOW - 5 * 86400 - 600))
+QUIET=$(date -u -d "@$QUIET_AT" +%Y-%m-%dT%H:%M:%S.000Z)
+QUIET_SHOWN="$(date -u -d "@$QUIET_AT" '+%Y-%m-%d %H:%M:%S') UTC, 5 days ago"
 sql "UPDATE dlr_events SET received_at = '$H2:30:00.000Z' WHERE id = 'm-3';
      UPDATE dlr_events SET received_at = '$H3:00:00.000Z' WHERE id = 'o-1';
-     UPDATE dlr_events SET received_at = '$OLD' WHERE id = 'm-6';" > "$T/times.log" 2>&1 ||
+     UPDATE dlr_events SET received_at = '$OLD' WHERE id = 'm-6';
+     UPDATE dlr_events SET received_at = '$QUIET' WHERE id = 'q-1';" > "$T/times.log" 2>&1 ||
     not_ok "times set with sqlite3" "$(cat "$T/times.log")"
 
 # ---------------------------------------------------------------- access and JSON with curl
@@ -88,8 +96,11 @@ check_eq "Basic with the password (any user name): 200" 200 "$CODE"
 header_matches "... JSON" Content-Type '^application/json'
 check_eq "the JSON's totals: events delivered failed pending rate (m-6 outside the window)" \
     "6 4 1 1 0.8" "$(jq -r '.stats | "\(.events) \(.delivered) \(.failed) \(.pending) \(.delivered_rate)"' "$T/resp.body")"
-check_eq "... the webhooks: sms fresh, old stale" "sms:false:5 old:true:1" \
+check_eq "... the webhooks: sms fresh, old stale, quiet stale with none in the window" \
+    "sms:false:5 old:true:1 quiet:true:0" \
     "$(jq -r '[.webhooks[] | "\(.name):\(.stale):\(.events)"] | join(" ")' "$T/resp.body")"
+check_eq "... quiet's last DLR, 5 days ago, outside the window" "$QUIET" \
+    "$(jq -r '.webhooks[] | select(.name == "quiet") | .last_received_at' "$T/resp.body")"
 check_eq "... the refused request, its body one request away" "1 400 bad_request $PAGE/rejected/1" \
     "$(jq -r '.rejected | "\(length) \(.[0].http_status) \(.[0].error) \(.[0].raw_url)"' "$T/resp.body")"
 page "$PAGE?format=json" -H "Authorization: Bearer $PAGE_PASS"
@@ -192,6 +203,8 @@ check_eq "... drawn: one pending rect in it" 1 "$(count "g.hour[data-hour=\"$H2\
 check_eq "the stale webhook is marked" "old" "$(attr '#webhooks tr.stale' data-webhook)"
 has "... with its badge" '#webhooks tr.stale' "stale"
 check_eq "the fresh webhook is not" "sms" "$(attr '#webhooks tr.ok' data-webhook)"
+check_eq "the webhook quiet for 5 days is marked stale" "stale" "$(attr '#webhooks tr[data-webhook="quiet"]' class)"
+check_eq "... and shows when its last DLR came" "$QUIET_SHOWN" "$(text '#webhooks tr[data-webhook="quiet"] td.last')"
 has "delivery rate by provider: Airtel" '#providers' "Airtel 2 1 1 0 50.0%"
 has "delivery rate by provider: Jio" '#providers' "Jio 2 1 0 1 100.0%"
 has "delivery rate by location: Delhi" '#locations' "Delhi 2 1 1 0 50.0%"

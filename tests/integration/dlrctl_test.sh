@@ -93,18 +93,38 @@ downgrade_to_v1() {
     case "$1" in
         sqlite) db sqlite "ALTER TABLE dlr_rejected DROP COLUMN method; ALTER TABLE dlr_rejected DROP COLUMN query;
                            ALTER TABLE dlr_rejected DROP COLUMN replayed_at; ALTER TABLE dlr_rejected DROP COLUMN replay_status;
-                           DROP INDEX dlr_messages_updated_at; PRAGMA user_version = 1;" ;;
+                           DROP INDEX dlr_messages_updated_at; DROP INDEX dlr_events_webhook_received_at;
+                           PRAGMA user_version = 1;" ;;
         postgresql) db postgresql "ALTER TABLE dlr_rejected DROP COLUMN method, DROP COLUMN query, DROP COLUMN replayed_at,
-                                   DROP COLUMN replay_status; DROP INDEX dlr_messages_updated_at; DELETE FROM dlr_schema WHERE version > 1" ;;
+                                   DROP COLUMN replay_status; DROP INDEX dlr_messages_updated_at;
+                                   DROP INDEX dlr_events_webhook_received_at; DELETE FROM dlr_schema WHERE version > 1" ;;
         mariadb) db mariadb "ALTER TABLE dlr_rejected DROP COLUMN method, DROP COLUMN query, DROP COLUMN replayed_at,
-                             DROP COLUMN replay_status; DROP INDEX dlr_messages_updated_at ON dlr_messages; DELETE FROM dlr_schema WHERE version > 1" ;;
+                             DROP COLUMN replay_status; DROP INDEX dlr_messages_updated_at ON dlr_messages;
+                             DROP INDEX dlr_events_webhook_received_at ON dlr_events; DELETE FROM dlr_schema WHERE version > 1" ;;
     esac
+}
+
+downgrade_to_v2() {
+    case "$1" in
+        sqlite) db sqlite "DROP INDEX dlr_events_webhook_received_at; PRAGMA user_version = 2;" ;;
+        postgresql) db postgresql "DROP INDEX dlr_events_webhook_received_at; DELETE FROM dlr_schema WHERE version > 2" ;;
+        mariadb) db mariadb "DROP INDEX dlr_events_webhook_received_at ON dlr_events; DELETE FROM dlr_schema WHERE version > 2" ;;
+    esac
+}
+
+# The indexes of dlr_events with "webhook" in their name, one line.
+webhook_index() {
+    case "$1" in
+        sqlite) db sqlite "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%webhook%'" ;;
+        postgresql) db postgresql "SELECT indexname FROM pg_indexes WHERE tablename = 'dlr_events' AND indexname LIKE '%webhook%'" ;;
+        mariadb) db mariadb "SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'dlr_events' AND index_name LIKE '%webhook%'" ;;
+    esac | tr -d ' \r' | grep -v '^$' | head -1
 }
 
 set_schema_version() {
     case "$1:$2" in
         sqlite:*) db sqlite "PRAGMA user_version = $2" ;;
-        *:3) db "$1" "INSERT INTO dlr_schema (version) VALUES (3)" ;;
+        *:4) db "$1" "INSERT INTO dlr_schema (version) VALUES (4)" ;;
         *) db "$1" "DELETE FROM dlr_schema WHERE version > $2" ;;
     esac
 }
@@ -122,22 +142,31 @@ run_backend() {
 
     # init: created, idempotent, upgraded from version 1, a newer schema refused
     ctl "$be: init creates the schema" 0 init "${C[@]}"
-    out_has "$be: init says created, version 2" "(version 2, created)"
+    out_has "$be: init says created, version 3" "(version 3, created)"
     ctl "$be: init again" 0 init "${C[@]}"
-    out_has "$be: init again: already up to date" "(version 2, already up to date)"
+    out_has "$be: init again: already up to date" "(version 3, already up to date)"
+    if [ "$(webhook_index "$be")" = dlr_events_webhook_received_at ]; then ok "$be: a new schema has the index on (webhook, received_at)"
+    else not_ok "$be: a new schema has the index on (webhook, received_at)" "$(webhook_index "$be")"; fi
+    downgrade_to_v2 "$be" > "$T/$be/downgrade2.log" || not_ok "$be: schema taken back to version 2" "$(cat "$T/$be/downgrade2.log")"
+    ctl "$be: check-config on a version-2 schema" 0 check-config "${C[@]}"
+    out_has "$be: check-config: version 2, init upgrades it" "database status: reachable, schema version 2 (dlrctl init upgrades it to 3"
+    ctl "$be: init upgrades a version-2 schema" 0 init "${C[@]}"
+    out_has "$be: init says upgraded from version 2" "(version 3, upgraded from version 2)"
+    if [ "$(webhook_index "$be")" = dlr_events_webhook_received_at ]; then ok "$be: version 3 adds the index on (webhook, received_at)"
+    else not_ok "$be: version 3 adds the index on (webhook, received_at)" "$(webhook_index "$be")"; fi
     downgrade_to_v1 "$be" > "$T/$be/downgrade.log" || not_ok "$be: schema taken back to version 1" "$(cat "$T/$be/downgrade.log")"
     ctl "$be: check-config on a version-1 schema" 0 check-config "${C[@]}"
-    out_has "$be: check-config: version 1, init upgrades it" "database status: reachable, schema version 1 (dlrctl init upgrades it to 2"
+    out_has "$be: check-config: version 1, init upgrades it" "database status: reachable, schema version 1 (dlrctl init upgrades it to 3"
     ctl "$be: init upgrades a version-1 schema" 0 init "${C[@]}"
-    out_has "$be: init says upgraded from version 1" "(version 2, upgraded from version 1)"
-    set_schema_version "$be" 3 > /dev/null
+    out_has "$be: init says upgraded from version 1" "(version 3, upgraded from version 1)"
+    set_schema_version "$be" 4 > /dev/null
     ctl "$be: init refuses a newer schema" 1 init "${C[@]}"
-    err_has "$be: ... saying why" "is version 3, newer than this program knows (2)"
+    err_has "$be: ... saying why" "is version 4, newer than this program knows (3)"
     ctl "$be: check-config warns about a newer schema" 0 check-config "${C[@]}"
-    out_has "$be: ... on a warning line" "warning: the database schema is version 3, newer than this program knows (2)"
-    set_schema_version "$be" 2 > /dev/null
+    out_has "$be: ... on a warning line" "warning: the database schema is version 4, newer than this program knows (3)"
+    set_schema_version "$be" 3 > /dev/null
     ctl "$be: check-config" 0 check-config "${C[@]}"
-    out_has "$be: check-config reaches the database" "database status: reachable, schema version 2"
+    out_has "$be: check-config reaches the database" "database status: reachable, schema version 3"
     if grep -q '^warning:' "$T/out"; then not_ok "$be: a good config has no warning" "$(grep '^warning:' "$T/out")"
     else ok "$be: a good config has no warning"; fi
 
@@ -341,7 +370,7 @@ else ok "check-config never shows a secret"; fi
 
 echo "# ---- the responder refuses a newer schema"
 sqlite3 "$SQLITE_DB" ".backup '$T/newer.sqlite'"
-sqlite3 "$T/newer.sqlite" "PRAGMA user_version = 3"
+sqlite3 "$T/newer.sqlite" "PRAGMA user_version = 4"
 jq -n --arg db "$T/newer.sqlite" '{database: $db, webhooks: [{name: "sms", validation_key: "k", secrets: ["0123456789abcdef"]}]}' > "$T/newer.json"
 timeout 10 "$BIN" --config "$T/newer.json" --listen "unix:$T/newer.sock" > "$T/newer.out" 2>&1
 check_eq "a FastCGI responder on a newer schema exits 1 at start" 1 "$?"
