@@ -121,16 +121,22 @@ page "/receive/callback" -H "Authorization: Bearer $SECRET"
 check_eq "the webhooks still answer JSON beside the page" "200 true" "$CODE $(jq .ok "$T/resp.body" 2>/dev/null)"
 
 # ---------------------------------------------------------------- headless Chromium
-CD_PORT=$(free_port) || die "free port for chromedriver" "none found"
-chromedriver --port="$CD_PORT" --allowed-ips=127.0.0.1 --log-path="$T/chromedriver.log" > "$T/chromedriver.out" 2>&1 &
-CD_PID=$!
-STARTED_PIDS+=("$CD_PID")
-WD="http://127.0.0.1:$CD_PORT"
-for i in $(seq 1 100); do
-    curl -s --max-time 1 "$WD/status" 2>/dev/null | jq -e '.value.ready' > /dev/null 2>&1 && break
-    sleep 0.1
-done
-curl -s --max-time 1 "$WD/status" | jq -e '.value.ready' > /dev/null 2>&1 ||
+# start_chromedriver: chromedriver on a free loopback port; CD_PID, CD_PORT, WD set. 1 when it
+# does not answer within 10 s.
+start_chromedriver() {
+    CD_PORT=$(free_port) || return 1
+    chromedriver --port="$CD_PORT" --allowed-ips=127.0.0.1 --log-path="$T/chromedriver.log" \
+        >> "$T/chromedriver.out" 2>&1 &
+    CD_PID=$!
+    STARTED_PIDS+=("$CD_PID")
+    WD="http://127.0.0.1:$CD_PORT"
+    for _ in $(seq 1 100); do
+        curl -s --max-time 1 "$WD/status" 2>/dev/null | jq -e '.value.ready' > /dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    return 1
+}
+start_chromedriver ||
     die "chromedriver answers on port $CD_PORT" "$(tail -n 5 "$T/chromedriver.out" "$T/chromedriver.log" 2>/dev/null | tr '\n' ' ')"
 ok "chromedriver answers (port $CD_PORT)"
 
@@ -155,8 +161,13 @@ for attempt in 1 2 3; do
     SID=$(jq -r '.sessionId // empty' "$T/wd.json")
     [ -n "$SID" ] && break
     echo "# session attempt $attempt failed: $(head -c 300 "$T/wd.raw") $(head -c 300 "$T/wd.err")"
+    if ! is_running "$CD_PID"; then
+        # Seen twice on a loaded machine: chromedriver answered /status, then was gone.
+        echo "# chromedriver (PID $CD_PID) ended; its output: $(tail -n 5 "$T/chromedriver.out" "$T/chromedriver.log" 2>/dev/null | tr '\n' ' ')"
+        start_chromedriver || echo "# chromedriver did not start again"
+    fi
 done
-[ -n "$SID" ] || die "headless Chromium session" "$(head -c 500 "$T/wd.raw") $(head -c 300 "$T/wd.err") $(tail -n 5 "$T/chromedriver.log" 2>/dev/null | tr '\n' ' ')"
+[ -n "$SID" ] || die "headless Chromium session" "$(head -c 500 "$T/wd.raw") $(head -c 300 "$T/wd.err") chromedriver $(is_running "$CD_PID" && echo running || echo "not running"); its output: $(tail -n 5 "$T/chromedriver.out" "$T/chromedriver.log" 2>/dev/null | tr '\n' ' ')"
 ok "headless Chromium started ($(jq -r '.capabilities.browserVersion' "$T/wd.json"))"
 
 # cdp COMMAND PARAMS_JSON: a DevTools command through chromedriver

@@ -130,7 +130,9 @@ health() {
     REQ_DESC="GET /dlr/health"
 }
 health
-answer "health: 200 while the database answers" 200 '.ok == true' '.schema_version == 2'
+# The schema version this build creates (common/store.h).
+SCHEMA_VERSION=$(sed -n 's/^inline constexpr int kSchemaVersion = \([0-9]*\);.*/\1/p' "$ROOT/common/store.h")
+answer "health: 200 while the database answers" 200 '.ok == true' ".schema_version == ${SCHEMA_VERSION:-unknown}"
 mv "$DB" "$DB.away"
 health
 err_answer "health: 503 once the database file is gone" 503 unavailable
