@@ -152,8 +152,9 @@ end_session() { [ -n "$SID" ] && wd DELETE "/session/$SID"; SID=""; }
 trap 'end_session; cleanup' EXIT
 
 mkdir -p "$T/chrome-profile"
-# A browser's first start on a loaded machine can take long: up to 3 tries of 120 s each.
-for attempt in 1 2 3; do
+# A browser's first start on a loaded machine can take long: up to 5 tries of 120 s each, a
+# second apart (under CI, chromedriver has refused the first request after answering /status).
+for attempt in 1 2 3 4 5; do
     WD_TIMEOUT=120 wd POST /session "$(jq -cn --arg dir "$T/chrome-profile" '{capabilities: {alwaysMatch: {
         browserName: "chrome", "goog:chromeOptions": {binary: "/usr/bin/chromium", args: [
           "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -166,6 +167,7 @@ for attempt in 1 2 3; do
         echo "# chromedriver (PID $CD_PID) ended; its output: $(tail -n 5 "$T/chromedriver.out" "$T/chromedriver.log" 2>/dev/null | tr '\n' ' ')"
         start_chromedriver || echo "# chromedriver did not start again"
     fi
+    sleep 1
 done
 [ -n "$SID" ] || die "headless Chromium session" "$(head -c 500 "$T/wd.raw") $(head -c 300 "$T/wd.err") chromedriver $(is_running "$CD_PID" && echo running || echo "not running"); its output: $(tail -n 5 "$T/chromedriver.out" "$T/chromedriver.log" 2>/dev/null | tr '\n' ' ')"
 ok "headless Chromium started ($(jq -r '.capabilities.browserVersion' "$T/wd.json"))"
