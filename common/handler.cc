@@ -187,10 +187,12 @@ Response Handle(const Request& req, const Config& config, Store& store, Metrics*
     metrics->CountStored(result.value().stored, result.value().duplicates);
     for (const Dlr& d : batch.dlrs) metrics->CountStatus(d.Get(Field::kStatus).value_or(""));
   }
-  Log(LogLevel::kInfo,
-      "stored " + std::to_string(result.value().stored) + ", duplicates " +
-          std::to_string(result.value().duplicates),
-      LogContext(req, w));
+  if (LogEnabled(LogLevel::kInfo)) {  // not built at the default level: every stored DLR passes
+    Log(LogLevel::kInfo,
+        "stored " + std::to_string(result.value().stored) + ", duplicates " +
+            std::to_string(result.value().duplicates),
+        LogContext(req, w));
+  }
   JsonObjectWriter out;
   out.Bool("ok", true);
   out.Int("stored", static_cast<int64_t>(result.value().stored));

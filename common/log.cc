@@ -69,6 +69,8 @@ void SetThreadLogWriter(LogWriter write, void* context) {
 
 void SetLogLevel(LogLevel level) { g_level = static_cast<int>(level); }
 
+bool LogEnabled(LogLevel level) { return static_cast<int>(level) <= g_level; }
+
 Status ConfigureLog(const LogSettings& settings) {
   int fd = -1;
   if (settings.destination == LogDestination::kFile) {
@@ -127,7 +129,7 @@ std::string FormatLogLine(LogFormat format, LogLevel level, const std::string& t
 }
 
 void Log(LogLevel level, const std::string& message, const LogFields& fields) {
-  if (static_cast<int>(level) > g_level) return;
+  if (!LogEnabled(level)) return;
   LogFormat format = static_cast<LogFormat>(g_format.load());
   LogDestination destination = static_cast<LogDestination>(g_destination.load());
   if (destination == LogDestination::kSyslog) {

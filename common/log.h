@@ -61,6 +61,9 @@ Status ConfigureLog(const LogSettings& settings);
 
 // Lines above `level` are dropped. Default: kWarning.
 void SetLogLevel(LogLevel level);
+// True when a line at `level` would be written: lets a caller skip building
+// a message that would be dropped (the per-request info lines).
+bool LogEnabled(LogLevel level);
 void Log(LogLevel level, const std::string& message, const LogFields& fields = {});
 
 // One line, newline included, as Log writes it (pure; for tests). `prefix`:

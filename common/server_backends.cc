@@ -2,15 +2,6 @@
 
 #include <utility>
 
-// The server backends are built when their client library is (see the
-// Makefile: WITH_POSTGRES, WITH_MYSQL).
-#ifndef DLR_WITH_POSTGRES
-#define DLR_WITH_POSTGRES 0
-#endif
-#ifndef DLR_WITH_MYSQL
-#define DLR_WITH_MYSQL 0
-#endif
-
 #if DLR_WITH_POSTGRES
 #include "common/postgres_store.h"
 #endif

@@ -21,6 +21,15 @@
 #include "common/status.h"
 #include "common/store.h"
 
+// The server backends are built when their client library is (see the
+// Makefile: WITH_POSTGRES, WITH_MYSQL).
+#ifndef DLR_WITH_POSTGRES
+#define DLR_WITH_POSTGRES 0
+#endif
+#ifndef DLR_WITH_MYSQL
+#define DLR_WITH_MYSQL 0
+#endif
+
 namespace dlr {
 
 StatusOr<std::unique_ptr<Store>> OpenServerStore(DatabaseUrl url, const StoreOptions& options);

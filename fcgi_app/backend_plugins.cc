@@ -77,13 +77,6 @@ const Loaded& LoadPlugin(const std::string& file, const char* backend) {
 
 }  // namespace
 
-#ifndef DLR_WITH_POSTGRES
-#define DLR_WITH_POSTGRES 0
-#endif
-#ifndef DLR_WITH_MYSQL
-#define DLR_WITH_MYSQL 0
-#endif
-
 StatusOr<std::unique_ptr<Store>> OpenServerStore(DatabaseUrl url, const StoreOptions& options) {
   bool postgres = url.scheme == "postgresql";
   if (postgres && !DLR_WITH_POSTGRES) return BackendNotBuilt("PostgreSQL", "WITH_POSTGRES");
