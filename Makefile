@@ -2,6 +2,10 @@
 # make portable builds build/portable/dlr-webhook (libfcgi, SQLite and the C++ runtime linked in).
 # make test | run | bench-free checks: see README.md.
 
+# No built-in rules: they would try to make the included .d files from objects.
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
+
 CXX      ?= g++
 PREFIX   ?= /usr/local
 BUILD    ?= build
@@ -19,14 +23,14 @@ ifeq ($(WITH_POSTGRES),1)
   CPPFLAGS += -DDLR_WITH_POSTGRES=1
   PLUGINS  += postgres
 else
-  LEFT_OUT += common/postgres_store.cc
+  LEFT_OUT += $(wildcard common/store/postgres/*.cc)
 endif
 ifeq ($(WITH_MYSQL),1)
   LIBPKGS  += libmariadb
   CPPFLAGS += -DDLR_WITH_MYSQL=1
   PLUGINS  += mysql
 else
-  LEFT_OUT += common/mysql_store.cc
+  LEFT_OUT += $(wildcard common/store/mysql/*.cc)
 endif
 # libcurl: dlrctl send-test only (linked into dlrctl alone, below).
 PKGS += $(filter-out fcgi sqlite3,$(LIBPKGS)) libcurl
@@ -36,7 +40,7 @@ CXXFLAGS += -pthread -std=c++17 -Wall -Wextra -Werror -Wshadow -Wconversion -Wno
 CPPFLAGS += -I. -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(LIBPKGS) 2>/dev/null) -pthread
 # The responder links neither libpq nor libmariadb: it loads the server backend it needs from a
-# plugin (dlr-webhook-postgres.so, dlr-webhook-mysql.so; see common/server_backends.h), so a
+# plugin (dlr-webhook-postgres.so, dlr-webhook-mysql.so; see common/store/factory/server_backends.h), so a
 # responder on SQLite does not carry their libraries (about 5 MiB of RSS a process).
 RESP_LDLIBS := $(shell pkg-config --libs fcgi sqlite3 2>/dev/null) -pthread -ldl
 PLUGIN_SOS   = $(PLUGINS:%=$(BUILD)/dlr-webhook-%.so)
@@ -65,16 +69,16 @@ endif
 LIBFCGI_MIN     := 2.4.2-2+deb12u1
 LIBFCGI_VERSION := $(shell dpkg-query -W -f='$${Version}' libfcgi-dev 2>/dev/null)
 
-COMMON_SRCS := $(filter-out $(LEFT_OUT),$(wildcard common/*.cc))
+COMMON_SRCS := $(filter-out $(LEFT_OUT),$(sort $(shell find common -name '*.cc')))
 COMMON_OBJS := $(COMMON_SRCS:%.cc=$(BUILD)/%.o)
 # The responder's part of common/: everything but the server backends and their factory.
-SERVER_SRCS := common/postgres_store.cc common/mysql_store.cc common/server_backends.cc
+SERVER_SRCS := $(wildcard common/store/postgres/*.cc common/store/mysql/*.cc) common/store/factory/server_backends.cc
 CORE_OBJS   := $(filter-out $(SERVER_SRCS:%.cc=$(BUILD)/%.o),$(COMMON_OBJS))
 RESP_OBJS   := $(BUILD)/fcgi_app/main.o $(BUILD)/fcgi_app/backend_plugins.o
 # The conformance suite is a binary of its own, run against each backend by
 # tests/integration/servers_test.sh.
-CONFORMANCE := tests/store_conformance_test.cc
-TEST_SRCS   := $(filter-out $(CONFORMANCE),$(wildcard tests/*.cc))
+CONFORMANCE := tests/store/store_conformance_test.cc
+TEST_SRCS   := $(filter-out $(CONFORMANCE),$(sort $(shell find tests -name '*.cc' -not -path 'tests/fuzz/*')))
 TEST_OBJS   := $(TEST_SRCS:%.cc=$(BUILD)/%.o)
 
 # The self-contained responder for hosts where nothing can be installed (shared hosting, plain
@@ -86,7 +90,7 @@ PORTABLE_FLAGS := -O2 -std=c++17 -Wall -Wextra -Werror -Wshadow -Wconversion -Wn
                   -ffunction-sections -fdata-sections
 # SQLite only: the server backends' client libraries are not linked in.
 PORTABLE_SRCS  := fcgi_app/main.cc \
-                  $(filter-out common/postgres_store.cc common/mysql_store.cc,$(COMMON_SRCS))
+                  $(filter-out $(wildcard common/store/postgres/*.cc common/store/mysql/*.cc),$(COMMON_SRCS))
 PORTABLE_OBJS  := $(patsubst %.cc,$(PORTABLE_DIR)/obj/%.o,$(PORTABLE_SRCS))
 
 # Fuzzing (make fuzz): libFuzzer targets built with clang into build-fuzz/. Their saved corpus
@@ -120,7 +124,7 @@ BACKENDS := postgres=$(WITH_POSTGRES) mysql=$(WITH_MYSQL)
 $(BUILD)/backends.flags: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(BACKENDS)' | cmp -s - $@ || echo '$(BACKENDS)' > $@
-$(BUILD)/common/server_backends.o $(BUILD)/fcgi_app/backend_plugins.o: $(BUILD)/backends.flags
+$(BUILD)/common/store/factory/server_backends.o $(BUILD)/fcgi_app/backend_plugins.o: $(BUILD)/backends.flags
 
 $(BUILD)/libdlrcommon.a: $(COMMON_OBJS)
 	rm -f $@
@@ -145,11 +149,16 @@ $(BUILD)/pic/fcgi_app/plugin_entry_%.o: fcgi_app/plugin_entry.cc | $(BUILD)/.pkg
 	@mkdir -p $(dir $@)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -fPIC -DDLR_PLUGIN_$(shell echo $* | tr a-z A-Z)=1 -c $< -o $@
 
-$(BUILD)/dlr-webhook-%.so: $(BUILD)/pic/common/%_store.o $(BUILD)/pic/fcgi_app/plugin_entry_%.o
-	$(CXX) -shared $(LDFLAGS) $(PROG_LDFLAGS) -Wl,--exclude-libs,ALL $^ \
-	  $(PLUGIN_LIBS_$*) -pthread -o $@
-
-.SECONDARY: $(PLUGINS:%=$(BUILD)/pic/common/%_store.o) $(PLUGINS:%=$(BUILD)/pic/fcgi_app/plugin_entry_%.o)
+# Each plugin is its backend's folder, common/store/NAME/.
+PLUGIN_OBJS = $(patsubst %.cc,$(BUILD)/pic/%.o,$(wildcard common/store/$(1)/*.cc)) \
+              $(BUILD)/pic/fcgi_app/plugin_entry_$(1).o
+define PLUGIN_RULE
+$(BUILD)/dlr-webhook-$(1).so: $(call PLUGIN_OBJS,$(1))
+	$$(CXX) -shared $$(LDFLAGS) $$(PROG_LDFLAGS) -Wl,--exclude-libs,ALL $$^ \
+	  $$(PLUGIN_LIBS_$(1)) -pthread -o $$@
+.SECONDARY: $(call PLUGIN_OBJS,$(1))
+endef
+$(foreach p,$(PLUGINS),$(eval $(call PLUGIN_RULE,$(p))))
 
 check-libfcgi:
 	@if [ -z "$(LIBFCGI_VERSION)" ]; then \
@@ -180,7 +189,7 @@ portable: $(PORTABLE)
 $(BUILD)/unit_tests: $(TEST_OBJS) $(BUILD)/libdlrcommon.a
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -lboost_unit_test_framework -o $@
 
-$(BUILD)/store_conformance: $(BUILD)/tests/store_conformance_test.o $(BUILD)/libdlrcommon.a
+$(BUILD)/store_conformance: $(BUILD)/tests/store/store_conformance_test.o $(BUILD)/libdlrcommon.a
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -lboost_unit_test_framework -o $@
 
 unit: $(BUILD)/unit_tests
@@ -256,18 +265,23 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/dlr-webhook
 	$(if $(PLUGIN_SOS),install -m 0644 $(PLUGIN_SOS) $(DESTDIR)$(PREFIX)/lib/dlr-webhook/)
 
+# The include rules of common/'s layers (README, "Architecture"), and a test that each rule is caught.
+check-layers:
+	bash scripts/check_layers.sh
+	bash tests/tools/check_layers_test.sh
+
 style-check:
-	clang-format --dry-run --Werror $(wildcard common/*.h common/*.cc fcgi_app/*.h fcgi_app/*.cc tests/*.cc tests/*.h tests/fuzz/*.cc tests/fuzz/*.h)
+	clang-format --dry-run --Werror $(sort $(shell find common fcgi_app tests -name '*.h' -o -name '*.cc'))
 
 clean:
 	rm -rf build build-asan build-fuzz build-nobackends build-asan-nobackends
 
-.PHONY: all portable unit test replay soak run bench install style-check clean check-libfcgi fuzzers \
+.PHONY: all portable unit test replay soak run bench install style-check check-layers clean check-libfcgi fuzzers \
         fuzz fuzz-merge FORCE
 
--include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(RESP_OBJS:.o=.d) $(BUILD)/pic/common/*.d \
+-include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(RESP_OBJS:.o=.d) $(shell find $(BUILD)/pic/common -name '*.d' 2>/dev/null) \
          $(BUILD)/pic/fcgi_app/*.d $(CTL_OBJS:.o=.d) \
-         $(BUILD)/tests/store_conformance_test.d
+         $(BUILD)/tests/store/store_conformance_test.d
 -include $(PORTABLE_OBJS:.o=.d)
 -include $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%.d) $(BUILD)/tests/fuzz/replay_main.d
 -include $(FUZZ_COMMON_OBJS:.o=.d)

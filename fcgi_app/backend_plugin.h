@@ -1,9 +1,9 @@
 // What a server backend plugin (dlr-webhook-postgres.so, dlr-webhook-mysql.so)
-// and the responder loading it must agree on (see common/server_backends.h).
+// and the responder loading it must agree on (see common/store/factory/server_backends.h).
 #ifndef DLR_FCGI_APP_BACKEND_PLUGIN_H_
 #define DLR_FCGI_APP_BACKEND_PLUGIN_H_
 
-#include "common/version.h"
+#include "common/base/version.h"
 
 // The plugin and the responder share C++ types (Store, Status, std::string),
 // so they must come from one build: same version, same compiler, same

@@ -1,5 +1,5 @@
 // OpenServerStore for the responder: the PostgreSQL and MySQL/MariaDB backends
-// are shared objects loaded on first use (see common/server_backends.h), found
+// are shared objects loaded on first use (see common/store/factory/server_backends.h), found
 // beside the program (the build tree) or in ../lib/dlr-webhook/ from it (make
 // install). A plugin is loaded once and never unloaded.
 #include <dlfcn.h>
@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "common/server_backends.h"
+#include "common/store/factory/server_backends.h"
 #include "fcgi_app/backend_plugin.h"
 
 namespace dlr {

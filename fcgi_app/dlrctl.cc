@@ -2,7 +2,7 @@
 // name. Exit codes: 0 ok, 1 failure (reason on stderr), 2 usage error.
 //
 // This file only moves bytes: the command line is parsed by common/ctl_args,
-// the rows are read through the Store's operator's side (common/store.h),
+// the rows are read through the Store's operator's side (common/store/store.h),
 // formatted by common/export_format and common/report, checked by
 // common/config_check, common/replay and common/send_test.
 #include <fcntl.h>
@@ -23,18 +23,19 @@
 #include <string>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/config.h"
-#include "common/config_check.h"
-#include "common/ctl_args.h"
-#include "common/datetime.h"
-#include "common/export_format.h"
-#include "common/handler.h"
-#include "common/replay.h"
-#include "common/report.h"
-#include "common/send_test.h"
-#include "common/store.h"
-#include "common/version.h"
+#include "common/base/clock.h"
+#include "common/base/datetime.h"
+#include "common/base/version.h"
+#include "common/ctl/config_check.h"
+#include "common/ctl/ctl_args.h"
+#include "common/ctl/export_format.h"
+#include "common/ctl/replay.h"
+#include "common/ctl/send_test.h"
+#include "common/ops/report.h"
+#include "common/store/factory/open_store.h"
+#include "common/store/store.h"
+#include "common/webhook/config.h"
+#include "common/webhook/handler.h"
 #include "fcgi_app/http_client.h"
 
 namespace dlr {

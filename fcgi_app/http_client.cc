@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/version.h"
+#include "common/base/version.h"
 
 namespace dlr {
 namespace {

@@ -1,9 +1,9 @@
-// The HTTP transport of `dlrctl send-test` (common/send_test.h) over
+// The HTTP transport of `dlrctl send-test` (common/ctl/send_test.h) over
 // libcurl. Kept out of common/ so that only dlrctl links libcurl.
 #ifndef DLR_FCGI_APP_HTTP_CLIENT_H_
 #define DLR_FCGI_APP_HTTP_CLIENT_H_
 
-#include "common/send_test.h"
+#include "common/ctl/send_test.h"
 
 namespace dlr {
 

@@ -36,17 +36,18 @@
 #include <thread>
 #include <vector>
 
-#include "common/cgi_env.h"
-#include "common/clock.h"
-#include "common/config.h"
-#include "common/group_commit.h"
-#include "common/handler.h"
-#include "common/http_status.h"
-#include "common/log.h"
-#include "common/metrics.h"
-#include "common/operator_routes.h"
-#include "common/store.h"
-#include "common/version.h"
+#include "common/base/clock.h"
+#include "common/base/log.h"
+#include "common/base/metrics.h"
+#include "common/base/version.h"
+#include "common/http/cgi_env.h"
+#include "common/http/http_status.h"
+#include "common/ops/operator_routes.h"
+#include "common/store/factory/open_store.h"
+#include "common/store/group_commit.h"
+#include "common/store/store.h"
+#include "common/webhook/config.h"
+#include "common/webhook/handler.h"
 
 extern char** environ;
 

@@ -6,13 +6,13 @@
 #include <memory>
 #include <utility>
 
-#include "common/server_backends.h"
+#include "common/store/factory/server_backends.h"
 #include "fcgi_app/backend_plugin.h"
 
 #if DLR_PLUGIN_POSTGRES
-#include "common/postgres_store.h"
+#include "common/store/postgres/postgres_store.h"
 #elif DLR_PLUGIN_MYSQL
-#include "common/mysql_store.h"
+#include "common/store/mysql/mysql_store.h"
 #else
 #error "build with DLR_PLUGIN_POSTGRES=1 or DLR_PLUGIN_MYSQL=1"
 #endif

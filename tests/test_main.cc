@@ -6,7 +6,7 @@
 #include <boost/test/unit_test.hpp>
 #include <string>
 
-#include "common/log.h"
+#include "common/base/log.h"
 
 namespace {
 

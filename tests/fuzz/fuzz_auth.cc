@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/auth.h"
+#include "common/http/auth.h"
 #include "tests/fuzz/fuzz_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/dlr.h"
-#include "common/query.h"
+#include "common/http/query.h"
+#include "common/webhook/payload.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/cgi_env.h"
-#include "common/query.h"
+#include "common/http/cgi_env.h"
+#include "common/http/query.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {

@@ -130,8 +130,8 @@ health() {
     REQ_DESC="GET /dlr/health"
 }
 health
-# The schema version this build creates (common/store.h).
-SCHEMA_VERSION=$(sed -n 's/^inline constexpr int kSchemaVersion = \([0-9]*\);.*/\1/p' "$ROOT/common/store.h")
+# The schema version this build creates (common/store/store.h).
+SCHEMA_VERSION=$(sed -n 's/^inline constexpr int kSchemaVersion = \([0-9]*\);.*/\1/p' "$ROOT/common/store/store.h")
 answer "health: 200 while the database answers" 200 '.ok == true' ".schema_version == ${SCHEMA_VERSION:-unknown}"
 mv "$DB" "$DB.away"
 health

@@ -1,0 +1,424 @@
+#include "common/ctl/ctl_args.h"
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+
+#include "common/base/datetime.h"
+#include "common/webhook/config.h"
+
+namespace dlr {
+namespace {
+
+const char kGeneralUsage[] =
+    "usage: dlrctl COMMAND [OPTIONS]      (dlrctl COMMAND --help for its options)\n"
+    "\n"
+    "commands:\n"
+    "  init           create the database schema, or upgrade it (idempotent)\n"
+    "  check-config   validate the config, list its webhooks, reach the database, warn\n"
+    "  export         write the stored events as CSV or JSON lines\n"
+    "  stats          count the events by status, provider, location and day\n"
+    "  rejected       list the refused requests, show one, or replay one\n"
+    "  send-test      play the SMS platform against a webhook URL\n"
+    "  purge          delete the rows older than a date\n"
+    "\n"
+    "Every command but send-test reads the config named by --config PATH, else\n"
+    "$DLR_WEBHOOK_CONFIG, else /etc/dlr-webhook/config.json.\n"
+    "Exit status: 0 done, 1 failed (the reason on stderr), 2 usage error.\n"
+    "Options: --help, --version\n";
+
+const char kTimeHelp[] =
+    "Times are UTC: a date (2024-03-01), a date-time (2024-03-01T10:00[:SS[.mmm]], a\n"
+    "space for the T, Z or +HH:MM for another zone), today or yesterday. --since\n"
+    "includes its moment; --until excludes it, and includes the whole day of a date\n"
+    "(--since 2024-03-01 --until 2024-03-01 is March 1st).\n";
+
+const char kFilterOptions[] =
+    "  --since TIME        received at or after TIME\n"
+    "  --until TIME        received before TIME (a date: up to the end of that day)\n"
+    "  --status S[,S...]   with one of these statuses (any case; repeatable)\n"
+    "  --webhook NAME      received by that webhook\n"
+    "  --id ID             that message id\n";
+
+struct Spec {
+  const char* name;
+  bool takes_value;
+  bool repeatable;
+};
+
+const std::map<std::string, std::vector<Spec>>& Specs() {
+  static const std::map<std::string, std::vector<Spec>> specs = {
+      {"init", {}},
+      {"check-config", {}},
+      {"export",
+       {{"format", true, false},
+        {"output", true, false},
+        {"since", true, false},
+        {"until", true, false},
+        {"status", true, true},
+        {"webhook", true, false},
+        {"id", true, false}}},
+      {"stats",
+       {{"json", false, false},
+        {"since", true, false},
+        {"until", true, false},
+        {"status", true, true},
+        {"webhook", true, false},
+        {"id", true, false}}},
+      {"rejected",
+       {{"show", true, false},
+        {"replay", true, false},
+        {"body", true, false},
+        {"content-type", true, false},
+        {"since", true, false},
+        {"until", true, false},
+        {"webhook", true, false},
+        {"limit", true, false},
+        {"json", false, false}}},
+      {"send-test",
+       {{"token", true, false},
+        {"secret", true, false},
+        {"secret-file", true, false},
+        {"timeout", true, false},
+        {"id", true, false}}},
+      {"purge", {{"before", true, false}, {"batch-size", true, false}, {"dry-run", false, false}}},
+  };
+  return specs;
+}
+
+Status Usage(const std::string& msg) { return Status::InvalidArgument(msg); }
+
+// A whole decimal number within [min, max].
+Status ParseCount(const std::string& option, const std::string& text, int64_t min, int64_t max,
+                  int64_t* out) {
+  errno = 0;
+  char* end = nullptr;
+  long long v = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno != 0 || text[0] == '+' || text[0] == ' ' || v < min ||
+      v > max) {
+    return Usage("--" + option + " must be a whole number from " + std::to_string(min) + " to " +
+                 std::to_string(max) + ", not \"" + text + "\"");
+  }
+  *out = v;
+  return Status::Ok();
+}
+
+Status ParseTime(const std::string& option, const std::string& text, DayBound bound, int64_t now,
+                 std::string* out) {
+  StatusOr<std::string> t = ParseTimeArg(text, bound, now);
+  if (!t.ok()) return Usage("--" + option + ": " + t.status().message());
+  *out = t.value();
+  return Status::Ok();
+}
+
+using Values = std::map<std::string, std::vector<std::string>>;
+
+const std::string* One(const Values& v, const std::string& key) {
+  auto it = v.find(key);
+  return it == v.end() ? nullptr : &it->second.back();
+}
+
+Status ParseEventFilter(const Values& v, int64_t now, EventFilter* f) {
+  Status s;
+  if (const std::string* t = One(v, "since"))
+    s = ParseTime("since", *t, DayBound::kStart, now, &f->since);
+  if (!s.ok()) return s;
+  if (const std::string* t = One(v, "until"))
+    s = ParseTime("until", *t, DayBound::kEnd, now, &f->until);
+  if (!s.ok()) return s;
+  if (!f->since.empty() && !f->until.empty() && f->since >= f->until) {
+    return Usage("--since (" + f->since + ") must come before --until (" + f->until + ")");
+  }
+  auto statuses = v.find("status");
+  if (statuses != v.end()) {
+    for (const std::string& list : statuses->second) {
+      size_t start = 0;
+      for (;;) {
+        size_t comma = list.find(',', start);
+        std::string item =
+            list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        while (!item.empty() && item.front() == ' ') item.erase(0, 1);
+        while (!item.empty() && item.back() == ' ') item.pop_back();
+        if (item.empty()) return Usage("--status: an empty status in \"" + list + "\"");
+        f->statuses.push_back(item);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    }
+  }
+  if (const std::string* w = One(v, "webhook")) f->webhook = *w;
+  if (const std::string* id = One(v, "id")) f->id = *id;
+  if (One(v, "webhook") && f->webhook.empty()) return Usage("--webhook must not be empty");
+  if (One(v, "id") && f->id.empty()) return Usage("--id must not be empty");
+  return Status::Ok();
+}
+
+Status ParseRejected(const Values& v, int64_t now, CtlCommand* c) {
+  int64_t n = 0;
+  Status s;
+  const int64_t kMaxSeq = INT64_MAX;
+  if (const std::string* t = One(v, "show")) s = ParseCount("show", *t, 1, kMaxSeq, &c->show);
+  if (s.ok()) {
+    if (const std::string* t = One(v, "replay"))
+      s = ParseCount("replay", *t, 1, kMaxSeq, &c->replay);
+  }
+  if (!s.ok()) return s;
+  if (c->show && c->replay) return Usage("--show and --replay go one at a time");
+  if (One(v, "body")) c->body_file = *One(v, "body");
+  if (One(v, "content-type")) c->content_type = *One(v, "content-type");
+  if ((c->body_file || c->content_type) && !c->replay) {
+    return Usage("--body and --content-type go with --replay");
+  }
+  if (c->show || c->replay) {
+    for (const char* list_option : {"since", "until", "webhook", "limit", "json"}) {
+      if (v.count(list_option)) {
+        return Usage(std::string("--") + list_option + " lists; it does not go with --" +
+                     (c->show ? "show" : "replay"));
+      }
+    }
+    return Status::Ok();
+  }
+  c->rejected.limit = kDefaultRejectedLimit;
+  if (const std::string* t = One(v, "limit")) {
+    s = ParseCount("limit", *t, 0, 1000000000, &n);
+    if (!s.ok()) return s;
+    c->rejected.limit = static_cast<size_t>(n);
+  }
+  EventFilter f;
+  s = ParseEventFilter(v, now, &f);
+  if (!s.ok()) return s;
+  c->rejected.since = f.since;
+  c->rejected.until = f.until;
+  c->rejected.webhook = f.webhook;
+  c->json = v.count("json") > 0;
+  return Status::Ok();
+}
+
+Status ParseSendTest(const Values& v, const std::vector<std::string>& positional, CtlCommand* c) {
+  if (positional.size() != 1) return Usage("send-test takes one URL");
+  c->url = positional[0];
+  if (c->url.rfind("http://", 0) != 0 && c->url.rfind("https://", 0) != 0) {
+    return Usage("the URL must begin with http:// or https://, not \"" + c->url + "\"");
+  }
+  const std::string* token = One(v, "token");
+  if (!token || token->empty()) return Usage("send-test needs --token KEY (the validation key)");
+  c->token = *token;
+  if (One(v, "secret") && One(v, "secret-file")) {
+    return Usage("--secret and --secret-file go one at a time");
+  }
+  if (const std::string* s = One(v, "secret")) {
+    if (s->empty()) return Usage("--secret must not be empty");
+    c->secret = *s;
+  }
+  if (const std::string* f = One(v, "secret-file")) c->secret_file = *f;
+  if (const std::string* t = One(v, "timeout")) {
+    int64_t n = 0;
+    Status s = ParseCount("timeout", *t, 1, 300, &n);
+    if (!s.ok()) return s;
+    c->timeout_seconds = static_cast<int>(n);
+  }
+  if (const std::string* id = One(v, "id")) {
+    if (id->empty()) return Usage("--id must not be empty");
+    c->test_id = *id;
+  }
+  return Status::Ok();
+}
+
+Status ParsePurge(const Values& v, int64_t now, CtlCommand* c) {
+  const std::string* before = One(v, "before");
+  if (!before) return Usage("purge needs --before TIME");
+  Status s = ParseTime("before", *before, DayBound::kStart, now, &c->before);
+  if (!s.ok()) return s;
+  if (const std::string* t = One(v, "batch-size")) {
+    int64_t n = 0;
+    s = ParseCount("batch-size", *t, 1, 1000000, &n);
+    if (!s.ok()) return s;
+    c->batch_size = static_cast<size_t>(n);
+  }
+  c->dry_run = v.count("dry-run") > 0;
+  // Rows received now are not old: a date in the future is a typing error.
+  if (c->before > FormatUtcMillis(now)) {
+    return Usage("--before " + c->before + " is in the future; purge deletes old rows only");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<CtlCommand> ParseCtlArgs(const std::vector<std::string>& args, int64_t now_millis,
+                                  std::string* command_name) {
+  command_name->clear();
+  CtlCommand c;
+  if (args.empty()) return Usage("a command is required");
+  const std::string& first = args[0];
+  if (first == "--help" || first == "-h" || first == "help") {
+    c.name = "help";
+    return c;
+  }
+  if (first == "--version") {
+    c.name = "version";
+    return c;
+  }
+  auto spec = Specs().find(first);
+  if (spec == Specs().end()) return Usage("unknown command \"" + first + "\"");
+  c.name = first;
+  *command_name = first;
+  for (size_t i = 1; i < args.size() && args[i] != "--"; ++i) {
+    if (args[i] == "--help" || args[i] == "-h") {
+      c.help = true;
+      return c;
+    }
+  }
+  Values values;
+  std::vector<std::string> positional;
+  bool options_done = false;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (options_done || a.size() < 2 || a[0] != '-') {
+      positional.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      options_done = true;
+      continue;
+    }
+    if (a.rfind("--", 0) != 0) return Usage("unknown option \"" + a + "\"");
+    std::string name = a.substr(2);
+    std::optional<std::string> value;
+    size_t eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+    }
+    const Spec* found = nullptr;
+    static const Spec kConfig = {"config", true, false};
+    if (name == "config") found = &kConfig;
+    for (const Spec& s : spec->second) {
+      if (name == s.name) found = &s;
+    }
+    if (!found || (name == "config" && c.name == "send-test")) {
+      return Usage("unknown option \"--" + name + "\" for " + c.name);
+    }
+    if (found->takes_value && !value) {
+      if (i + 1 >= args.size()) return Usage("--" + name + " needs a value");
+      value = args[++i];
+    } else if (!found->takes_value && value) {
+      return Usage("--" + name + " takes no value");
+    }
+    std::vector<std::string>& slot = values[name];
+    if (!slot.empty() && !found->repeatable) return Usage("--" + name + " is given twice");
+    slot.push_back(value.value_or(""));
+  }
+  if (c.name != "send-test" && !positional.empty()) {
+    return Usage("unexpected argument \"" + positional[0] + "\"");
+  }
+  if (const std::string* cfg = One(values, "config")) {
+    if (cfg->empty()) return Usage("--config must name a file");
+    c.config = *cfg;
+  }
+  Status s;
+  if (c.name == "export") {
+    if (const std::string* f = One(values, "format")) {
+      if (*f == "csv") {
+        c.format = ExportFormat::kCsv;
+      } else if (*f == "jsonl") {
+        c.format = ExportFormat::kJsonl;
+      } else {
+        return Usage("--format must be csv or jsonl, not \"" + *f + "\"");
+      }
+    }
+    if (const std::string* o = One(values, "output")) {
+      if (o->empty()) return Usage("--output must name a file");
+      c.output = *o;
+    }
+    s = ParseEventFilter(values, now_millis, &c.filter);
+  } else if (c.name == "stats") {
+    c.json = values.count("json") > 0;
+    s = ParseEventFilter(values, now_millis, &c.filter);
+  } else if (c.name == "rejected") {
+    s = ParseRejected(values, now_millis, &c);
+  } else if (c.name == "send-test") {
+    s = ParseSendTest(values, positional, &c);
+  } else if (c.name == "purge") {
+    s = ParsePurge(values, now_millis, &c);
+  }
+  if (!s.ok()) return s;
+  return c;
+}
+
+std::string CtlUsage(const std::string& command) {
+  const std::string config = "  --config PATH       the config (else $DLR_WEBHOOK_CONFIG, else " +
+                             std::string(kDefaultConfigPath) + ")\n";
+  if (command == "init") {
+    return "usage: dlrctl init [--config PATH]\n\n"
+           "Creates the database schema, or upgrades an older one, recording each\n"
+           "migration in the database. Idempotent; safe beside running responders.\n\n" +
+           config;
+  }
+  if (command == "check-config") {
+    return "usage: dlrctl check-config [--config PATH]\n\n"
+           "Validates the config (exit 1 for an invalid one, naming the key), lists its\n"
+           "webhooks, tries the database (creating nothing), and prints a line\n"
+           "\"warning: ...\" for each thing to fix (exit 0).\n\n" +
+           config;
+  }
+  if (command == "export") {
+    return "usage: dlrctl export [--format csv|jsonl] [--output FILE] [filters]\n\n"
+           "Writes the stored events, oldest first, as CSV (RFC 4180, a header row) or\n"
+           "JSON lines, to stdout or FILE (written whole, then renamed into place).\n"
+           "Rows are streamed: memory stays flat whatever the table's size.\n\n"
+           "  --format csv|jsonl  the format (default csv)\n"
+           "  --output FILE       write to FILE instead of stdout\n" +
+           std::string(kFilterOptions) + config + "\n" + kTimeHelp;
+  }
+  if (command == "stats") {
+    return "usage: dlrctl stats [--json] [filters]\n\n"
+           "Counts the events by status, provider, location and day (UTC), with the\n"
+           "delivered and failed rates (among final events: DELIVRD is delivered,\n"
+           "AWAITING-DLR pending, any other status failed).\n\n"
+           "  --json              one JSON object instead of tables\n" +
+           std::string(kFilterOptions) + config + "\n" + kTimeHelp;
+  }
+  if (command == "rejected") {
+    return "usage: dlrctl rejected [--since TIME] [--until TIME] [--webhook NAME]\n"
+           "                      [--limit N] [--json]\n"
+           "       dlrctl rejected --show SEQ\n"
+           "       dlrctl rejected --replay SEQ [--body FILE] [--content-type TYPE]\n\n"
+           "Lists the requests refused as 400 or 422, newest first (--limit, default " +
+           std::to_string(kDefaultRejectedLimit) +
+           ", 0 for all; --json: one JSON object a line, raw body included).\n"
+           "--show prints one's raw body, byte for byte. --replay sends it again through\n"
+           "the responder's own parsing and storage, as it was or with the repaired body\n"
+           "of FILE (- for stdin), prints the answer, and records the replay in the row;\n"
+           "exit 0 when the answer is 200.\n\n" +
+           config + "\n" + kTimeHelp;
+  }
+  if (command == "send-test") {
+    return "usage: dlrctl send-test URL --token KEY [--secret S | --secret-file FILE]\n"
+           "                       [--timeout SECONDS] [--id ID]\n\n"
+           "Plays the SMS platform against a deployed webhook URL and checks each answer:\n"
+           "  1. the verification request (token and a challenge): the challenge comes back\n"
+           "  2. a sample DLR with the bearer secret: stored 1\n"
+           "  3. the same DLR again: counted as a duplicate\n"
+           "  4. a wrong secret: 401 (skipped without a secret)\n"
+           "Prints each step; stops and exits 1 at the first failure. The sample DLR\n"
+           "(status DELIVRD, provider \"dlrctl\", id dlrctl-send-test-... or --id) is\n"
+           "stored like any other.\n\n"
+           "  --token KEY         the webhook's validation_key\n"
+           "  --secret S          its bearer secret (--secret-file: read from FILE)\n"
+           "  --timeout SECONDS   per request (default " +
+           std::to_string(kDefaultSendTestTimeout) + ")\n";
+  }
+  if (command == "purge") {
+    return "usage: dlrctl purge --before TIME [--batch-size N] [--dry-run]\n\n"
+           "Deletes the events and the refused requests received before TIME, and the\n"
+           "messages last updated before it, in transactions of at most N rows (default " +
+           std::to_string(kDefaultPurgeBatch) +
+           ")\nso that the responders never wait long. --dry-run counts them only.\n\n" + config +
+           "\n" + kTimeHelp;
+  }
+  return kGeneralUsage;
+}
+
+}  // namespace dlr

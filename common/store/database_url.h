@@ -1,0 +1,55 @@
+// The `database` URL of a server backend, split into its parts:
+//
+//   postgresql://user:password@host:port/dbname?key=value&...
+//   mysql://user:password@host:port/dbname?socket=/run/mysqld/mysqld.sock
+//
+// `postgres://` is read as `postgresql://`, `mariadb://` as `mysql://`. The
+// user, password, host and database name are percent-decoded, so a password
+// holding '@', ':' or '/' is written %40, %3A, %2F (or, better, left out of
+// the URL and given in DLR_DATABASE_PASSWORD). A host that decodes to a path
+// ("%2Frun%2Fpostgresql", or `?host=/run/postgresql`) names a unix socket
+// directory (PostgreSQL) or socket file (MySQL). `[::1]` is an IPv6 host.
+//
+// Pure functions, no I/O. Errors are InvalidArgument and never contain the
+// password.
+#ifndef DLR_COMMON_STORE_DATABASE_URL_H_
+#define DLR_COMMON_STORE_DATABASE_URL_H_
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/base/status.h"
+
+namespace dlr {
+
+// Where a server backend's password may come from when its URL has none.
+inline constexpr char kDatabasePasswordEnv[] = "DLR_DATABASE_PASSWORD";
+
+struct DatabaseUrl {
+  std::string scheme;                   // "postgresql" or "mysql"
+  std::string user;                     // "" = the backend's default
+  std::optional<std::string> password;  // nullopt = none given
+  std::string host;                     // "" = the default; "/..." = a unix socket
+  int port = 0;                         // 0 = the backend's default
+  std::string database;                 // "" = the backend's default
+  std::vector<std::pair<std::string, std::string>> params;  // the query, decoded, in order
+};
+
+// Splits `url`. The user information ends at the LAST '@', so a password may
+// hold '@', '/', '?' or ':' unencoded; an '@' elsewhere must be written %40.
+// InvalidArgument (naming the part, never quoting the URL) when the scheme is
+// not postgresql/postgres/mysql/mariadb, a %-escape is broken, the port is not
+// a number from 1 to 65535, the host is malformed, or the query carries a
+// `password` (it belongs in the user information or DLR_DATABASE_PASSWORD).
+StatusOr<DatabaseUrl> ParseDatabaseUrl(const std::string& url);
+
+// `message` with every occurrence of `secret` replaced by "***": for messages
+// from a database client library, which should not, but might, repeat what
+// they were given.
+std::string ScrubSecret(std::string message, const std::optional<std::string>& secret);
+
+}  // namespace dlr
+
+#endif  // DLR_COMMON_STORE_DATABASE_URL_H_

@@ -1,0 +1,75 @@
+// The SQL of the operator's side (store_read.cc), one function per
+// statement, each dialect's differences spelled out here and nowhere else:
+// how a timestamp column is printed ("YYYY-MM-DDTHH:MM:SS.mmmZ" on every
+// backend), how a time is given as a parameter, and the form of a bounded
+// DELETE. Values always travel as parameters (`?`, as text, in order); only
+// integers we computed (a LIMIT) appear in the SQL text.
+//
+// Pure functions: no I/O.
+#ifndef DLR_COMMON_STORE_EVENT_SQL_H_
+#define DLR_COMMON_STORE_EVENT_SQL_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/store/store.h"
+
+namespace dlr {
+
+struct SqlStatement {
+  std::string sql;
+  std::vector<std::string> params;
+};
+
+// `expr` (a timestamp column or an aggregate of one) as the text
+// "YYYY-MM-DDTHH:MM:SS.mmmZ"; NULL stays NULL.
+std::string TimestampText(SqlDialect dialect, const std::string& expr);
+
+// A UTC time "YYYY-MM-DDTHH:MM:SS.mmmZ" as the parameter a timestamp column
+// compares with (MySQL: "YYYY-MM-DD HH:MM:SS.mmm").
+std::string TimestampParam(SqlDialect dialect, const std::string& utc);
+
+// The events `filter` selects, ordered by seq. Columns: seq, the 21 fields
+// (FieldName order), webhook, raw, received_at (as TimestampText), query.
+SqlStatement SelectEvents(SqlDialect dialect, const EventFilter& filter);
+inline constexpr size_t kEventColumns = 1 + 21 + 4;
+
+// Event counts for Stats, in one pass over the events `filter` selects:
+// grouped by UTC hour ("YYYY-MM-DDTHH"), webhook, provider, location and
+// status. Columns: hour, webhook, provider, location, status, count, and
+// the first and last received_at of the group (as TimestampText). Every
+// grouping of Stats (by status, provider, location, day, hour, webhook, and
+// the totals) is a sum over these rows.
+SqlStatement CountEvents(SqlDialect dialect, const EventFilter& filter);
+inline constexpr size_t kCountColumns = 8;
+
+// The latest received_at (as TimestampText) of the events of `webhook`, over
+// all of them: one row, none when there is none. Answered from the index on
+// (webhook, received_at).
+SqlStatement SelectLastReceived(SqlDialect dialect, const std::string& webhook);
+
+// Columns of SelectRejected and SelectRejectedBySeq: seq, received_at,
+// webhook, remote_addr, http_status, error, reason, content_type, raw,
+// method, query, replayed_at, replay_status.
+SqlStatement SelectRejected(SqlDialect dialect, const RejectedFilter& filter);
+SqlStatement SelectRejectedBySeq(SqlDialect dialect, int64_t seq);
+inline constexpr size_t kRejectedColumns = 13;
+
+SqlStatement MarkReplayedSql(SqlDialect dialect, int64_t seq, const std::string& at,
+                             int http_status);
+
+// The tables PurgeBefore empties, each by its own time column.
+enum class PurgeTable { kEvents, kMessages, kRejected };
+
+// Deletes at most `batch_size` rows of `table` older than `before`.
+SqlStatement PurgeBatch(SqlDialect dialect, PurgeTable table, const std::string& before,
+                        size_t batch_size);
+
+// How many rows of `table` are older than `before`.
+SqlStatement CountBefore(SqlDialect dialect, PurgeTable table, const std::string& before);
+
+}  // namespace dlr
+
+#endif  // DLR_COMMON_STORE_EVENT_SQL_H_

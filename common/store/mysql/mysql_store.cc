@@ -1,0 +1,799 @@
+#include "common/store/mysql/mysql_store.h"
+
+#include <errmsg.h>
+#include <mysql.h>
+#include <mysqld_error.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <random>
+#include <thread>
+
+#include "common/base/log.h"
+
+namespace dlr {
+namespace {
+
+constexpr int kMaxAttempts = 4;
+
+// MySQL 8 only (MariaDB has no such code): a connection idle past
+// wait_timeout, told so at its next statement.
+constexpr unsigned int kClientInteractionTimeout = 4031;
+
+// Migrations, each applied by ApplyMigration and recorded in dlr_schema.
+// MySQL commits every DDL statement on its own, so each step is written to
+// be run again after an interruption (IF NOT EXISTS, or a catalog check).
+//
+// Version 1. The same columns and limits as on PostgreSQL. The duplicate key
+// (id, status, deliv_time with NULL as '') needs a stored generated column:
+// MySQL/MariaDB index no expression. '@' is the collation (see kCollation):
+// binary, for byte-for-byte comparison as on SQLite and PostgreSQL.
+const char* const kSchemaV1[] = {
+    "CREATE TABLE IF NOT EXISTS dlr_events ("
+    " seq BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+    " id VARCHAR(255) NOT NULL, mobile MEDIUMTEXT, status VARCHAR(64) NOT NULL,"
+    " credits MEDIUMTEXT, units MEDIUMTEXT,"
+    " deliv_time VARCHAR(64), sent_time MEDIUMTEXT, submit_time MEDIUMTEXT,"
+    " deliv_at MEDIUMTEXT, sent_at MEDIUMTEXT, submit_at MEDIUMTEXT,"
+    " cid MEDIUMTEXT, custom MEDIUMTEXT, custom1 MEDIUMTEXT, custom2 MEDIUMTEXT,"
+    " location MEDIUMTEXT, region MEDIUMTEXT, provider MEDIUMTEXT,"
+    " location_code MEDIUMTEXT, region_code MEDIUMTEXT, provider_code MEDIUMTEXT,"
+    " webhook MEDIUMTEXT NOT NULL, raw LONGTEXT NOT NULL, received_at DATETIME(3) NOT NULL,"
+    " query MEDIUMTEXT,"
+    " deliv_key VARCHAR(64) GENERATED ALWAYS AS (COALESCE(deliv_time, '')) STORED,"
+    " UNIQUE KEY dlr_events_event (id, status, deliv_key),"
+    " KEY dlr_events_received_at (received_at)"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=@",
+    "CREATE TABLE IF NOT EXISTS dlr_messages ("
+    " id VARCHAR(255) NOT NULL PRIMARY KEY, webhook MEDIUMTEXT NOT NULL,"
+    " status VARCHAR(64) NOT NULL, final TINYINT NOT NULL, delivered TINYINT NOT NULL,"
+    " deliv_time VARCHAR(64), sent_time MEDIUMTEXT, submit_time MEDIUMTEXT,"
+    " deliv_at MEDIUMTEXT, sent_at MEDIUMTEXT, submit_at MEDIUMTEXT,"
+    " updated_at DATETIME(3) NOT NULL"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=@",
+    "CREATE TABLE IF NOT EXISTS dlr_rejected ("
+    " seq BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+    " received_at DATETIME(3) NOT NULL, webhook MEDIUMTEXT, remote_addr MEDIUMTEXT,"
+    " http_status SMALLINT NOT NULL, error MEDIUMTEXT NOT NULL, reason MEDIUMTEXT NOT NULL,"
+    " content_type MEDIUMTEXT, raw LONGBLOB,"
+    " KEY dlr_rejected_received_at (received_at)"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=@",
+    "CREATE TABLE IF NOT EXISTS dlr_schema (version INT NOT NULL) ENGINE=InnoDB",
+};
+
+// Version 2: columns of dlr_rejected (added when missing), and an index.
+const char* const kRejectedColumnsV2[][2] = {
+    {"method", "MEDIUMTEXT"},
+    {"query", "MEDIUMTEXT"},
+    {"replayed_at", "DATETIME(3)"},
+    {"replay_status", "SMALLINT"},
+};
+
+// The binary collation that also counts trailing spaces (NO PAD: 'a' and
+// 'a ' are different ids): MariaDB's utf8mb4_nopad_bin, MySQL 8's
+// utf8mb4_0900_bin; MySQL 5.7 has only utf8mb4_bin, which ignores them.
+const char kCollation[] =
+    "SELECT COALESCE(MAX(collation_name), 'utf8mb4_bin') FROM information_schema.collations"
+    " WHERE collation_name IN ('utf8mb4_nopad_bin', 'utf8mb4_0900_bin')";
+
+// Schema creation, one connection at a time per database (lock names are
+// server-wide and at most 64 characters).
+const char kSchemaLock[] = "SELECT GET_LOCK(CONCAT('dlr_schema_', MD5(DATABASE())), 30)";
+const char kSchemaUnlock[] = "SELECT RELEASE_LOCK(CONCAT('dlr_schema_', MD5(DATABASE())))";
+
+// Affected rows: 1 for a new event, 0 for a duplicate (id = id changes
+// nothing). Unlike INSERT IGNORE, it turns no other error into a warning.
+const char kInsertEvent[] =
+    "INSERT INTO dlr_events (id, mobile, status, credits, units, deliv_time, sent_time,"
+    " submit_time, deliv_at, sent_at, submit_at, cid, custom, custom1, custom2, location,"
+    " region, provider, location_code, region_code, provider_code, webhook, raw, received_at,"
+    " query)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON DUPLICATE KEY UPDATE seq = seq";
+
+// Affected rows: 1 for a new message, 0 when it exists (then kUpdateMessage).
+const char kInsertMessage[] =
+    "INSERT INTO dlr_messages (id, webhook, status, final, delivered, deliv_time,"
+    " sent_time, submit_time, deliv_at, sent_at, submit_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id";
+
+// A pending status never replaces a final one; among final statuses the
+// latest deliv_time wins; a pending row takes whatever comes next. The
+// condition is in WHERE, which sees the row before any SET (MySQL applies
+// SET assignments left to right, each seeing the ones before it).
+const char kUpdateMessage[] =
+    "UPDATE dlr_messages SET webhook = ?, status = ?, final = ?, delivered = ?,"
+    " deliv_time = ?, sent_time = COALESCE(?, sent_time),"
+    " submit_time = COALESCE(?, submit_time), deliv_at = ?,"
+    " sent_at = COALESCE(?, sent_at), submit_at = COALESCE(?, submit_at), updated_at = ?"
+    " WHERE id = ? AND (final = 0 OR (? = 1 AND COALESCE(?, '') > COALESCE(deliv_time, '')))";
+
+const char kInsertRejected[] =
+    "INSERT INTO dlr_rejected (received_at, webhook, remote_addr, http_status, error,"
+    " reason, content_type, raw, method, query) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+// "YYYY-MM-DDTHH:MM:SS.mmmZ" -> "YYYY-MM-DD HH:MM:SS.mmm" (DATETIME(3), UTC).
+std::string ToDatetime(std::string t) {
+  if (!t.empty() && t.back() == 'Z') t.pop_back();
+  size_t tee = t.find('T');
+  if (tee != std::string::npos) t[tee] = ' ';
+  return t;
+}
+
+int BackoffMs(int attempt) {
+  static thread_local std::minstd_rand rng(std::random_device{}());
+  return (5 << attempt) + static_cast<int>(rng() % 20);
+}
+
+void CloseStmt(MYSQL_STMT** st) {
+  if (*st) mysql_stmt_close(*st);
+  *st = nullptr;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Store>> MysqlStore::Open(DatabaseUrl url, const StoreOptions& options) {
+  if (url.database.empty()) {
+    return Status::InvalidArgument(
+        "database: a mysql:// URL must name the database (mysql://user@host/NAME)");
+  }
+  for (const auto& kv : url.params) {
+    if (kv.first != "socket") {
+      return Status::InvalidArgument("database: \"" + kv.first +
+                                     "\" is not a parameter of mysql:// URLs (only socket)");
+    }
+  }
+  return std::unique_ptr<Store>(new MysqlStore(std::move(url), options));
+}
+
+MysqlStore::MysqlStore(DatabaseUrl url, const StoreOptions& options)
+    : url_(std::move(url)), options_(options) {
+  host_ = url_.host;
+  if (!host_.empty() && host_[0] == '/') {
+    socket_ = host_;
+    host_ = "localhost";
+  }
+  for (const auto& kv : url_.params) {
+    if (kv.first == "socket") socket_ = kv.second;
+  }
+}
+
+MysqlStore::~MysqlStore() { Disconnect(); }
+
+void MysqlStore::Disconnect() {
+  CloseStmt(&insert_event_);
+  CloseStmt(&insert_message_);
+  CloseStmt(&update_message_);
+  CloseStmt(&insert_rejected_);
+  if (conn_) mysql_close(conn_);
+  conn_ = nullptr;
+  in_transaction_ = false;
+  broken_ = false;
+  ready_ = false;
+}
+
+std::string MysqlStore::Where() const {
+  std::string w = "MySQL ";
+  if (!url_.user.empty()) w += url_.user + "@";
+  if (!socket_.empty()) {
+    w += socket_;
+  } else {
+    w += host_.empty() ? "localhost" : host_;
+    if (url_.port != 0) w += ":" + std::to_string(url_.port);
+  }
+  return w + "/" + url_.database;
+}
+
+Status MysqlStore::Fail(unsigned int err, const char* message) {
+  retry_ = false;
+  std::string detail = ScrubSecret(message ? message : "", url_.password);
+  std::string msg = Where() + ": " + detail + " [error " + std::to_string(err) + "]";
+  switch (err) {
+    case ER_LOCK_DEADLOCK:  // InnoDB rolled the transaction back
+      retry_ = true;
+      return Status::Unavailable(msg);
+    case CR_SERVER_GONE_ERROR:
+    case CR_SERVER_LOST:
+    case CR_SERVER_LOST_EXTENDED:
+    case CR_CONNECTION_ERROR:
+    case CR_CONN_HOST_ERROR:
+    case CR_COMMANDS_OUT_OF_SYNC:
+    case ER_SERVER_SHUTDOWN:
+    case ER_CONNECTION_KILLED:
+    case kClientInteractionTimeout:
+    case ER_OPTION_PREVENTS_STATEMENT:  // --read-only: a failover may be under way
+    case ER_READ_ONLY_MODE:
+    case ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION:
+      broken_ = true;
+      retry_ = true;
+      return Status::Unavailable(msg);
+    case ER_LOCK_WAIT_TIMEOUT:
+    case ER_QUERY_INTERRUPTED:
+    case ER_STATEMENT_TIMEOUT:
+    case ER_CON_COUNT_ERROR:
+    case ER_TOO_MANY_USER_CONNECTIONS:
+    case ER_USER_LIMIT_REACHED:
+    case ER_DISK_FULL:
+    case ER_RECORD_FILE_FULL:
+      return Status::Unavailable(msg);
+    case ER_DATA_TOO_LONG:
+    case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:
+    case ER_INVALID_CHARACTER_STRING:
+      return Status::Unprocessable("the database cannot hold a value of this request: " + detail);
+    case ER_NO_SUCH_TABLE:
+    case ER_BAD_FIELD_ERROR:  // the tables changed under us: check them again
+      broken_ = true;
+      return Status::Internal(msg);
+    default:
+      if (err >= 2000 && err < 3000) broken_ = true;  // a client-side error
+      return Status::Internal(msg);
+  }
+}
+
+Status MysqlStore::FailConnection() {
+  if (!conn_) return Fail(CR_SERVER_GONE_ERROR, "not connected");
+  return Fail(mysql_errno(conn_), mysql_error(conn_));
+}
+
+Status MysqlStore::FailStatement(MYSQL_STMT* st) {
+  // An unbuffered fetch that loses the connection leaves the error on the
+  // connection, not on the statement.
+  if (mysql_stmt_errno(st) == 0 && conn_ && mysql_errno(conn_) != 0) return FailConnection();
+  if (mysql_stmt_errno(st) == 0) {
+    return Fail(CR_SERVER_LOST, "the server's answer ended without an error code");
+  }
+  return Fail(mysql_stmt_errno(st), mysql_stmt_error(st));
+}
+
+Status MysqlStore::Exec(const char* sql, std::string* value) {
+  if (!conn_) return FailConnection();
+  if (mysql_real_query(conn_, sql, std::strlen(sql)) != 0) return FailConnection();
+  MYSQL_RES* res = mysql_store_result(conn_);
+  if (!res) {
+    if (mysql_field_count(conn_) != 0) return FailConnection();
+    if (value) return Status::Internal("a statement returned no rows: " + std::string(sql));
+    return Status::Ok();
+  }
+  Status s;
+  if (value) {
+    MYSQL_ROW row = mysql_fetch_row(res);
+    if (!row || !row[0]) {
+      s = Status::Internal("a statement returned no value: " + std::string(sql));
+    } else {
+      *value = row[0];
+    }
+  }
+  mysql_free_result(res);
+  return s;
+}
+
+Status MysqlStore::ExecInt(const char* sql, long long* value) {
+  std::string text;
+  Status s = Exec(sql, &text);
+  if (s.ok()) *value = std::atoll(text.c_str());
+  return s;
+}
+
+Status MysqlStore::Prepare(const char* sql, MYSQL_STMT** stmt) {
+  *stmt = mysql_stmt_init(conn_);
+  if (!*stmt) return FailConnection();
+  if (mysql_stmt_prepare(*stmt, sql, std::strlen(sql)) != 0) {
+    Status s = FailStatement(*stmt);
+    CloseStmt(stmt);
+    return s;
+  }
+  return Status::Ok();
+}
+
+Status MysqlStore::Execute(MYSQL_STMT* st, const std::vector<Param>& params, uint64_t* affected) {
+  std::vector<MYSQL_BIND> binds(params.size());
+  std::vector<unsigned long> lengths(params.size());
+  std::vector<my_bool> nulls(params.size());
+  for (size_t i = 0; i < params.size(); ++i) {
+    std::memset(&binds[i], 0, sizeof binds[i]);
+    nulls[i] = params[i].data == nullptr;
+    lengths[i] = static_cast<unsigned long>(params[i].length);
+    binds[i].buffer_type = params[i].blob ? MYSQL_TYPE_BLOB : MYSQL_TYPE_STRING;
+    binds[i].buffer = const_cast<char*>(params[i].data ? params[i].data : "");
+    binds[i].buffer_length = lengths[i];
+    binds[i].length = &lengths[i];
+    binds[i].is_null = &nulls[i];
+  }
+  if (mysql_stmt_param_count(st) != params.size()) {
+    return Status::Internal("a statement takes " + std::to_string(mysql_stmt_param_count(st)) +
+                            " values, not " + std::to_string(params.size()));
+  }
+  if (mysql_stmt_bind_param(st, binds.data()) != 0) return FailStatement(st);
+  if (mysql_stmt_execute(st) != 0) return FailStatement(st);
+  if (affected) *affected = mysql_stmt_affected_rows(st);
+  mysql_stmt_free_result(st);
+  return Status::Ok();
+}
+
+void MysqlStore::RollbackQuietly() {
+  if (!conn_ || !in_transaction_ || broken_) return;
+  if (mysql_real_query(conn_, "ROLLBACK", 8) != 0) broken_ = true;
+  in_transaction_ = false;
+}
+
+Status MysqlStore::OpenConnection() {
+  if (broken_) Disconnect();
+  if (conn_) return Status::Ok();
+  conn_ = mysql_init(nullptr);
+  if (!conn_) return Status::Unavailable("cannot connect to " + Where() + ": out of memory");
+  int busy = std::max(options_.busy_timeout_ms, 1);
+  unsigned int connect_timeout = static_cast<unsigned int>(std::clamp((busy + 999) / 1000, 2, 10));
+  // A reply must come within this (lock waits end sooner, after
+  // innodb_lock_wait_timeout): a server that vanished is noticed.
+  unsigned int io_timeout = static_cast<unsigned int>((busy + 999) / 1000 + 15);
+  // An operator's query may run for minutes before its first row.
+  if (options_.long_reads) io_timeout = 3600;
+  my_bool no = 0;
+  unsigned int no_infile = 0;
+  mysql_optionsv(conn_, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+  mysql_optionsv(conn_, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
+  mysql_optionsv(conn_, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
+  mysql_optionsv(conn_, MYSQL_OPT_RECONNECT, &no);
+  mysql_optionsv(conn_, MYSQL_OPT_LOCAL_INFILE, &no_infile);
+  mysql_optionsv(conn_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  if (!mysql_real_connect(conn_, host_.empty() ? nullptr : host_.c_str(),
+                          url_.user.empty() ? nullptr : url_.user.c_str(),
+                          url_.password ? url_.password->c_str() : nullptr, url_.database.c_str(),
+                          static_cast<unsigned int>(url_.port),
+                          socket_.empty() ? nullptr : socket_.c_str(), 0)) {
+    std::string why = ScrubSecret(mysql_error(conn_), url_.password);
+    Disconnect();
+    return Status::Unavailable("cannot connect to " + Where() + ": " + why);
+  }
+  // Strict mode: a value that does not fit is an error, never silently cut.
+  std::string session =
+      "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+      "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION',"
+      " SESSION innodb_lock_wait_timeout = " +
+      std::to_string((busy + 999) / 1000) + ", time_zone = '+00:00'";
+  // A reader of a long export may pause (a slow pipe): the server waits.
+  if (options_.long_reads) session += ", SESSION net_write_timeout = 3600";
+  Status s = Exec(session.c_str());
+  if (s.ok()) s = Exec("SET NAMES utf8mb4 COLLATE utf8mb4_bin");
+  if (!s.ok()) Disconnect();
+  return s;
+}
+
+Status MysqlStore::Connect() {
+  Status s = OpenConnection();
+  if (!s.ok() || ready_) return s;
+  s = CheckSchema();
+  if (s.ok()) s = Prepare(kInsertEvent, &insert_event_);
+  if (s.ok()) s = Prepare(kInsertMessage, &insert_message_);
+  if (s.ok()) s = Prepare(kUpdateMessage, &update_message_);
+  if (s.ok()) s = Prepare(kInsertRejected, &insert_rejected_);
+  if (!s.ok()) {
+    Disconnect();
+    return s;
+  }
+  ready_ = true;
+  return s;
+}
+
+Status MysqlStore::ReadSchemaVersion(long long* version) {
+  long long tables = 0;
+  Status s = ExecInt(
+      "SELECT COUNT(*) FROM information_schema.tables"
+      " WHERE table_schema = DATABASE() AND table_name = 'dlr_schema'",
+      &tables);
+  *version = 0;
+  if (s.ok() && tables > 0) {
+    s = ExecInt("SELECT COALESCE(MAX(version), 0) FROM dlr_schema", version);
+  }
+  return s;
+}
+
+Status MysqlStore::ApplyMigration(int version) {
+  if (version == 1) {
+    std::string collation;
+    Status s = Exec(kCollation, &collation);
+    for (std::string sql : kSchemaV1) {
+      if (!s.ok()) break;
+      size_t at = sql.find("COLLATE=@");
+      if (at != std::string::npos) sql.replace(at + 8, 1, collation);
+      s = Exec(sql.c_str());
+    }
+    return s;
+  }
+  if (version == 2) {
+    Status s;
+    for (const auto& column : kRejectedColumnsV2) {
+      long long present = 0;
+      std::string check =
+          "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE()"
+          " AND table_name = 'dlr_rejected' AND column_name = '" +
+          std::string(column[0]) + "'";
+      s = ExecInt(check.c_str(), &present);
+      if (!s.ok()) return s;
+      if (present) continue;
+      std::string add =
+          "ALTER TABLE dlr_rejected ADD COLUMN " + std::string(column[0]) + " " + column[1];
+      s = Exec(add.c_str());
+      if (!s.ok()) return s;
+    }
+    long long indexed = 0;
+    s = ExecInt(
+        "SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = DATABASE()"
+        " AND table_name = 'dlr_messages' AND index_name = 'dlr_messages_updated_at'",
+        &indexed);
+    if (s.ok() && !indexed) {
+      s = Exec("CREATE INDEX dlr_messages_updated_at ON dlr_messages (updated_at)");
+    }
+    return s;
+  }
+  if (version == 3) {
+    long long indexed = 0;
+    Status s = ExecInt(
+        "SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = DATABASE()"
+        " AND table_name = 'dlr_events' AND index_name = 'dlr_events_webhook_received_at'",
+        &indexed);
+    if (s.ok() && !indexed) {
+      // webhook is MEDIUMTEXT: indexed by its first 255 characters.
+      s = Exec(
+          "CREATE INDEX dlr_events_webhook_received_at ON dlr_events (webhook(255), received_at)");
+    }
+    return s;
+  }
+  return Status::Internal("no migration to schema version " + std::to_string(version));
+}
+
+Status MysqlStore::CheckSchema() {
+  long long version = 0;
+  Status s = ReadSchemaVersion(&version);
+  if (s.ok()) schema_found_ = static_cast<int>(version);
+  if (!s.ok() || version == kSchemaVersion) return s;
+  if (version < kSchemaVersion) {
+    // The lock keeps two processes from migrating at once; the version is
+    // read again under it, since another one may have migrated since.
+    long long locked = 0;
+    s = ExecInt(kSchemaLock, &locked);
+    if (!s.ok()) return s;
+    if (locked != 1) return Status::Unavailable("timed out waiting for the schema lock");
+    s = ReadSchemaVersion(&version);
+    if (s.ok()) schema_found_ = static_cast<int>(version);
+    for (int v = static_cast<int>(version) + 1; s.ok() && v <= kSchemaVersion; ++v) {
+      s = ApplyMigration(v);
+      std::string record = "INSERT INTO dlr_schema (version) VALUES (" + std::to_string(v) + ")";
+      if (s.ok()) s = Exec(record.c_str());
+    }
+    Status unlock = Exec(kSchemaUnlock);
+    if (!s.ok()) return s;
+    if (!unlock.ok()) return unlock;
+    if (version <= kSchemaVersion) return Status::Ok();
+  }
+  return Status::Internal("the database schema (" + Where() + ") is version " +
+                          std::to_string(version) + ", newer than this program knows (" +
+                          std::to_string(kSchemaVersion) + "); upgrade dlr-webhook");
+}
+
+Status MysqlStore::EnsureSchema() {
+  if (conn_ && !broken_ && ready_) return CheckSchema();
+  return Connect();  // a new connection checks the schema
+}
+
+Status MysqlStore::Retrying(const std::function<Status()>& attempt) {
+  for (int n = 1;; ++n) {
+    Status s = Connect();
+    if (!s.ok()) return s;
+    retry_ = false;
+    s = attempt();
+    if (s.ok() || !retry_ || n >= kMaxAttempts) return s;
+    Log(LogLevel::kInfo, "retrying: " + s.message());
+    if (!broken_) std::this_thread::sleep_for(std::chrono::milliseconds(BackoffMs(n)));
+  }
+}
+
+Status MysqlStore::StoreEvent(const Batch& batch, const std::string& received_at, const Dlr& dlr,
+                              bool* inserted) {
+  auto opt = [](const std::optional<std::string>& v) {
+    return v ? Param{v->data(), v->size(), false} : Param{};
+  };
+  auto text = [](const std::string& v) { return Param{v.data(), v.size(), false}; };
+  std::vector<Param> event;
+  for (size_t i = 0; i < kFieldCount; ++i) event.push_back(opt(dlr.values[i]));
+  event.push_back(text(batch.webhook));
+  event.push_back(text(dlr.raw));
+  event.push_back(text(received_at));
+  event.push_back(batch.query.empty() ? Param{} : text(batch.query));
+  uint64_t affected = 0;
+  Status s = Execute(insert_event_, event, &affected);
+  if (!s.ok()) return s;
+  *inserted = affected == 1;
+  if (!*inserted) return Status::Ok();
+
+  const std::optional<std::string>& status = dlr.Get(Field::kStatus);
+  std::string is_final = !status || IsFinalStatus(*status) ? "1" : "0";
+  std::string delivered = status && IsDeliveredStatus(*status) ? "1" : "0";
+  std::vector<Param> message = {opt(dlr.Get(Field::kId)),
+                                text(batch.webhook),
+                                opt(status),
+                                text(is_final),
+                                text(delivered),
+                                opt(dlr.Get(Field::kDelivTime)),
+                                opt(dlr.Get(Field::kSentTime)),
+                                opt(dlr.Get(Field::kSubmitTime)),
+                                opt(dlr.Get(Field::kDelivAt)),
+                                opt(dlr.Get(Field::kSentAt)),
+                                opt(dlr.Get(Field::kSubmitAt)),
+                                text(received_at)};
+  s = Execute(insert_message_, message, &affected);
+  if (!s.ok() || affected == 1) return s;
+  std::vector<Param> update = {text(batch.webhook),
+                               opt(status),
+                               text(is_final),
+                               text(delivered),
+                               opt(dlr.Get(Field::kDelivTime)),
+                               opt(dlr.Get(Field::kSentTime)),
+                               opt(dlr.Get(Field::kSubmitTime)),
+                               opt(dlr.Get(Field::kDelivAt)),
+                               opt(dlr.Get(Field::kSentAt)),
+                               opt(dlr.Get(Field::kSubmitAt)),
+                               text(received_at),
+                               opt(dlr.Get(Field::kId)),
+                               text(is_final),
+                               opt(dlr.Get(Field::kDelivTime))};
+  return Execute(update_message_, update, nullptr);
+}
+
+Status MysqlStore::CommitOnce(const std::vector<const Batch*>& batches,
+                              std::vector<BatchResult>* results) {
+  results->assign(batches.size(), BatchResult());
+  Status s = Exec("START TRANSACTION");
+  if (s.ok()) in_transaction_ = true;
+  for (size_t b = 0; b < batches.size() && s.ok(); ++b) {
+    std::string received_at = ToDatetime(batches[b]->received_at);
+    for (const Dlr& dlr : batches[b]->dlrs) {
+      bool inserted = false;
+      s = StoreEvent(*batches[b], received_at, dlr, &inserted);
+      if (!s.ok()) break;
+      ++(inserted ? (*results)[b].stored : (*results)[b].duplicates);
+    }
+  }
+  if (s.ok()) {
+    s = Exec("COMMIT");
+    if (s.ok()) in_transaction_ = false;
+  }
+  if (!s.ok()) {
+    RollbackQuietly();
+    results->assign(batches.size(), BatchResult());
+  }
+  return s;
+}
+
+Status MysqlStore::Commit(const std::vector<const Batch*>& batches,
+                          std::vector<BatchResult>* results) {
+  // A retry after a connection lost during COMMIT may find the events of the
+  // lost attempt committed: they are then counted as duplicates, never stored
+  // twice.
+  Status s = Retrying([&] { return CommitOnce(batches, results); });
+  if (!s.ok()) results->assign(batches.size(), BatchResult());
+  return s;
+}
+
+Status MysqlStore::RecordRejected(const Rejected& r) {
+  std::string received_at = ToDatetime(r.received_at);
+  std::string http_status = std::to_string(r.http_status);
+  auto text = [](const std::string& v) { return Param{v.data(), v.size(), false}; };
+  std::vector<Param> params = {text(received_at),
+                               text(r.webhook),
+                               text(r.remote_addr),
+                               text(http_status),
+                               text(r.error),
+                               text(r.reason),
+                               text(r.content_type),
+                               Param{r.raw.data(), r.raw.size(), true},
+                               r.method.empty() ? Param{} : text(r.method),
+                               r.query ? text(*r.query) : Param{}};
+  return Retrying([&] { return Execute(insert_rejected_, params, nullptr); });
+}
+
+StatusOr<std::vector<Row>> MysqlStore::Query(const std::string& sql,
+                                             const std::vector<std::string>& params) {
+  std::vector<Row> rows;
+  Status s = Retrying([&]() -> Status {
+    rows.clear();
+    MYSQL_STMT* st = nullptr;
+    Status q = Prepare(sql.c_str(), &st);
+    if (!q.ok()) return q;
+    std::unique_ptr<MYSQL_STMT, void (*)(MYSQL_STMT*)> owned(
+        st, [](MYSQL_STMT* p) { mysql_stmt_close(p); });
+    std::vector<Param> bound;
+    for (const std::string& p : params) bound.push_back(Param{p.data(), p.size(), false});
+    my_bool update_max = 1;
+    mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max);
+    std::vector<MYSQL_BIND> in(bound.size());
+    std::vector<unsigned long> in_lengths(bound.size());
+    for (size_t i = 0; i < bound.size(); ++i) {
+      std::memset(&in[i], 0, sizeof in[i]);
+      in_lengths[i] = static_cast<unsigned long>(bound[i].length);
+      in[i].buffer_type = MYSQL_TYPE_STRING;
+      in[i].buffer = const_cast<char*>(bound[i].data);
+      in[i].buffer_length = in_lengths[i];
+      in[i].length = &in_lengths[i];
+    }
+    if (mysql_stmt_param_count(st) != bound.size()) {
+      return Status::InvalidArgument("the query takes " +
+                                     std::to_string(mysql_stmt_param_count(st)) + " values, not " +
+                                     std::to_string(bound.size()));
+    }
+    if (!in.empty() && mysql_stmt_bind_param(st, in.data()) != 0) return FailStatement(st);
+    if (mysql_stmt_execute(st) != 0) return FailStatement(st);
+    MYSQL_RES* meta = mysql_stmt_result_metadata(st);
+    if (!meta) return Status::Ok();  // not a SELECT
+    std::unique_ptr<MYSQL_RES, void (*)(MYSQL_RES*)> owned_meta(
+        meta, [](MYSQL_RES* m) { mysql_free_result(m); });
+    if (mysql_stmt_store_result(st) != 0) return FailStatement(st);
+    unsigned int ncols = mysql_num_fields(meta);
+    MYSQL_FIELD* fields = mysql_fetch_fields(meta);
+    std::vector<MYSQL_BIND> out(ncols);
+    std::vector<std::string> buffers(ncols);
+    std::vector<unsigned long> lengths(ncols);
+    std::vector<my_bool> nulls(ncols), errors(ncols);
+    for (unsigned int c = 0; c < ncols; ++c) {
+      buffers[c].resize(std::max<unsigned long>(fields[c].max_length, 64) + 1);
+      std::memset(&out[c], 0, sizeof out[c]);
+      out[c].buffer_type = MYSQL_TYPE_STRING;
+      out[c].buffer = &buffers[c][0];
+      out[c].buffer_length = static_cast<unsigned long>(buffers[c].size());
+      out[c].length = &lengths[c];
+      out[c].is_null = &nulls[c];
+      out[c].error = &errors[c];
+    }
+    if (ncols > 0 && mysql_stmt_bind_result(st, out.data()) != 0) return FailStatement(st);
+    for (;;) {
+      int rc = mysql_stmt_fetch(st);
+      if (rc == MYSQL_NO_DATA) break;
+      if (rc == 1) return FailStatement(st);
+      Row row;
+      for (unsigned int c = 0; c < ncols; ++c) {
+        if (nulls[c]) {
+          row.emplace_back();
+          continue;
+        }
+        if (lengths[c] <= buffers[c].size()) {
+          row.emplace_back(buffers[c].substr(0, lengths[c]));
+          continue;
+        }
+        // Longer than the buffer (MYSQL_DATA_TRUNCATED): fetch it whole.
+        std::string whole(lengths[c], '\0');
+        MYSQL_BIND one;
+        std::memset(&one, 0, sizeof one);
+        unsigned long got = 0;
+        one.buffer_type = MYSQL_TYPE_STRING;
+        one.buffer = &whole[0];
+        one.buffer_length = lengths[c];
+        one.length = &got;
+        if (mysql_stmt_fetch_column(st, &one, c, 0) != 0) return FailStatement(st);
+        row.emplace_back(std::move(whole));
+      }
+      rows.push_back(std::move(row));
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return rows;
+}
+
+StatusOr<int> MysqlStore::Ping() {
+  Status s = OpenConnection();
+  long long version = 0;
+  if (s.ok()) s = ReadSchemaVersion(&version);
+  if (!s.ok()) return s;
+  return static_cast<int>(version);
+}
+
+StatusOr<SchemaReport> MysqlStore::Migrate() {
+  schema_found_ = -1;
+  Status s = EnsureSchema();
+  if (!s.ok()) return s;
+  return SchemaReport{schema_found_, kSchemaVersion};
+}
+
+Status MysqlStore::PrepareAndRun(const std::string& sql, const std::vector<std::string>& params,
+                                 MYSQL_STMT** stmt) {
+  *stmt = nullptr;
+  Status s = Connect();
+  if (!s.ok()) return s;
+  s = Prepare(sql.c_str(), stmt);
+  if (!s.ok()) return s;
+  if (mysql_stmt_param_count(*stmt) != params.size()) {
+    return Status::Internal("the statement takes " + std::to_string(mysql_stmt_param_count(*stmt)) +
+                            " values, not " + std::to_string(params.size()));
+  }
+  std::vector<MYSQL_BIND> in(params.size());
+  std::vector<unsigned long> lengths(params.size());
+  for (size_t i = 0; i < params.size(); ++i) {
+    std::memset(&in[i], 0, sizeof in[i]);
+    lengths[i] = static_cast<unsigned long>(params[i].size());
+    in[i].buffer_type = MYSQL_TYPE_STRING;
+    in[i].buffer = const_cast<char*>(params[i].data());
+    in[i].buffer_length = lengths[i];
+    in[i].length = &lengths[i];
+  }
+  if (!in.empty() && mysql_stmt_bind_param(*stmt, in.data()) != 0) return FailStatement(*stmt);
+  if (mysql_stmt_execute(*stmt) != 0) return FailStatement(*stmt);
+  return Status::Ok();
+}
+
+Status MysqlStore::QueryEach(const std::string& sql, const std::vector<std::string>& params,
+                             const RowCallback& each) {
+  MYSQL_STMT* st = nullptr;
+  Status s = PrepareAndRun(sql, params, &st);
+  std::unique_ptr<MYSQL_STMT, void (*)(MYSQL_STMT*)> owned(st, [](MYSQL_STMT* p) {
+    if (p) mysql_stmt_close(p);
+  });
+  if (!s.ok()) return s;
+  MYSQL_RES* meta = mysql_stmt_result_metadata(st);
+  if (!meta) return Status::Ok();  // not a SELECT
+  std::unique_ptr<MYSQL_RES, void (*)(MYSQL_RES*)> owned_meta(
+      meta, [](MYSQL_RES* m) { mysql_free_result(m); });
+  // No mysql_stmt_store_result: rows come from the server one fetch at a
+  // time. A value longer than its buffer is fetched whole on its own.
+  const unsigned int ncols = mysql_num_fields(meta);
+  constexpr unsigned long kBuffer = 512;
+  std::vector<MYSQL_BIND> out(ncols);
+  std::vector<std::string> buffers(ncols, std::string(kBuffer, '\0'));
+  std::vector<unsigned long> lengths(ncols);
+  std::vector<my_bool> nulls(ncols), errors(ncols);
+  for (unsigned int c = 0; c < ncols; ++c) {
+    std::memset(&out[c], 0, sizeof out[c]);
+    out[c].buffer_type = MYSQL_TYPE_STRING;
+    out[c].buffer = &buffers[c][0];
+    out[c].buffer_length = kBuffer;
+    out[c].length = &lengths[c];
+    out[c].is_null = &nulls[c];
+    out[c].error = &errors[c];
+  }
+  if (ncols > 0 && mysql_stmt_bind_result(st, out.data()) != 0) return FailStatement(st);
+  Row row(ncols);
+  for (;;) {
+    int rc = mysql_stmt_fetch(st);
+    if (rc == MYSQL_NO_DATA) return Status::Ok();
+    if (rc == 1) return FailStatement(st);
+    for (unsigned int c = 0; c < ncols; ++c) {
+      std::optional<std::string>& cell = row[c];
+      if (nulls[c]) {
+        cell.reset();
+        continue;
+      }
+      if (!cell) cell.emplace();
+      if (lengths[c] <= kBuffer) {
+        cell->assign(buffers[c].data(), lengths[c]);
+        continue;
+      }
+      cell->assign(lengths[c], '\0');
+      MYSQL_BIND one;
+      std::memset(&one, 0, sizeof one);
+      unsigned long got = 0;
+      one.buffer_type = MYSQL_TYPE_STRING;
+      one.buffer = &(*cell)[0];
+      one.buffer_length = lengths[c];
+      one.length = &got;
+      if (mysql_stmt_fetch_column(st, &one, c, 0) != 0) return FailStatement(st);
+    }
+    s = each(row);
+    if (!s.ok()) return s;
+  }
+}
+
+StatusOr<int64_t> MysqlStore::Execute(const std::string& sql,
+                                      const std::vector<std::string>& params) {
+  StatusOr<int64_t> changed = Status::Internal("not run");
+  Status s = Retrying([&]() -> Status {
+    MYSQL_STMT* st = nullptr;
+    Status run = PrepareAndRun(sql, params, &st);
+    if (run.ok()) changed = static_cast<int64_t>(mysql_stmt_affected_rows(st));
+    if (st) mysql_stmt_close(st);
+    return run;
+  });
+  if (!s.ok()) return s;
+  return changed;
+}
+
+}  // namespace dlr

@@ -1,0 +1,639 @@
+#include "common/store/postgres/postgres_store.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "common/base/log.h"
+
+namespace dlr {
+namespace {
+
+constexpr int kMaxAttempts = 4;
+// pg_advisory_xact_lock key serialising schema creation ("dlrwhk" in ASCII).
+constexpr char kSchemaLock[] = "SELECT pg_advisory_xact_lock(110386409760875)";
+
+// Oids of the parameter types we send (pg_type.h).
+constexpr Oid kByteaOid = 17;
+constexpr Oid kInt2Oid = 21;
+constexpr Oid kTextOid = 25;
+constexpr Oid kTimestamptzOid = 1184;
+
+// Migrations: kMigrations[v - 1] takes the schema from version v - 1 to v,
+// in the transaction that then adds v to dlr_schema.
+//
+// id, status and deliv_time are bounded (and compared byte by byte, COLLATE
+// "C") so that the same values fit on PostgreSQL and MySQL; the duplicate
+// key is (id, status, deliv_time with NULL as ''), as on SQLite.
+const char kSchemaV1[] = R"sql(
+CREATE TABLE IF NOT EXISTS dlr_events (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id VARCHAR(255) COLLATE "C" NOT NULL, mobile TEXT, status VARCHAR(64) COLLATE "C" NOT NULL,
+  credits TEXT, units TEXT,
+  deliv_time VARCHAR(64) COLLATE "C", sent_time TEXT, submit_time TEXT,
+  deliv_at TEXT, sent_at TEXT, submit_at TEXT,
+  cid TEXT, custom TEXT, custom1 TEXT, custom2 TEXT,
+  location TEXT, region TEXT, provider TEXT,
+  location_code TEXT, region_code TEXT, provider_code TEXT,
+  webhook TEXT NOT NULL, raw TEXT NOT NULL, received_at TIMESTAMPTZ NOT NULL, query TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS dlr_events_event
+  ON dlr_events (id, status, COALESCE(deliv_time, ''));
+CREATE INDEX IF NOT EXISTS dlr_events_received_at ON dlr_events (received_at);
+CREATE TABLE IF NOT EXISTS dlr_messages (
+  id VARCHAR(255) COLLATE "C" PRIMARY KEY, webhook TEXT NOT NULL,
+  status VARCHAR(64) COLLATE "C" NOT NULL, final SMALLINT NOT NULL, delivered SMALLINT NOT NULL,
+  deliv_time VARCHAR(64) COLLATE "C", sent_time TEXT, submit_time TEXT,
+  deliv_at TEXT, sent_at TEXT, submit_at TEXT,
+  updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dlr_rejected (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  received_at TIMESTAMPTZ NOT NULL, webhook TEXT, remote_addr TEXT,
+  http_status SMALLINT NOT NULL, error TEXT NOT NULL, reason TEXT NOT NULL,
+  content_type TEXT, raw BYTEA
+);
+CREATE INDEX IF NOT EXISTS dlr_rejected_received_at ON dlr_rejected (received_at);
+CREATE TABLE IF NOT EXISTS dlr_schema (version INTEGER NOT NULL);
+)sql";
+
+const char kSchemaV2[] = R"sql(
+ALTER TABLE dlr_rejected ADD COLUMN IF NOT EXISTS method TEXT,
+  ADD COLUMN IF NOT EXISTS query TEXT,
+  ADD COLUMN IF NOT EXISTS replayed_at TIMESTAMPTZ,
+  ADD COLUMN IF NOT EXISTS replay_status SMALLINT;
+CREATE INDEX IF NOT EXISTS dlr_messages_updated_at ON dlr_messages (updated_at);
+)sql";
+
+const char kSchemaV3[] = R"sql(
+CREATE INDEX IF NOT EXISTS dlr_events_webhook_received_at ON dlr_events (webhook, received_at);
+)sql";
+
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion,
+              "one migration per schema version");
+
+// One round trip per event: the event unless it is a duplicate, then, only
+// for a new event, its message. A pending status never replaces a final one;
+// among final statuses the latest deliv_time wins; a pending row takes
+// whatever comes next. $25, $26: final, delivered. Returns 1 for a new event.
+const char kStoreEvent[] =
+    "WITH ev AS ("
+    " INSERT INTO dlr_events (id, mobile, status, credits, units, deliv_time, sent_time,"
+    " submit_time, deliv_at, sent_at, submit_at, cid, custom, custom1, custom2, location,"
+    " region, provider, location_code, region_code, provider_code, webhook, raw, received_at,"
+    " query)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+    " $18, $19, $20, $21, $22, $23, $24, $27) ON CONFLICT DO NOTHING RETURNING 1"
+    "), msg AS ("
+    " INSERT INTO dlr_messages AS m (id, webhook, status, final, delivered, deliv_time,"
+    " sent_time, submit_time, deliv_at, sent_at, submit_at, updated_at)"
+    " SELECT $1, $22, $3, $25, $26, $6, $7, $8, $9, $10, $11, $24 FROM ev"
+    " ON CONFLICT (id) DO UPDATE SET webhook = excluded.webhook,"
+    " status = excluded.status, final = excluded.final, delivered = excluded.delivered,"
+    " deliv_time = excluded.deliv_time,"
+    " sent_time = COALESCE(excluded.sent_time, m.sent_time),"
+    " submit_time = COALESCE(excluded.submit_time, m.submit_time),"
+    " deliv_at = excluded.deliv_at,"
+    " sent_at = COALESCE(excluded.sent_at, m.sent_at),"
+    " submit_at = COALESCE(excluded.submit_at, m.submit_at),"
+    " updated_at = excluded.updated_at"
+    " WHERE m.final = 0 OR (excluded.final = 1 AND"
+    " COALESCE(excluded.deliv_time, '') > COALESCE(m.deliv_time, ''))"
+    ") SELECT count(*) FROM ev";
+
+const char kInsertRejected[] =
+    "INSERT INTO dlr_rejected (received_at, webhook, remote_addr, http_status, error,"
+    " reason, content_type, raw, method, query)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+std::string TrimMessage(const char* text) {
+  std::string s = text ? text : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  for (char& c : s) {
+    if (c == '\n') c = ' ';
+  }
+  return s;
+}
+
+bool StartsWith(const std::string& s, const char* prefix) {
+  return s.compare(0, std::strlen(prefix), prefix) == 0;
+}
+
+// "SELECT ... WHERE id = ? AND status = ?" -> "... $1 ... $2", leaving quoted
+// literals and identifiers alone.
+std::string NumberPlaceholders(const std::string& sql) {
+  std::string out;
+  char quote = 0;
+  int n = 0;
+  for (char c : sql) {
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '?') {
+      out += "$" + std::to_string(++n);
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+// The server's notices ("relation ... already exists, skipping") are
+// informational: not on stderr, as libpq's default would have them.
+void LogNotice(void*, const char* message) { Log(LogLevel::kInfo, TrimMessage(message)); }
+
+int BackoffMs(int attempt) {
+  static thread_local std::minstd_rand rng(std::random_device{}());
+  return (5 << attempt) + static_cast<int>(rng() % 20);
+}
+
+// The connection keywords this libpq knows (empty if it cannot say).
+std::set<std::string> KnownKeywords() {
+  std::set<std::string> known;
+  if (PQconninfoOption* defaults = PQconndefaults()) {
+    for (PQconninfoOption* o = defaults; o->keyword; ++o) known.insert(o->keyword);
+    PQconninfoFree(defaults);
+  }
+  return known;
+}
+
+}  // namespace
+
+void PostgresStore::ResultDeleter::operator()(pg_result* r) const { PQclear(r); }
+
+StatusOr<std::unique_ptr<Store>> PostgresStore::Open(DatabaseUrl url, const StoreOptions& options) {
+  std::set<std::string> known = KnownKeywords();
+  for (const auto& kv : url.params) {
+    if (kv.first == "dbname") {
+      return Status::InvalidArgument(
+          "database: give the database name as the URL's path (postgresql://host/NAME), "
+          "not as ?dbname=");
+    }
+    if (!known.empty() && known.count(kv.first) == 0) {
+      return Status::InvalidArgument("database: \"" + kv.first +
+                                     "\" is not a PostgreSQL connection parameter");
+    }
+  }
+  return std::unique_ptr<Store>(new PostgresStore(std::move(url), options));
+}
+
+PostgresStore::PostgresStore(DatabaseUrl url, const StoreOptions& options)
+    : url_(std::move(url)), options_(options) {
+  // Our defaults only where this libpq knows them (tcp_user_timeout: 12+).
+  std::set<std::string> known = KnownKeywords();
+  auto set_default = [&](const std::string& key, const std::string& value) {
+    if (known.empty() || known.count(key)) keywords_.emplace_back(key, value);
+  };
+  auto set = [this](const std::string& key, const std::string& value) {
+    for (auto& kv : keywords_) {
+      if (kv.first == key) {
+        kv.second = value;
+        return;
+      }
+    }
+    keywords_.emplace_back(key, value);
+  };
+  int busy = std::max(options_.busy_timeout_ms, 1);
+  set_default("connect_timeout", std::to_string(std::clamp((busy + 999) / 1000, 2, 10)));
+  set_default("application_name", "dlr-webhook");
+  set_default("client_encoding", "UTF8");
+  // A server that vanishes without closing the connection (host down,
+  // network cut) is noticed within seconds, not minutes.
+  set_default("keepalives", "1");
+  set_default("keepalives_idle", "10");
+  set_default("keepalives_interval", "5");
+  set_default("keepalives_count", "3");
+  set_default("tcp_user_timeout", std::to_string(busy + 10000));
+  if (!url_.host.empty()) set("host", url_.host);
+  if (url_.port != 0) set("port", std::to_string(url_.port));
+  if (!url_.user.empty()) set("user", url_.user);
+  if (url_.password) set("password", *url_.password);
+  if (!url_.database.empty()) set("dbname", url_.database);
+  for (const auto& kv : url_.params) set(kv.first, kv.second);
+  // SET LOCAL, not a session setting, so that it also holds behind a
+  // connection pooler in transaction mode.
+  begin_sql_ =
+      "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = " + std::to_string(busy) +
+      "; SET LOCAL statement_timeout = " + std::to_string(busy + 10000);
+}
+
+PostgresStore::~PostgresStore() { Disconnect(); }
+
+void PostgresStore::Disconnect() {
+  if (conn_) PQfinish(conn_);
+  conn_ = nullptr;
+  broken_ = false;
+  schema_checked_ = false;
+}
+
+std::string PostgresStore::Where() const {
+  std::string user, host, port, db;
+  for (const auto& kv : keywords_) {
+    if (kv.first == "user") user = kv.second;
+    if (kv.first == "host") host = kv.second;
+    if (kv.first == "port") port = kv.second;
+    if (kv.first == "dbname") db = kv.second;
+  }
+  std::string w = "PostgreSQL ";
+  if (!user.empty()) w += user + "@";
+  w += host.empty() ? "(default socket)" : host;
+  if (!port.empty()) w += ":" + port;
+  if (!db.empty()) w += "/" + db;
+  return w;
+}
+
+Status PostgresStore::Fail(const pg_result* res, const std::string& what) {
+  retry_ = false;
+  const char* state_field = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  std::string state = state_field ? state_field : "";
+  std::string detail =
+      TrimMessage(res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr);
+  if (detail.empty()) detail = TrimMessage(conn_ ? PQerrorMessage(conn_) : "not connected");
+  detail = ScrubSecret(detail, url_.password);
+  std::string msg = what + " (" + Where() + "): " + detail;
+  if (!state.empty()) msg += " [SQLSTATE " + state + "]";
+
+  bool lost = !conn_ || PQstatus(conn_) == CONNECTION_BAD;
+  if (lost || StartsWith(state, "08") || state == "57P01" || state == "57P02" || state == "57P03" ||
+      state == "25006") {
+    // The connection is gone, the server is shutting down, or it became a
+    // read-only standby (a failover): reconnect, once more right away.
+    broken_ = true;
+    retry_ = true;
+    return Status::Unavailable(msg);
+  }
+  if (state == "40001" || state == "40P01") {  // serialization failure, deadlock
+    retry_ = true;
+    return Status::Unavailable(msg);
+  }
+  if (StartsWith(state, "53") || state == "55P03" || state == "57014") {
+    // out of disk, memory or connections; a lock or statement timeout
+    return Status::Unavailable(msg);
+  }
+  if (state == "22001" || state == "22021" || state == "22P05" || state == "54000") {
+    return Status::Unprocessable("the database cannot hold a value of this request: " + detail);
+  }
+  if (state == "42P01" || state == "42703") broken_ = true;  // a table changed: re-check
+  return Status::Internal(msg);
+}
+
+Status PostgresStore::Exec(const char* sql, Result* out) {
+  if (!conn_) return Fail(nullptr, "running a statement");
+  Result res(PQexec(conn_, sql));
+  ExecStatusType st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return Fail(res.get(), "a statement failed");
+  if (out) *out = std::move(res);
+  return Status::Ok();
+}
+
+Status PostgresStore::ExecParams(const char* sql, const std::vector<Param>& params, Result* out) {
+  if (!conn_) return Fail(nullptr, "running a statement");
+  std::vector<Oid> types;
+  std::vector<const char*> values;
+  std::vector<int> lengths, formats;
+  for (const Param& p : params) {
+    types.push_back(p.type);
+    values.push_back(p.data);
+    lengths.push_back(p.length);
+    formats.push_back(p.binary ? 1 : 0);
+  }
+  Result res(PQexecParams(conn_, sql, static_cast<int>(params.size()), types.data(), values.data(),
+                          lengths.data(), formats.data(), 0));
+  ExecStatusType st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return Fail(res.get(), "a statement failed");
+  if (out) *out = std::move(res);
+  return Status::Ok();
+}
+
+void PostgresStore::RollbackQuietly() {
+  if (!conn_ || PQstatus(conn_) != CONNECTION_OK) return;
+  if (PQtransactionStatus(conn_) == PQTRANS_IDLE) return;
+  PQclear(PQexec(conn_, "ROLLBACK"));
+  if (PQtransactionStatus(conn_) != PQTRANS_IDLE) broken_ = true;
+}
+
+Status PostgresStore::OpenConnection() {
+  if (broken_) Disconnect();
+  if (conn_) return Status::Ok();
+  std::vector<const char*> keys, values;
+  for (const auto& kv : keywords_) {
+    keys.push_back(kv.first.c_str());
+    values.push_back(kv.second.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  conn_ = PQconnectdbParams(keys.data(), values.data(), 0);
+  if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
+    std::string why =
+        ScrubSecret(TrimMessage(conn_ ? PQerrorMessage(conn_) : "out of memory"), url_.password);
+    Disconnect();
+    return Status::Unavailable("cannot connect to " + Where() + ": " + why);
+  }
+  PQsetNoticeProcessor(conn_, LogNotice, nullptr);
+  return Status::Ok();
+}
+
+Status PostgresStore::Connect() {
+  Status s = OpenConnection();
+  if (!s.ok() || schema_checked_) return s;
+  s = CheckSchema();
+  if (!s.ok()) {
+    Disconnect();
+    return s;
+  }
+  schema_checked_ = true;
+  return s;
+}
+
+Status PostgresStore::ReadSchemaVersion(int* version) {
+  Result r;
+  // A catalog query, not to_regclass(): that one may answer from a cache
+  // still missing a table another process has just created.
+  Status s = Exec(
+      "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+      " ON n.oid = c.relnamespace WHERE c.relname = 'dlr_schema'"
+      " AND n.nspname = current_schema())",
+      &r);
+  if (!s.ok()) return s;
+  *version = 0;
+  if (std::strcmp(PQgetvalue(r.get(), 0, 0), "t") != 0) return Status::Ok();
+  s = Exec("SELECT COALESCE(max(version), 0) FROM dlr_schema", &r);
+  if (s.ok()) *version = std::atoi(PQgetvalue(r.get(), 0, 0));
+  return s;
+}
+
+Status PostgresStore::CheckSchema() {
+  int version = 0;
+  Status s = ReadSchemaVersion(&version);
+  if (s.ok()) schema_found_ = version;
+  if (!s.ok() || version == kSchemaVersion) return s;
+  if (version < kSchemaVersion) {
+    // Created or upgraded in one transaction, by one process at a time; the
+    // others find it done.
+    s = Exec("BEGIN");
+    if (s.ok()) s = Exec(kSchemaLock);
+    if (s.ok()) s = ReadSchemaVersion(&version);
+    if (s.ok()) schema_found_ = version;
+    for (int v = version + 1; s.ok() && v <= kSchemaVersion; ++v) {
+      s = Exec(kMigrations[v - 1]);
+      std::string record = "INSERT INTO dlr_schema (version) VALUES (" + std::to_string(v) + ")";
+      if (s.ok()) s = Exec(record.c_str());
+    }
+    if (s.ok()) s = Exec(version <= kSchemaVersion ? "COMMIT" : "ROLLBACK");
+    if (!s.ok()) {
+      RollbackQuietly();
+      return s;
+    }
+    if (version <= kSchemaVersion) return Status::Ok();
+  }
+  return Status::Internal("the database schema (" + Where() + ") is version " +
+                          std::to_string(version) + ", newer than this program knows (" +
+                          std::to_string(kSchemaVersion) + "); upgrade dlr-webhook");
+}
+
+Status PostgresStore::EnsureSchema() {
+  if (conn_ && !broken_ && schema_checked_) return CheckSchema();
+  return Connect();  // a new connection checks the schema
+}
+
+Status PostgresStore::Retrying(const std::function<Status()>& attempt) {
+  for (int n = 1;; ++n) {
+    Status s = Connect();
+    if (!s.ok()) return s;
+    retry_ = false;
+    s = attempt();
+    if (s.ok() || !retry_ || n >= kMaxAttempts) return s;
+    Log(LogLevel::kInfo, "retrying: " + s.message());
+    if (!broken_) std::this_thread::sleep_for(std::chrono::milliseconds(BackoffMs(n)));
+  }
+}
+
+Status PostgresStore::CommitOnce(const std::vector<const Batch*>& batches,
+                                 std::vector<BatchResult>* results) {
+  results->assign(batches.size(), BatchResult());
+  Status s = Exec(begin_sql_.c_str());
+  std::vector<Param> params(27);
+  for (size_t b = 0; b < batches.size() && s.ok(); ++b) {
+    const Batch& batch = *batches[b];
+    for (const Dlr& dlr : batch.dlrs) {
+      for (size_t i = 0; i < kFieldCount; ++i) {
+        const std::optional<std::string>& v = dlr.values[i];
+        params[i] =
+            Param{v ? v->data() : nullptr, v ? static_cast<int>(v->size()) : 0, kTextOid, true};
+      }
+      params[21] =
+          Param{batch.webhook.data(), static_cast<int>(batch.webhook.size()), kTextOid, true};
+      params[22] = Param{dlr.raw.data(), static_cast<int>(dlr.raw.size()), kTextOid, true};
+      params[23] = Param{batch.received_at.c_str(), 0, kTimestamptzOid, false};
+      const std::optional<std::string>& status = dlr.Get(Field::kStatus);
+      bool is_final = !status || IsFinalStatus(*status);
+      bool delivered = status && IsDeliveredStatus(*status);
+      params[24] = Param{is_final ? "1" : "0", 0, kInt2Oid, false};
+      params[25] = Param{delivered ? "1" : "0", 0, kInt2Oid, false};
+      params[26] =
+          batch.query.empty()
+              ? Param{nullptr, 0, kTextOid, true}
+              : Param{batch.query.data(), static_cast<int>(batch.query.size()), kTextOid, true};
+      Result r;
+      s = ExecParams(kStoreEvent, params, &r);
+      if (!s.ok()) break;
+      bool inserted = std::strcmp(PQgetvalue(r.get(), 0, 0), "1") == 0;
+      ++(inserted ? (*results)[b].stored : (*results)[b].duplicates);
+    }
+  }
+  if (s.ok()) {
+    Result r;
+    s = Exec("COMMIT", &r);
+    if (s.ok() && std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0) {
+      s = Status::Internal("the transaction was rolled back (" + Where() + ")");
+    }
+  }
+  if (!s.ok()) {
+    RollbackQuietly();
+    results->assign(batches.size(), BatchResult());
+  }
+  return s;
+}
+
+Status PostgresStore::Commit(const std::vector<const Batch*>& batches,
+                             std::vector<BatchResult>* results) {
+  // A retry after a connection lost during COMMIT may find the events of the
+  // lost attempt committed: they are then counted as duplicates, never stored
+  // twice.
+  Status s = Retrying([&] { return CommitOnce(batches, results); });
+  if (!s.ok()) results->assign(batches.size(), BatchResult());
+  return s;
+}
+
+Status PostgresStore::RecordRejected(const Rejected& r) {
+  std::string http_status = std::to_string(r.http_status);
+  std::vector<Param> params = {
+      {r.received_at.c_str(), 0, kTimestamptzOid, false},
+      {r.webhook.data(), static_cast<int>(r.webhook.size()), kTextOid, true},
+      {r.remote_addr.data(), static_cast<int>(r.remote_addr.size()), kTextOid, true},
+      {http_status.c_str(), 0, kInt2Oid, false},
+      {r.error.data(), static_cast<int>(r.error.size()), kTextOid, true},
+      {r.reason.data(), static_cast<int>(r.reason.size()), kTextOid, true},
+      {r.content_type.data(), static_cast<int>(r.content_type.size()), kTextOid, true},
+      {r.raw.data(), static_cast<int>(r.raw.size()), kByteaOid, true},
+      {r.method.empty() ? nullptr : r.method.data(), static_cast<int>(r.method.size()), kTextOid,
+       true},
+      {r.query ? r.query->data() : nullptr, r.query ? static_cast<int>(r.query->size()) : 0,
+       kTextOid, true},
+  };
+  return Retrying([&] { return ExecParams(kInsertRejected, params, nullptr); });
+}
+
+StatusOr<std::vector<Row>> PostgresStore::Query(const std::string& sql,
+                                                const std::vector<std::string>& params) {
+  std::vector<Param> bound;
+  for (const std::string& p : params) {
+    if (p.find('\0') != std::string::npos) {
+      return Status::InvalidArgument("a query parameter holds a NUL byte");
+    }
+    bound.push_back(Param{p.c_str(), 0, 0, false});
+  }
+  std::string numbered = NumberPlaceholders(sql);
+  Result res;
+  Status s = Retrying([&] { return ExecParams(numbered.c_str(), bound, &res); });
+  if (!s.ok()) return s;
+  std::vector<Row> rows;
+  int ncols = PQnfields(res.get());
+  for (int r = 0; r < PQntuples(res.get()); ++r) {
+    Row row;
+    for (int c = 0; c < ncols; ++c) {
+      if (PQgetisnull(res.get(), r, c)) {
+        row.emplace_back();
+        continue;
+      }
+      const char* v = PQgetvalue(res.get(), r, c);
+      if (PQftype(res.get(), c) == kByteaOid) {
+        size_t n = 0;
+        unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(v), &n);
+        if (!bytes) return Status::Internal("cannot decode a bytea value");
+        row.emplace_back(std::string(reinterpret_cast<char*>(bytes), n));
+        PQfreemem(bytes);
+      } else {
+        row.emplace_back(std::string(v, static_cast<size_t>(PQgetlength(res.get(), r, c))));
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+StatusOr<int> PostgresStore::Ping() {
+  Status s = OpenConnection();
+  int version = 0;
+  if (s.ok()) s = ReadSchemaVersion(&version);
+  if (!s.ok()) return s;
+  return version;
+}
+
+StatusOr<SchemaReport> PostgresStore::Migrate() {
+  schema_found_ = -1;
+  Status s = EnsureSchema();
+  if (!s.ok()) return s;
+  return SchemaReport{schema_found_, kSchemaVersion};
+}
+
+Status PostgresStore::RowOf(const pg_result* res, int r, Row* row) {
+  int ncols = PQnfields(res);
+  row->resize(static_cast<size_t>(ncols));
+  for (int c = 0; c < ncols; ++c) {
+    std::optional<std::string>& cell = (*row)[static_cast<size_t>(c)];
+    if (PQgetisnull(res, r, c)) {
+      cell.reset();
+      continue;
+    }
+    if (!cell) cell.emplace();
+    const char* v = PQgetvalue(res, r, c);
+    if (PQftype(res, c) == kByteaOid) {
+      size_t n = 0;
+      unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(v), &n);
+      if (!bytes) return Status::Internal("cannot decode a bytea value");
+      cell->assign(reinterpret_cast<char*>(bytes), n);
+      PQfreemem(bytes);
+    } else {
+      cell->assign(v, static_cast<size_t>(PQgetlength(res, r, c)));
+    }
+  }
+  return Status::Ok();
+}
+
+Status PostgresStore::QueryEach(const std::string& sql, const std::vector<std::string>& params,
+                                const RowCallback& each) {
+  std::vector<const char*> values;
+  for (const std::string& p : params) {
+    if (p.find('\0') != std::string::npos) {
+      return Status::InvalidArgument("a query parameter holds a NUL byte");
+    }
+    values.push_back(p.c_str());
+  }
+  std::string numbered = NumberPlaceholders(sql);
+  Status s = Connect();
+  if (!s.ok()) return s;
+  if (!PQsendQueryParams(conn_, numbered.c_str(), static_cast<int>(values.size()), nullptr,
+                         values.data(), nullptr, nullptr, 0)) {
+    return Fail(nullptr, "sending a query");
+  }
+  // One row per result, as the server sends them: the client never holds
+  // more than a row, whatever the size of the answer.
+  if (!PQsetSingleRowMode(conn_)) {
+    while (pg_result* r = PQgetResult(conn_)) PQclear(r);
+    return Status::Internal("cannot read the answer row by row (" + Where() + ")");
+  }
+  Status result;
+  bool stopped = false;
+  Row row;
+  while (pg_result* r = PQgetResult(conn_)) {
+    Result res(r);
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_SINGLE_TUPLE) {
+      if (stopped) continue;
+      Status cell = RowOf(r, 0, &row);
+      if (cell.ok()) cell = each(row);
+      if (!cell.ok()) {
+        // Stop the server sending the rest; the results still on their way
+        // are read and dropped (the cancellation's error among them).
+        result = cell;
+        stopped = true;
+        if (PGcancel* cancel = PQgetCancel(conn_)) {
+          char ignored[256];
+          PQcancel(cancel, ignored, sizeof ignored);
+          PQfreeCancel(cancel);
+        }
+      }
+    } else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && !stopped && result.ok()) {
+      result = Fail(r, "a query failed");
+    }
+  }
+  if (PQstatus(conn_) != CONNECTION_OK) broken_ = true;
+  return result;
+}
+
+StatusOr<int64_t> PostgresStore::Execute(const std::string& sql,
+                                         const std::vector<std::string>& params) {
+  std::vector<Param> bound;
+  for (const std::string& p : params) {
+    if (p.find('\0') != std::string::npos) {
+      return Status::InvalidArgument("a query parameter holds a NUL byte");
+    }
+    bound.push_back(Param{p.c_str(), 0, 0, false});
+  }
+  std::string numbered = NumberPlaceholders(sql);
+  Result res;
+  Status s = Retrying([&] { return ExecParams(numbered.c_str(), bound, &res); });
+  if (!s.ok()) return s;
+  return static_cast<int64_t>(std::strtoll(PQcmdTuples(res.get()), nullptr, 10));
+}
+
+}  // namespace dlr

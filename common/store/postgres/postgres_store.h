@@ -1,0 +1,115 @@
+// The PostgreSQL backend (libpq), for several responders on several hosts
+// writing to one database.
+//
+// A PostgresStore owns one connection, opened on first use (not by Open) and
+// again after it broke, so a responder starts while the server is down and
+// recovers without a restart when it returns; the schema is checked once per
+// connection (created when missing, under an advisory lock so that responders
+// starting together do not race). Used by one thread at a time.
+//
+// Every Commit is one transaction (READ COMMITTED; lock_timeout from
+// StoreOptions) that is durable when it returns ok. A deadlock or
+// serialization failure is retried a few times, a connection found broken
+// once more on a fresh connection; what still fails returns Unavailable
+// (server down or unreachable, locked, out of disk or connections: retry
+// later), Unprocessable (a value too long for its column, or not valid UTF-8:
+// retrying will not help) or Internal. Values are sent as parameters, never
+// in the SQL text. Error messages name the server and database, never the
+// password.
+#ifndef DLR_COMMON_STORE_POSTGRES_POSTGRES_STORE_H_
+#define DLR_COMMON_STORE_POSTGRES_POSTGRES_STORE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/store/database_url.h"
+#include "common/store/store.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace dlr {
+
+class PostgresStore : public Store {
+ public:
+  // A store for `url` (scheme postgresql). Its query parameters are libpq
+  // connection keywords (sslmode, host=/socket/dir, target_session_attrs,
+  // connect_timeout, ...). Does not connect. InvalidArgument for a parameter
+  // that libpq does not know, or that must be given otherwise (dbname).
+  static StatusOr<std::unique_ptr<Store>> Open(DatabaseUrl url, const StoreOptions& options);
+
+  ~PostgresStore() override;  // closes the connection
+  PostgresStore(const PostgresStore&) = delete;
+  PostgresStore& operator=(const PostgresStore&) = delete;
+
+  Status EnsureSchema() override;
+  Status Commit(const std::vector<const Batch*>& batches,
+                std::vector<BatchResult>* results) override;
+  Status RecordRejected(const Rejected& rejected) override;
+  StatusOr<std::vector<Row>> Query(const std::string& sql,
+                                   const std::vector<std::string>& params) override;
+
+  // Ping connects without checking the schema (the connection is kept; the
+  // next other call checks it). QueryEach reads in single-row mode; a
+  // callback that stops the scan cancels the rest of the query.
+  StatusOr<int> Ping() override;
+  StatusOr<SchemaReport> Migrate() override;
+  Status QueryEach(const std::string& sql, const std::vector<std::string>& params,
+                   const RowCallback& each) override;
+  StatusOr<int64_t> Execute(const std::string& sql,
+                            const std::vector<std::string>& params) override;
+  std::optional<SqlDialect> dialect() const override { return SqlDialect::kPostgres; }
+
+ private:
+  // One bound value: NULL when `data` is nullptr. `binary` sends the bytes
+  // as they are (text and bytea); otherwise `data` is NUL-terminated text.
+  struct Param {
+    const char* data = nullptr;
+    int length = 0;
+    unsigned int type = 0;  // an Oid; 0 lets the server infer it
+    bool binary = false;
+  };
+  struct ResultDeleter {
+    void operator()(pg_result* r) const;
+  };
+  using Result = std::unique_ptr<pg_result, ResultDeleter>;
+
+  PostgresStore(DatabaseUrl url, const StoreOptions& options);
+
+  Status OpenConnection();  // no-op when connected; checks nothing
+  Status Connect();         // no-op when connected; checks the schema of a new connection
+  void Disconnect();
+  Status ReadSchemaVersion(int* version);
+  Status CheckSchema();  // creates or upgrades the schema; sets schema_found_
+  // Row `r` of `res` into `row` (bytea decoded).
+  static Status RowOf(const pg_result* res, int r, Row* row);
+  // Runs `attempt` until it succeeds, fails for good, or has failed
+  // kMaxAttempts times with a failure worth retrying.
+  Status Retrying(const std::function<Status()>& attempt);
+  Status CommitOnce(const std::vector<const Batch*>& batches, std::vector<BatchResult>* results);
+  // A simple query (several statements allowed, no parameters).
+  Status Exec(const char* sql, Result* out = nullptr);
+  Status ExecParams(const char* sql, const std::vector<Param>& params, Result* out);
+  // The Status for a failed statement (`res` may be null); sets broken_ and
+  // retry_ as the failure calls for.
+  Status Fail(const pg_result* res, const std::string& what);
+  void RollbackQuietly();
+  std::string Where() const;  // "PostgreSQL user@host:port/db", for messages
+
+  const DatabaseUrl url_;
+  const StoreOptions options_;
+  std::vector<std::pair<std::string, std::string>> keywords_;  // for PQconnectdbParams
+  std::string begin_sql_;  // BEGIN and the transaction's timeouts
+  pg_conn* conn_ = nullptr;
+  bool broken_ = false;          // the connection cannot be trusted: reopen before the next use
+  bool retry_ = false;           // the last failure is worth another attempt
+  bool schema_checked_ = false;  // CheckSchema succeeded on this connection
+  int schema_found_ = -1;        // the version the last schema check found
+};
+
+}  // namespace dlr
+
+#endif  // DLR_COMMON_STORE_POSTGRES_POSTGRES_STORE_H_

@@ -1,0 +1,60 @@
+// The DLR record: the payload fields stored in columns of their own, and how
+// a status is classified. Pure data, shared by the parser that fills it
+// (webhook/payload.h) and the stores that keep it.
+#ifndef DLR_COMMON_STORE_RECORD_H_
+#define DLR_COMMON_STORE_RECORD_H_
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dlr {
+
+// The payload fields we store in columns of their own, in column order.
+enum class Field : size_t {
+  kId,
+  kMobile,
+  kStatus,
+  kCredits,
+  kUnits,
+  kDelivTime,
+  kSentTime,
+  kSubmitTime,
+  kDelivAt,
+  kSentAt,
+  kSubmitAt,
+  kCid,
+  kCustom,
+  kCustom1,
+  kCustom2,
+  kLocation,
+  kRegion,
+  kProvider,
+  kLocationCode,
+  kRegionCode,
+  kProviderCode,
+};
+inline constexpr size_t kFieldCount = 21;
+
+// The field's own name ("deliv_time"), which is also its column name.
+const char* FieldName(Field f);
+std::optional<Field> FieldFromName(std::string_view name);
+
+struct Dlr {
+  std::array<std::optional<std::string>, kFieldCount> values;
+  std::string raw;  // the event exactly as received
+
+  const std::optional<std::string>& Get(Field f) const { return values[static_cast<size_t>(f)]; }
+  void Set(Field f, std::string v) { values[static_cast<size_t>(f)] = std::move(v); }
+};
+
+// How a status string is classified. Compared without regard to case.
+bool IsDeliveredStatus(std::string_view status);  // DELIVRD
+bool IsPendingStatus(std::string_view status);    // AWAITING-DLR
+inline bool IsFinalStatus(std::string_view status) { return !IsPendingStatus(status); }
+
+}  // namespace dlr
+
+#endif  // DLR_COMMON_STORE_RECORD_H_

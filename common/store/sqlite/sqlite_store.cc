@@ -1,0 +1,495 @@
+#include "common/store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "common/base/log.h"
+
+namespace dlr {
+namespace {
+
+// Migrations: kMigrations[v - 1] takes the schema from version v - 1 to v,
+// inside the transaction that then records v in PRAGMA user_version.
+const char kSchemaV1[] = R"sql(
+CREATE TABLE IF NOT EXISTS dlr_events (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL, mobile TEXT, status TEXT NOT NULL, credits TEXT, units TEXT,
+  deliv_time TEXT, sent_time TEXT, submit_time TEXT,
+  deliv_at TEXT, sent_at TEXT, submit_at TEXT,
+  cid TEXT, custom TEXT, custom1 TEXT, custom2 TEXT,
+  location TEXT, region TEXT, provider TEXT,
+  location_code TEXT, region_code TEXT, provider_code TEXT,
+  webhook TEXT NOT NULL, raw TEXT NOT NULL, received_at TEXT NOT NULL, query TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS dlr_events_event
+  ON dlr_events(id, status, COALESCE(deliv_time, ''));
+CREATE INDEX IF NOT EXISTS dlr_events_received_at ON dlr_events(received_at);
+CREATE TABLE IF NOT EXISTS dlr_messages (
+  id TEXT PRIMARY KEY NOT NULL, webhook TEXT NOT NULL, status TEXT NOT NULL,
+  final INTEGER NOT NULL, delivered INTEGER NOT NULL,
+  deliv_time TEXT, sent_time TEXT, submit_time TEXT,
+  deliv_at TEXT, sent_at TEXT, submit_at TEXT,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dlr_rejected (
+  seq INTEGER PRIMARY KEY,
+  received_at TEXT NOT NULL, webhook TEXT, remote_addr TEXT,
+  http_status INTEGER NOT NULL, error TEXT NOT NULL, reason TEXT NOT NULL,
+  content_type TEXT, raw BLOB
+);
+CREATE INDEX IF NOT EXISTS dlr_rejected_received_at ON dlr_rejected(received_at);
+)sql";
+
+const char kSchemaV2[] = R"sql(
+ALTER TABLE dlr_rejected ADD COLUMN method TEXT;
+ALTER TABLE dlr_rejected ADD COLUMN query TEXT;
+ALTER TABLE dlr_rejected ADD COLUMN replayed_at TEXT;
+ALTER TABLE dlr_rejected ADD COLUMN replay_status INTEGER;
+CREATE INDEX IF NOT EXISTS dlr_messages_updated_at ON dlr_messages(updated_at);
+)sql";
+
+const char kSchemaV3[] = R"sql(
+CREATE INDEX IF NOT EXISTS dlr_events_webhook_received_at ON dlr_events(webhook, received_at);
+)sql";
+
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion,
+              "one migration per schema version");
+
+const char kInsertEvent[] =
+    "INSERT INTO dlr_events (id, mobile, status, credits, units, deliv_time, sent_time,"
+    " submit_time, deliv_at, sent_at, submit_at, cid, custom, custom1, custom2, location,"
+    " region, provider, location_code, region_code, provider_code, webhook, raw, received_at,"
+    " query)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+    " ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) ON CONFLICT DO NOTHING";
+
+// A pending status never replaces a final one; among final statuses the
+// latest deliv_time wins; a pending row takes whatever comes next.
+const char kUpsertMessage[] =
+    "INSERT INTO dlr_messages (id, webhook, status, final, delivered, deliv_time,"
+    " sent_time, submit_time, deliv_at, sent_at, submit_at, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+    " ON CONFLICT (id) DO UPDATE SET webhook = excluded.webhook,"
+    " status = excluded.status, final = excluded.final, delivered = excluded.delivered,"
+    " deliv_time = excluded.deliv_time,"
+    " sent_time = COALESCE(excluded.sent_time, dlr_messages.sent_time),"
+    " submit_time = COALESCE(excluded.submit_time, dlr_messages.submit_time),"
+    " deliv_at = excluded.deliv_at,"
+    " sent_at = COALESCE(excluded.sent_at, dlr_messages.sent_at),"
+    " submit_at = COALESCE(excluded.submit_at, dlr_messages.submit_at),"
+    " updated_at = excluded.updated_at"
+    " WHERE dlr_messages.final = 0 OR (excluded.final = 1 AND"
+    " COALESCE(excluded.deliv_time, '') > COALESCE(dlr_messages.deliv_time, ''))";
+
+const char kInsertRejected[] =
+    "INSERT INTO dlr_rejected (received_at, webhook, remote_addr, http_status, error,"
+    " reason, content_type, raw, method, query) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+int BindText(sqlite3_stmt* st, int index, const std::string& v) {
+  return sqlite3_bind_text(st, index, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+}
+
+int BindOptional(sqlite3_stmt* st, int index, const std::optional<std::string>& v) {
+  return v ? BindText(st, index, *v) : sqlite3_bind_null(st, index);
+}
+
+// sqlite3_wal_hook callback: remembers the WAL size after each commit. (A WAL
+// hook replaces SQLite's auto-checkpoint, which CheckpointIfDue stands in for.)
+int RecordWalFrames(void* frames, sqlite3*, const char*, int n) {
+  *static_cast<int*>(frames) = n;
+  return SQLITE_OK;
+}
+
+// Resets a statement when the scope ends, whatever happened.
+class StmtReset {
+ public:
+  explicit StmtReset(sqlite3_stmt* st) : st_(st) {}
+  ~StmtReset() {
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+  }
+
+ private:
+  sqlite3_stmt* st_;
+};
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::string path, const StoreOptions& options)
+    : path_(std::move(path)), options_(options) {}
+
+SqliteStore::~SqliteStore() { Disconnect(); }
+
+void SqliteStore::Disconnect() {
+  sqlite3_finalize(insert_event_);
+  sqlite3_finalize(upsert_message_);
+  sqlite3_finalize(insert_rejected_);
+  insert_event_ = upsert_message_ = insert_rejected_ = nullptr;
+  if (db_) sqlite3_close_v2(db_);
+  db_ = nullptr;
+}
+
+Status SqliteStore::Fail(int rc, const std::string& what) {
+  int primary = rc & 0xff;
+  std::string msg = what + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+  switch (primary) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Unavailable("the database is locked (" + msg + ")");
+    case SQLITE_FULL:
+      return Status::Unavailable("the disk is full (" + msg + ")");
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PROTOCOL:
+      reconnect_ = true;
+      return Status::Unavailable(msg);
+    default:
+      reconnect_ = true;
+      return Status::Internal(msg);
+  }
+}
+
+Status SqliteStore::Exec(const char* sql) {
+  char* err = nullptr;
+  if (!db_) return Status::Unavailable("the database is not open");
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+  sqlite3_free(err);
+  if (rc != SQLITE_OK) return Fail(rc, "sqlite");
+  return Status::Ok();
+}
+
+Status SqliteStore::Prepare(const char* sql, sqlite3_stmt** stmt) {
+  int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, nullptr);
+  if (rc != SQLITE_OK) return Fail(rc, "preparing a statement");
+  return Status::Ok();
+}
+
+Status SqliteStore::Connect() {
+  if (reconnect_) {
+    Disconnect();
+    reconnect_ = false;
+  }
+  if (db_) return Status::Ok();
+  int rc =
+      sqlite3_open_v2(path_.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    Status s = Status::Unavailable("cannot open the database " + path_ + ": " +
+                                   (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc)));
+    Disconnect();
+    return s;
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
+  if (options_.one_request_per_process) {
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    sqlite3_wal_hook(db_, RecordWalFrames, &wal_frames_);
+  }
+  // WAL lets readers (dlrctl, sqlite3) work beside the writers; FULL makes
+  // every commit durable before it returns.
+  Status s = Exec("PRAGMA journal_mode=WAL");
+  if (s.ok()) s = Exec("PRAGMA synchronous=FULL");
+  // 1 MiB of page cache (SQLite's default is 2 MiB): inserts touch the right
+  // edge of most indexes and one leaf of the others; a miss is a read from
+  // the OS page cache, and the responder stays small.
+  if (s.ok()) s = Exec("PRAGMA cache_size=-1024");
+  if (s.ok()) s = EnsureSchema();
+  if (s.ok()) s = Prepare(kInsertEvent, &insert_event_);
+  if (s.ok()) s = Prepare(kUpsertMessage, &upsert_message_);
+  if (s.ok()) s = Prepare(kInsertRejected, &insert_rejected_);
+  if (!s.ok()) Disconnect();
+  reconnect_ = false;
+  return s;
+}
+
+Status SqliteStore::ReadSchemaVersion(int* version) {
+  sqlite3_stmt* st = nullptr;
+  Status s = Prepare("PRAGMA user_version", &st);
+  if (!s.ok()) return s;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *version = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW) return Fail(rc, "reading the schema version");
+  return Status::Ok();
+}
+
+Status SqliteStore::NewerSchema(int version) {
+  reconnect_ = true;
+  return Status::Internal("the database schema is version " + std::to_string(version) +
+                          ", newer than this program knows (" + std::to_string(kSchemaVersion) +
+                          "); upgrade dlr-webhook");
+}
+
+Status SqliteStore::EnsureSchema() {
+  if (!db_) return Connect();  // Connect ensures the schema
+  int version = 0;
+  Status s = ReadSchemaVersion(&version);
+  if (!s.ok()) return s;
+  schema_found_ = version;
+  if (version == kSchemaVersion) return Status::Ok();
+  if (version > kSchemaVersion) return NewerSchema(version);
+  // One process migrates; the version is read again under the write lock,
+  // since another one may have migrated since.
+  s = Exec("BEGIN IMMEDIATE");
+  if (!s.ok()) return s;
+  s = ReadSchemaVersion(&version);
+  if (s.ok()) {
+    schema_found_ = version;
+    if (version > kSchemaVersion) s = NewerSchema(version);
+  }
+  for (int v = version + 1; s.ok() && v <= kSchemaVersion; ++v) s = Exec(kMigrations[v - 1]);
+  if (s.ok() && version < kSchemaVersion) {
+    s = Exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
+  }
+  if (s.ok()) s = Exec("COMMIT");
+  if (!s.ok() && db_ && !sqlite3_get_autocommit(db_)) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  return s;
+}
+
+Status SqliteStore::InsertEvent(const Batch& batch, const Dlr& dlr, bool* inserted) {
+  sqlite3_stmt* st = insert_event_;
+  StmtReset reset(st);
+  int rc = SQLITE_OK;
+  for (size_t i = 0; i < kFieldCount && rc == SQLITE_OK; ++i) {
+    rc = BindOptional(st, static_cast<int>(i + 1), dlr.values[i]);
+  }
+  if (rc == SQLITE_OK) rc = BindText(st, 22, batch.webhook);
+  if (rc == SQLITE_OK) rc = BindText(st, 23, dlr.raw);
+  if (rc == SQLITE_OK) rc = BindText(st, 24, batch.received_at);
+  if (rc == SQLITE_OK) {
+    rc = batch.query.empty() ? sqlite3_bind_null(st, 25) : BindText(st, 25, batch.query);
+  }
+  if (rc != SQLITE_OK) return Fail(rc, "binding an event");
+  rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE) return Fail(rc, "inserting an event");
+  *inserted = sqlite3_changes(db_) == 1;
+  return Status::Ok();
+}
+
+Status SqliteStore::UpsertMessage(const Batch& batch, const Dlr& dlr) {
+  sqlite3_stmt* st = upsert_message_;
+  StmtReset reset(st);
+  const std::string& status = *dlr.Get(Field::kStatus);
+  int rc = BindOptional(st, 1, dlr.Get(Field::kId));
+  if (rc == SQLITE_OK) rc = BindText(st, 2, batch.webhook);
+  if (rc == SQLITE_OK) rc = BindText(st, 3, status);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int(st, 4, IsFinalStatus(status) ? 1 : 0);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int(st, 5, IsDeliveredStatus(status) ? 1 : 0);
+  const Field times[] = {Field::kDelivTime, Field::kSentTime, Field::kSubmitTime,
+                         Field::kDelivAt,   Field::kSentAt,   Field::kSubmitAt};
+  for (int i = 0; i < 6 && rc == SQLITE_OK; ++i) rc = BindOptional(st, 6 + i, dlr.Get(times[i]));
+  if (rc == SQLITE_OK) rc = BindText(st, 12, batch.received_at);
+  if (rc != SQLITE_OK) return Fail(rc, "binding a message");
+  rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE) return Fail(rc, "updating a message");
+  return Status::Ok();
+}
+
+Status SqliteStore::Commit(const std::vector<const Batch*>& batches,
+                           std::vector<BatchResult>* results) {
+  results->assign(batches.size(), BatchResult());
+  Status s = Connect();
+  if (!s.ok()) return s;
+  s = Exec("BEGIN IMMEDIATE");
+  if (!s.ok()) return s;
+  for (size_t b = 0; b < batches.size() && s.ok(); ++b) {
+    for (const Dlr& dlr : batches[b]->dlrs) {
+      bool inserted = false;
+      s = InsertEvent(*batches[b], dlr, &inserted);
+      if (s.ok() && inserted) s = UpsertMessage(*batches[b], dlr);
+      if (!s.ok()) break;
+      ++(inserted ? (*results)[b].stored : (*results)[b].duplicates);
+    }
+  }
+  if (s.ok()) s = Exec("COMMIT");
+  if (!s.ok()) {
+    if (db_ && !sqlite3_get_autocommit(db_)) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    results->assign(batches.size(), BatchResult());
+    return s;
+  }
+  if (options_.one_request_per_process) CheckpointIfDue();
+  return s;
+}
+
+void SqliteStore::CheckpointIfDue() {
+  if (!db_ || wal_frames_ < kOneShotCheckpointFrames) return;
+  // The rows are committed: this must not hold the answer up. Without
+  // waiting for the other processes (busy timeout 0): when one is reading or
+  // writing, a later request checkpoints instead.
+  sqlite3_busy_timeout(db_, 0);
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
+  if (rc == SQLITE_OK) {
+    wal_frames_ = 0;
+  } else if ((rc & 0xff) != SQLITE_BUSY) {
+    Log(LogLevel::kWarning, std::string("checkpointing the database's WAL failed: ") +
+                                sqlite3_errmsg(db_) + " (the rows are committed)");
+  }
+}
+
+Status SqliteStore::RecordRejected(const Rejected& r) {
+  Status s = Connect();
+  if (!s.ok()) return s;
+  sqlite3_stmt* st = insert_rejected_;
+  StmtReset reset(st);
+  int rc = BindText(st, 1, r.received_at);
+  if (rc == SQLITE_OK) rc = BindText(st, 2, r.webhook);
+  if (rc == SQLITE_OK) rc = BindText(st, 3, r.remote_addr);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int(st, 4, r.http_status);
+  if (rc == SQLITE_OK) rc = BindText(st, 5, r.error);
+  if (rc == SQLITE_OK) rc = BindText(st, 6, r.reason);
+  if (rc == SQLITE_OK) rc = BindText(st, 7, r.content_type);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_bind_blob(st, 8, r.raw.data(), static_cast<int>(r.raw.size()), SQLITE_STATIC);
+  }
+  if (rc == SQLITE_OK) {
+    rc = r.method.empty() ? sqlite3_bind_null(st, 9) : BindText(st, 9, r.method);
+  }
+  if (rc == SQLITE_OK) rc = BindOptional(st, 10, r.query);
+  if (rc != SQLITE_OK) return Fail(rc, "binding a rejected request");
+  rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE) return Fail(rc, "recording a rejected request");
+  return Status::Ok();
+}
+
+StatusOr<std::vector<Row>> SqliteStore::Query(const std::string& sql,
+                                              const std::vector<std::string>& params) {
+  Status s = Connect();
+  if (!s.ok()) return s;
+  sqlite3_stmt* st = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &st, nullptr);
+  if (rc != SQLITE_OK) return Fail(rc, "preparing a query");
+  std::vector<Row> rows;
+  for (size_t i = 0; i < params.size() && rc == SQLITE_OK; ++i) {
+    rc = BindText(st, static_cast<int>(i + 1), params[i]);
+  }
+  while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) break;
+    Row row;
+    for (int c = 0; c < sqlite3_column_count(st); ++c) {
+      if (sqlite3_column_type(st, c) == SQLITE_NULL) {
+        row.emplace_back();
+        continue;
+      }
+      const void* data = sqlite3_column_blob(st, c);
+      int size = sqlite3_column_bytes(st, c);
+      row.emplace_back(size > 0
+                           ? std::string(static_cast<const char*>(data), static_cast<size_t>(size))
+                           : std::string());
+    }
+    rows.push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) {
+    s = Fail(rc, "running a query");
+    sqlite3_finalize(st);
+    return s;
+  }
+  sqlite3_finalize(st);
+  return rows;
+}
+
+StatusOr<int> SqliteStore::Ping() {
+  struct stat info;
+  if (stat(path_.c_str(), &info) != 0) {
+    if (errno == ENOENT) {
+      return Status::NotFound("the database file " + path_ + " does not exist yet");
+    }
+    return Status::Unavailable("cannot reach the database file " + path_ + ": " +
+                               std::strerror(errno));
+  }
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> owned(db, sqlite3_close_v2);
+  if (rc != SQLITE_OK) {
+    return Status::Unavailable("cannot open the database " + path_ + ": " +
+                               (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+  }
+  sqlite3_busy_timeout(db, options_.busy_timeout_ms);
+  int version = 0;
+  // The first statement reads the file's header: a file that is not a
+  // database fails here.
+  for (const char* sql : {"SELECT count(*) FROM sqlite_master", "PRAGMA user_version"}) {
+    sqlite3_stmt* st = nullptr;
+    rc = sqlite3_prepare_v2(db, sql, -1, &st, nullptr);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) {
+      return Status::Unavailable("cannot read the database " + path_ + ": " + sqlite3_errmsg(db));
+    }
+  }
+  return version;
+}
+
+StatusOr<SchemaReport> SqliteStore::Migrate() {
+  schema_found_ = -1;
+  Status s = EnsureSchema();
+  if (!s.ok()) return s;
+  return SchemaReport{schema_found_, kSchemaVersion};
+}
+
+Status SqliteStore::PrepareWith(const std::string& sql, const std::vector<std::string>& params,
+                                sqlite3_stmt** stmt) {
+  Status s = Connect();
+  if (!s.ok()) return s;
+  int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), stmt, nullptr);
+  if (rc != SQLITE_OK) return Fail(rc, "preparing a query");
+  for (size_t i = 0; i < params.size() && rc == SQLITE_OK; ++i) {
+    rc = BindText(*stmt, static_cast<int>(i + 1), params[i]);
+  }
+  if (rc != SQLITE_OK) return Fail(rc, "binding a query's values");
+  return Status::Ok();
+}
+
+Status SqliteStore::QueryEach(const std::string& sql, const std::vector<std::string>& params,
+                              const RowCallback& each) {
+  sqlite3_stmt* st = nullptr;
+  Status s = PrepareWith(sql, params, &st);
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owned(st, sqlite3_finalize);
+  if (!s.ok()) return s;
+  Row row(static_cast<size_t>(sqlite3_column_count(st)));
+  for (;;) {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) return Status::Ok();
+    if (rc != SQLITE_ROW) return Fail(rc, "running a query");
+    for (size_t c = 0; c < row.size(); ++c) {
+      int col = static_cast<int>(c);
+      if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+        row[c].reset();
+        continue;
+      }
+      const char* data = static_cast<const char*>(sqlite3_column_blob(st, col));
+      size_t size = static_cast<size_t>(sqlite3_column_bytes(st, col));
+      if (!row[c]) row[c].emplace();
+      row[c]->assign(data ? data : "", data ? size : 0);
+    }
+    s = each(row);
+    if (!s.ok()) return s;
+  }
+}
+
+StatusOr<int64_t> SqliteStore::Execute(const std::string& sql,
+                                       const std::vector<std::string>& params) {
+  sqlite3_stmt* st = nullptr;
+  Status s = PrepareWith(sql, params, &st);
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owned(st, sqlite3_finalize);
+  if (!s.ok()) return s;
+  int rc = sqlite3_step(st);
+  while (rc == SQLITE_ROW) rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE) return Fail(rc, "running a statement");
+  return static_cast<int64_t>(sqlite3_changes(db_));
+}
+
+}  // namespace dlr

@@ -1,0 +1,485 @@
+#include "common/webhook/config.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace dlr {
+namespace {
+
+using rapidjson::Value;
+
+constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
+                            rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag;
+
+Status KeyError(const std::string& key, const std::string& what) {
+  return Status::InvalidArgument(key + ": " + what);
+}
+
+Status ReadString(const Value& v, const std::string& key, std::string* out) {
+  if (!v.IsString()) return KeyError(key, "expected a string");
+  *out = std::string(v.GetString(), v.GetStringLength());
+  return Status::Ok();
+}
+
+// A positive integer between 1 and `max` into *out.
+Status ReadLimit(const Value& v, const std::string& key, size_t max, size_t* out) {
+  if (!v.IsUint64() || v.GetUint64() == 0 || v.GetUint64() > max) {
+    return KeyError(key, "expected an integer between 1 and " + std::to_string(max));
+  }
+  *out = static_cast<size_t>(v.GetUint64());
+  return Status::Ok();
+}
+
+bool IsUrl(const std::string& db) { return db.find("://") != std::string::npos; }
+
+// A list of bearer secrets: non-empty strings without whitespace or control
+// characters (an Authorization header could not carry them).
+Status ReadSecrets(const Value& v, const std::string& key, std::vector<std::string>* out) {
+  if (!v.IsArray()) return KeyError(key, "expected an array of strings");
+  for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+    std::string sk = key + "[" + std::to_string(i) + "]";
+    std::string secret;
+    Status s = ReadString(v[i], sk, &secret);
+    if (!s.ok()) return s;
+    if (secret.empty()) return KeyError(sk, "must not be empty");
+    for (char c : secret) {
+      if (c == ' ' || c == '\t' || static_cast<unsigned char>(c) < 0x20) {
+        return KeyError(sk, "must not contain whitespace or control characters");
+      }
+    }
+    out->push_back(std::move(secret));
+  }
+  return Status::Ok();
+}
+
+Status ParseWebhook(const Value& v, const std::string& key, Webhook* w) {
+  if (!v.IsObject()) return KeyError(key, "expected an object");
+  std::set<std::string> seen;
+  for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+    std::string name(m->name.GetString(), m->name.GetStringLength());
+    std::string k = key + "." + name;
+    if (!seen.insert(name).second) return KeyError(k, "given twice");
+    if (name == "name") {
+      Status s = ReadString(m->value, k, &w->name);
+      if (!s.ok()) return s;
+      if (w->name.empty()) return KeyError(k, "must not be empty");
+    } else if (name == "path") {
+      std::string p;
+      Status s = ReadString(m->value, k, &p);
+      if (!s.ok()) return s;
+      if (p.empty() || p[0] != '/') return KeyError(k, "must start with '/'");
+      while (p.size() > 1 && p.back() == '/') p.pop_back();
+      w->path = p;
+    } else if (name == "validation_key") {
+      std::string vk;
+      Status s = ReadString(m->value, k, &vk);
+      if (!s.ok()) return s;
+      if (vk.empty()) return KeyError(k, "must not be empty");
+      w->validation_key = vk;
+    } else if (name == "secrets") {
+      Status s = ReadSecrets(m->value, k, &w->secrets);
+      if (!s.ok()) return s;
+    } else if (name == "fields") {
+      if (!m->value.IsObject()) return KeyError(k, "expected an object");
+      for (auto f = m->value.MemberBegin(); f != m->value.MemberEnd(); ++f) {
+        std::string ours(f->name.GetString(), f->name.GetStringLength());
+        std::string fk = k + "." + ours;
+        std::optional<Field> field = FieldFromName(ours);
+        if (!field) return KeyError(fk, "is not a DLR field (id, status, mobile, ...)");
+        std::string theirs;
+        Status s = ReadString(f->value, fk, &theirs);
+        if (!s.ok()) return s;
+        if (theirs.empty()) return KeyError(fk, "must not be empty");
+        if (theirs == "token") return KeyError(fk, "\"token\" is reserved for verification");
+        w->field_names.key[static_cast<size_t>(*field)] = theirs;
+        w->fields.emplace_back(ours, theirs);
+      }
+    } else {
+      return KeyError(k, "unknown key");
+    }
+  }
+  if (w->name.empty()) return KeyError(key + ".name", "is required");
+  return Status::Ok();
+}
+
+Status ParseDashboard(const Value& v, DashboardConfig* d) {
+  const std::string key = "dashboard";
+  if (!v.IsObject()) return KeyError(key, "expected an object");
+  std::set<std::string> seen;
+  bool have_path = false;
+  for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+    std::string name(m->name.GetString(), m->name.GetStringLength());
+    std::string k = key + "." + name;
+    if (!seen.insert(name).second) return KeyError(k, "given twice");
+    if (name == "path") {
+      std::string p;
+      Status s = ReadString(m->value, k, &p);
+      if (!s.ok()) return s;
+      while (p.size() > 1 && p.back() == '/') p.pop_back();
+      if (p.size() < 2 || p[0] != '/') return KeyError(k, "must start with '/' and not be '/'");
+      for (char c : p) {
+        if (static_cast<unsigned char>(c) <= 0x20 || c == '?' || c == '#' || c == 0x7F) {
+          return KeyError(k, "must not contain spaces, control characters, '?' or '#'");
+        }
+      }
+      d->path = p;
+      have_path = true;
+    } else if (name == "user" || name == "password") {
+      std::string value;
+      Status s = ReadString(m->value, k, &value);
+      if (!s.ok()) return s;
+      if (value.empty()) return KeyError(k, "must not be empty");
+      if (name == "user") {
+        if (value.find(':') != std::string::npos) return KeyError(k, "must not contain ':'");
+        d->user = value;
+      } else {
+        d->password = value;
+      }
+    } else if (name == "stale_after_minutes") {
+      if (!m->value.IsInt() || m->value.GetInt() < 1 || m->value.GetInt() > kMaxStaleAfterMinutes) {
+        return KeyError(
+            k, "expected an integer between 1 and " + std::to_string(kMaxStaleAfterMinutes));
+      }
+      d->stale_after_minutes = m->value.GetInt();
+    } else {
+      return KeyError(k, "unknown key");
+    }
+  }
+  if (!have_path) return KeyError(key + ".path", "is required");
+  if (d->user && !d->password) return KeyError(key + ".user", "needs dashboard.password");
+  return Status::Ok();
+}
+
+// A path on which the responder answers something other than a webhook.
+Status ReadRoutePath(const Value& v, const std::string& key, std::string* out) {
+  Status s = ReadString(v, key, out);
+  if (!s.ok()) return s;
+  if (out->empty() || (*out)[0] != '/') return KeyError(key, "must start with '/'");
+  while (out->size() > 1 && out->back() == '/') out->pop_back();
+  return Status::Ok();
+}
+
+Status ParseLog(const Value& v, LogSettings* log) {
+  if (!v.IsObject()) return KeyError("log", "expected an object");
+  std::set<std::string> seen;
+  for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+    std::string name(m->name.GetString(), m->name.GetStringLength());
+    std::string k = "log." + name;
+    if (!seen.insert(name).second) return KeyError(k, "given twice");
+    std::string text;
+    Status s = ReadString(m->value, k, &text);
+    if (!s.ok()) return s;
+    if (name == "level") {
+      std::optional<LogLevel> l = LogLevelFromName(text);
+      if (!l) return KeyError(k, "expected \"error\", \"warning\" or \"info\"");
+      log->level = *l;
+    } else if (name == "format") {
+      std::optional<LogFormat> f = LogFormatFromName(text);
+      if (!f) return KeyError(k, "expected \"plain\" or \"json\"");
+      log->format = *f;
+    } else if (name == "destination") {
+      std::optional<LogDestination> d = LogDestinationFromName(text);
+      if (!d) return KeyError(k, "expected \"stderr\", \"file\" or \"syslog\"");
+      log->destination = *d;
+    } else if (name == "file") {
+      if (text.empty()) return KeyError(k, "must not be empty");
+      log->file = text;
+    } else {
+      return KeyError(k, "unknown key");
+    }
+  }
+  if (log->destination == LogDestination::kFile && log->file.empty()) {
+    return KeyError("log.file", "is required when log.destination is \"file\"");
+  }
+  if (log->destination != LogDestination::kFile && !log->file.empty()) {
+    return KeyError("log.file", "is used only when log.destination is \"file\"");
+  }
+  return Status::Ok();
+}
+
+Status ParseMetrics(const Value& v, MetricsSettings* metrics) {
+  if (!v.IsObject()) return KeyError("metrics", "expected an object");
+  std::set<std::string> seen;
+  for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+    std::string name(m->name.GetString(), m->name.GetStringLength());
+    std::string k = "metrics." + name;
+    if (!seen.insert(name).second) return KeyError(k, "given twice");
+    if (name == "path") {
+      Status s = ReadRoutePath(m->value, k, &metrics->path);
+      if (!s.ok()) return s;
+    } else if (name == "file") {
+      Status s = ReadString(m->value, k, &metrics->file);
+      if (!s.ok()) return s;
+      if (metrics->file.empty()) return KeyError(k, "must not be empty");
+    } else if (name == "secrets") {
+      Status s = ReadSecrets(m->value, k, &metrics->secrets);
+      if (!s.ok()) return s;
+    } else {
+      return KeyError(k, "unknown key");
+    }
+  }
+  if (metrics->path.empty()) return KeyError("metrics.path", "is required");
+  return Status::Ok();
+}
+
+Status ParseHealth(const Value& v, HealthSettings* health) {
+  if (!v.IsObject()) return KeyError("health", "expected an object");
+  for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+    std::string name(m->name.GetString(), m->name.GetStringLength());
+    std::string k = "health." + name;
+    if (name != "path") return KeyError(k, "unknown key");
+    Status s = ReadRoutePath(m->value, k, &health->path);
+    if (!s.ok()) return s;
+  }
+  if (health->path.empty()) return KeyError("health.path", "is required");
+  return Status::Ok();
+}
+
+std::string Resolve(const std::string& path, const std::string& base_dir) {
+  if (path.empty() || path[0] == '/' || base_dir.empty()) return path;
+  return base_dir + "/" + path;
+}
+
+// The directory holding `path`, absolute when it exists.
+std::string Dirname(const std::string& path) {
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  char resolved[PATH_MAX];
+  if (realpath(dir.c_str(), resolved) != nullptr) return resolved;
+  return dir;
+}
+
+}  // namespace
+
+StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir) {
+  rapidjson::Document doc;
+  doc.Parse<kFlags>(text.data(), text.size());
+  if (doc.HasParseError()) {
+    return Status::InvalidArgument(std::string("not valid JSON: ") +
+                                   rapidjson::GetParseError_En(doc.GetParseError()) + " (at byte " +
+                                   std::to_string(doc.GetErrorOffset()) + ")");
+  }
+  if (!doc.IsObject()) return Status::InvalidArgument("the config must be a JSON object");
+  Config c;
+  bool have_webhooks = false, have_database = false;
+  std::set<std::string> seen;
+  for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
+    std::string name(m->name.GetString(), m->name.GetStringLength());
+    if (!seen.insert(name).second) return KeyError(name, "given twice");
+    if (name == "database") {
+      Status s = ReadString(m->value, name, &c.database);
+      if (!s.ok()) return s;
+      if (c.database.empty()) return KeyError(name, "must not be empty");
+      have_database = true;
+    } else if (name == "max_body_bytes") {
+      if (!m->value.IsUint64()) return KeyError(name, "expected a positive integer");
+      uint64_t n = m->value.GetUint64();
+      if (n == 0 || n > kMaxMaxBodyBytes) {
+        return KeyError(name, "must be between 1 and " + std::to_string(kMaxMaxBodyBytes));
+      }
+      c.max_body_bytes = static_cast<size_t>(n);
+    } else if (name == "max_array_length") {
+      Status s = ReadLimit(m->value, name, kMaxMaxArrayLength, &c.limits.max_array_length);
+      if (!s.ok()) return s;
+    } else if (name == "max_field_bytes") {
+      Status s = ReadLimit(m->value, name, kMaxMaxBodyBytes, &c.limits.max_field_bytes);
+      if (!s.ok()) return s;
+    } else if (name == "max_json_depth") {
+      Status s = ReadLimit(m->value, name, kMaxMaxJsonDepth, &c.limits.max_json_depth);
+      if (!s.ok()) return s;
+    } else if (name == "busy_timeout_ms") {
+      if (!m->value.IsInt() || m->value.GetInt() < 0 || m->value.GetInt() > 60000) {
+        return KeyError(name, "expected an integer between 0 and 60000");
+      }
+      c.busy_timeout_ms = m->value.GetInt();
+    } else if (name == "webhooks") {
+      if (!m->value.IsArray()) return KeyError(name, "expected an array of objects");
+      for (rapidjson::SizeType i = 0; i < m->value.Size(); ++i) {
+        Webhook w;
+        Status s = ParseWebhook(m->value[i], "webhooks[" + std::to_string(i) + "]", &w);
+        if (!s.ok()) return s;
+        c.webhooks.push_back(std::move(w));
+      }
+      have_webhooks = true;
+    } else if (name == "dashboard") {
+      DashboardConfig d;
+      Status s = ParseDashboard(m->value, &d);
+      if (!s.ok()) return s;
+      c.dashboard = std::move(d);
+    } else if (name == "log") {
+      Status s = ParseLog(m->value, &c.log);
+      if (!s.ok()) return s;
+    } else if (name == "metrics") {
+      Status s = ParseMetrics(m->value, &c.metrics);
+      if (!s.ok()) return s;
+    } else if (name == "health") {
+      Status s = ParseHealth(m->value, &c.health);
+      if (!s.ok()) return s;
+    } else {
+      return KeyError(name, "unknown key");
+    }
+  }
+  if (!have_database) return KeyError("database", "is required");
+  if (!have_webhooks || c.webhooks.empty()) {
+    return KeyError("webhooks", "at least one webhook is required");
+  }
+  std::set<std::string> names, paths;
+  for (size_t i = 0; i < c.webhooks.size(); ++i) {
+    const Webhook& w = c.webhooks[i];
+    std::string key = "webhooks[" + std::to_string(i) + "]";
+    if (!names.insert(w.name).second) {
+      return KeyError(key + ".name", "\"" + w.name + "\" is used by two webhooks");
+    }
+    if (!w.path && c.webhooks.size() > 1) {
+      return KeyError(key + ".path", "is required when there are several webhooks");
+    }
+    if (w.path && !paths.insert(*w.path).second) {
+      return KeyError(key + ".path", "\"" + *w.path + "\" is used by two webhooks");
+    }
+  }
+  if (c.dashboard) {
+    const DashboardConfig& d = *c.dashboard;
+    for (const Webhook& w : c.webhooks) {
+      // The page is looked for first: a webhook below it would never be reached.
+      if (w.path && (*w.path == d.path || w.path->rfind(d.path + "/", 0) == 0)) {
+        return KeyError("dashboard.path",
+                        "\"" + d.path + "\" holds the path of webhook \"" + w.name + "\"");
+      }
+      if (!d.password) continue;
+      // The value is never shown; the key is named.
+      bool same = w.validation_key && *w.validation_key == *d.password;
+      for (const std::string& secret : w.secrets) same = same || secret == *d.password;
+      if (same) {
+        return KeyError("dashboard.password",
+                        "must differ from every webhook secret and validation key");
+      }
+    }
+  }
+  for (const auto& [key, route] :
+       {std::pair<const char*, const std::string*>{"metrics.path", &c.metrics.path},
+        {"health.path", &c.health.path}}) {
+    if (!route->empty() && paths.count(*route)) {
+      return KeyError(key, "\"" + *route + "\" is a webhook's path");
+    }
+  }
+  if (!c.metrics.path.empty() && c.metrics.path == c.health.path) {
+    return KeyError("health.path", "\"" + c.health.path + "\" is also metrics.path");
+  }
+  if (c.dashboard) {
+    const std::string& page = c.dashboard->path;
+    for (const auto& [key, route] :
+         {std::pair<const char*, const std::string*>{"metrics.path", &c.metrics.path},
+          {"health.path", &c.health.path}}) {
+      if (!route->empty() && (*route == page || route->rfind(page + "/", 0) == 0)) {
+        return KeyError(key, "\"" + *route + "\" is within dashboard.path");
+      }
+    }
+  }
+  // "sqlite:///abs", "sqlite://rel", "sqlite:rel" and a bare path all name a
+  // SQLite file; a relative one lives beside the config file.
+  for (const char* prefix : {"sqlite://", "sqlite:"}) {
+    if (c.database.rfind(prefix, 0) == 0) {
+      c.database = c.database.substr(std::strlen(prefix));
+      break;
+    }
+  }
+  if (!IsUrl(c.database)) {
+    if (c.database.empty()) return KeyError("database", "names no file");
+    if (c.database[0] != '/' && !base_dir.empty()) c.database = base_dir + "/" + c.database;
+  }
+  c.log.file = Resolve(c.log.file, base_dir);
+  if (!c.metrics.path.empty()) {
+    if (c.metrics.file.empty()) {
+      if (IsUrl(c.database)) {
+        return KeyError("metrics.file", "is required when the database is a server");
+      }
+      c.metrics.file = c.database + ".metrics";
+    }
+    c.metrics.file = Resolve(c.metrics.file, base_dir);
+  }
+  return c;
+}
+
+StatusOr<Config> LoadConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Status::Unavailable("cannot read the config file " + path + ": " + std::strerror(errno));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  StatusOr<Config> c = ParseConfig(text.str(), Dirname(path));
+  if (!c.ok()) {
+    return Status::InvalidArgument("invalid config " + path + ": " + c.status().message());
+  }
+  c.value().source = path;
+  return c;
+}
+
+std::string ResolveConfigPath(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  const char* env = std::getenv("DLR_WEBHOOK_CONFIG");
+  if (env && *env) return env;
+  return kDefaultConfigPath;
+}
+
+const Webhook* FindWebhook(const Config& config, std::string_view path) {
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  for (const Webhook& w : config.webhooks) {
+    if (!w.path || *w.path == path) return &w;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> ConfigWarnings(const Config& config) {
+  std::vector<std::string> out;
+  for (const Webhook& w : config.webhooks) {
+    if (w.secrets.empty()) {
+      out.push_back("webhook \"" + w.name +
+                    "\" has no secret: anyone who can reach it can store DLRs");
+    }
+    if (!w.validation_key) {
+      out.push_back("webhook \"" + w.name +
+                    "\" has no validation_key: the platform's verification will get 403");
+    }
+  }
+  return out;
+}
+
+std::string RedactDatabase(const std::string& database) {
+  size_t scheme = database.find("://");
+  if (scheme == std::string::npos) return database;
+  size_t start = scheme + 3;
+  // The authority ends at the first '/', '?' or '#' after the LAST '@' (a
+  // password may hold '@', '/' or ':'); the user info is what precedes it.
+  size_t query = database.find_first_of("?#", start);
+  size_t at = database.rfind('@', query == std::string::npos ? std::string::npos : query);
+  std::string out = database;
+  if (at != std::string::npos && at >= start) {
+    size_t colon = database.find(':', start);
+    if (colon != std::string::npos && colon < at) {
+      out = database.substr(0, colon + 1) + "***" + database.substr(at);
+    }
+  }
+  // libpq and others also take password=... among the query parameters.
+  size_t q = out.find_first_of("?#", start);
+  while (q != std::string::npos) {
+    size_t key = q + 1;
+    size_t end = out.find_first_of("&#", key);
+    if (out.compare(key, 9, "password=") == 0) {
+      out = out.substr(0, key + 9) + "***" + (end == std::string::npos ? "" : out.substr(end));
+      end = out.find_first_of("&#", key);
+    }
+    q = end;
+  }
+  return out;
+}
+
+}  // namespace dlr

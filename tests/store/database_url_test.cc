@@ -1,0 +1,134 @@
+#include "common/store/database_url.h"
+
+#define BOOST_TEST_DYN_LINK
+#include <boost/test/unit_test.hpp>
+#include <string>
+
+#include "common/webhook/config.h"
+
+namespace dlr {
+namespace {
+
+struct Good {
+  const char* url;
+  const char* scheme;
+  const char* user;
+  const char* password;  // nullptr: none
+  const char* host;
+  int port;
+  const char* database;
+  const char* params;  // "k=v&k=v" as parsed, "" for none
+};
+
+const Good kGood[] = {
+    {"postgresql://dlr:pw@db.example:5433/dlr", "postgresql", "dlr", "pw", "db.example", 5433,
+     "dlr", ""},
+    {"postgres://dlr@db/dlr", "postgresql", "dlr", nullptr, "db", 0, "dlr", ""},
+    {"POSTGRESQL://h/d", "postgresql", "", nullptr, "h", 0, "d", ""},
+    {"postgresql://", "postgresql", "", nullptr, "", 0, "", ""},
+    {"postgresql:///dlr?host=/run/postgresql", "postgresql", "", nullptr, "", 0, "dlr",
+     "host=/run/postgresql"},
+    {"postgresql://u@%2Frun%2Fpostgresql:5432/d", "postgresql", "u", nullptr, "/run/postgresql",
+     5432, "d", ""},
+    {"postgresql://u:@h/d", "postgresql", "u", "", "h", 0, "d", ""},
+    {"postgresql://u:p%40ss%3Aw%2Frd%25@h/d", "postgresql", "u", "p@ss:w/rd%", "h", 0, "d", ""},
+    // The user information ends at the last '@': '@', ':', '/' and '?' need no escape in it.
+    {"postgresql://u:p@ss:w/r?d@h:1/d", "postgresql", "u", "p@ss:w/r?d", "h", 1, "d", ""},
+    {"postgresql://u:pa+ss@h/d", "postgresql", "u", "pa+ss", "h", 0, "d", ""},
+    {"postgresql://[::1]:5432/d", "postgresql", "", nullptr, "::1", 5432, "d", ""},
+    {"postgresql://[2001:db8::5]/d", "postgresql", "", nullptr, "2001:db8::5", 0, "d", ""},
+    {"postgresql://h/d?sslmode=require&target_session_attrs=read-write", "postgresql", "", nullptr,
+     "h", 0, "d", "sslmode=require&target_session_attrs=read-write"},
+    {"postgresql://h:65535/d", "postgresql", "", nullptr, "h", 65535, "d", ""},
+    {"mysql://dlr:pw@127.0.0.1:3306/dlr", "mysql", "dlr", "pw", "127.0.0.1", 3306, "dlr", ""},
+    {"mariadb://dlr:pw@localhost/dlr?socket=/run/mysqld/mysqld.sock", "mysql", "dlr", "pw",
+     "localhost", 0, "dlr", "socket=/run/mysqld/mysqld.sock"},
+    {"mysql://u%20x@h/my%20db", "mysql", "u x", nullptr, "h", 0, "my db", ""},
+};
+
+BOOST_AUTO_TEST_CASE(DatabaseUrlParsesEveryForm) {
+  for (const Good& g : kGood) {
+    BOOST_TEST_CONTEXT(g.url) {
+      StatusOr<DatabaseUrl> u = ParseDatabaseUrl(g.url);
+      BOOST_REQUIRE_MESSAGE(u.ok(), u.status().ToString());
+      BOOST_TEST(u.value().scheme == g.scheme);
+      BOOST_TEST(u.value().user == g.user);
+      BOOST_TEST(u.value().password.has_value() == (g.password != nullptr));
+      if (g.password) BOOST_TEST(u.value().password.value_or("") == g.password);
+      BOOST_TEST(u.value().host == g.host);
+      BOOST_TEST(u.value().port == g.port);
+      BOOST_TEST(u.value().database == g.database);
+      std::string params;
+      for (const auto& kv : u.value().params) {
+        params += (params.empty() ? "" : "&") + kv.first + "=" + kv.second;
+      }
+      BOOST_TEST(params == g.params);
+    }
+  }
+}
+
+struct Bad {
+  const char* url;
+  const char* error;  // a part of the message
+};
+
+const Bad kBad[] = {
+    {"oracle://u:pw@h/d", "unknown scheme \"oracle\""},
+    {"no-scheme", "not a URL"},
+    {"postgresql://h:0/d", "port must be a number"},
+    {"postgresql://h:65536/d", "port must be a number"},
+    {"postgresql://h:54x/d", "port must be a number"},
+    {"postgresql://h:/d", "port must be a number"},
+    {"postgresql://u:s3cret@h:123456/d", "port must be a number"},
+    {"postgresql://[::1/d", "lacks its ']'"},
+    {"postgresql://[::1]x/d", "after the IPv6 host"},
+    {"postgresql://u:s3cret%zz@h/d", "password has a broken %-escape"},
+    {"postgresql://u%zz:s3cret@h/d", "user has a broken %-escape"},
+    {"postgresql://h/d%2", "database name has a broken %-escape"},
+    {"postgresql://h/a%2Fb", "must not contain '/'"},
+    {"postgresql://h/d?sslmode=%zz", "query"},
+    {"postgresql://h/d?password=s3cret", "not as ?password="},
+    {"mysql://h/d?PASSWORD=s3cret", "not as ?password="},
+};
+
+BOOST_AUTO_TEST_CASE(DatabaseUrlRefusesMalformedOnesWithoutShowingThePassword) {
+  for (const Bad& b : kBad) {
+    BOOST_TEST_CONTEXT(b.url) {
+      StatusOr<DatabaseUrl> u = ParseDatabaseUrl(b.url);
+      BOOST_REQUIRE(!u.ok());
+      BOOST_TEST((u.status().code() == StatusCode::kInvalidArgument));
+      BOOST_TEST(u.status().message().find(b.error) != std::string::npos, u.status().message());
+      BOOST_TEST(u.status().message().rfind("database: ", 0) == 0u);
+      BOOST_TEST(u.status().message().find("s3cret") == std::string::npos);
+    }
+  }
+}
+
+// RedactDatabase (config.h) hides exactly what the parser takes as the password.
+BOOST_AUTO_TEST_CASE(RedactDatabaseHidesWhatTheParserReadsAsPassword) {
+  const char* urls[] = {
+      "postgresql://dlr:s3cret@h:5432/d",
+      "postgresql://dlr:s3c@ret@h/d",
+      "mysql://dlr:s3c:r/et@h/d",
+      "mysql://dlr:s3cret%40x@h/d",
+  };
+  for (const char* url : urls) {
+    BOOST_TEST_CONTEXT(url) {
+      std::string shown = RedactDatabase(url);
+      BOOST_TEST(shown.find("s3c") == std::string::npos, shown);
+      BOOST_TEST(shown.find(":***@h") != std::string::npos, shown);
+    }
+  }
+  BOOST_TEST(RedactDatabase("postgresql://dlr@h/d") == "postgresql://dlr@h/d");
+  BOOST_TEST(RedactDatabase("/var/lib/dlr.sqlite") == "/var/lib/dlr.sqlite");
+}
+
+BOOST_AUTO_TEST_CASE(ScrubSecretReplacesEveryOccurrence) {
+  BOOST_TEST(ScrubSecret("a pw b pw", std::string("pw")) == "a *** b ***");
+  BOOST_TEST(ScrubSecret("nothing", std::nullopt) == "nothing");
+  BOOST_TEST(ScrubSecret("nothing", std::string()) == "nothing");
+  BOOST_TEST(ScrubSecret("xxxx", std::string("xx")) == "******");
+}
+
+}  // namespace
+}  // namespace dlr
