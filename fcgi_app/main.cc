@@ -36,9 +36,9 @@
 #include <thread>
 #include <vector>
 
-#include "common/base/clock.h"
 #include "common/base/log.h"
 #include "common/base/metrics.h"
+#include "common/base/time.h"
 #include "common/base/version.h"
 #include "common/http/cgi_env.h"
 #include "common/http/http_status.h"
@@ -286,7 +286,7 @@ Response Respond(const Generation& g, const Request& req) {
   OperatorContext ctx;
   ctx.metrics = g.metrics.get();
   ctx.with_reader = [&g](const std::function<Status(Store&)>& use) { return g.reader->With(use); };
-  ctx.now_millis = UtcNowMillis();
+  ctx.now_millis = SystemClock().NowMillis();
   if (std::optional<Response> r = HandleOperatorRequest(req, g.config, ctx)) return *r;
   return HandleRequest(req, g.config, *g.store, g.metrics.get());
 }

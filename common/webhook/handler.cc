@@ -2,9 +2,9 @@
 
 #include <chrono>
 
-#include "common/base/clock.h"
 #include "common/base/json_out.h"
 #include "common/base/log.h"
+#include "common/base/time.h"
 #include "common/http/auth.h"
 #include "common/http/http_status.h"
 #include "common/http/query.h"
@@ -28,7 +28,7 @@ Response Reject(const Request& req, const Webhook& w, const Status& why, Store& 
   Log(LogLevel::kWarning, std::string("refused (") + ErrorCode(why.code()) + "): " + why.message(),
       LogContext(req, &w));
   Rejected r;
-  r.received_at = UtcNow();
+  r.received_at = FormatUtcMillis(SystemClock().NowMillis());
   r.webhook = w.name;
   r.remote_addr = req.remote_addr;
   r.http_status = HttpStatusFor(why.code());
@@ -161,7 +161,7 @@ Response Handle(const Request& req, const Config& config, Store& store, Metrics*
 
   Batch batch;
   batch.webhook = w->name;
-  batch.received_at = UtcNow();
+  batch.received_at = FormatUtcMillis(SystemClock().NowMillis());
   if (!p.body_empty) batch.query = query_rest;
   batch.dlrs = std::move(payload).value().dlrs;
   const auto started = std::chrono::steady_clock::now();
