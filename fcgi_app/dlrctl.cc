@@ -317,7 +317,7 @@ int Replay(const CtlCommand& c, Opened& o) {
                 row.value().replay_status);
   }
   ReplayStore replay_store(o.store.get());
-  Response resp = HandleRequest(req.value(), o.config, replay_store);
+  Response resp = HandleRequest(req.value(), o.config, replay_store, SystemClock());
   std::printf("replayed refused request %lld (webhook %s, received %s)%s: %d %s\n",
               static_cast<long long>(c.replay), row.value().rejected.webhook.c_str(),
               row.value().rejected.received_at.c_str(), body ? " with the body given" : "",

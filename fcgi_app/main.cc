@@ -288,7 +288,7 @@ Response Respond(const Generation& g, const Request& req) {
   ctx.with_reader = [&g](const std::function<Status(Store&)>& use) { return g.reader->With(use); };
   ctx.now_millis = SystemClock().NowMillis();
   if (std::optional<Response> r = HandleOperatorRequest(req, g.config, ctx)) return *r;
-  return HandleRequest(req, g.config, *g.store, g.metrics.get());
+  return HandleRequest(req, g.config, *g.store, SystemClock(), g.metrics.get());
 }
 
 Response ConfigErrorResponse() {

@@ -1,7 +1,5 @@
 #include "common/webhook/handler.h"
 
-#include <chrono>
-
 #include "common/base/json_out.h"
 #include "common/base/log.h"
 #include "common/base/time.h"
@@ -24,11 +22,11 @@ Response Json(int status, std::string body) {
 // A refused request (400/422): kept in dlr_rejected so it can be recovered.
 // If even that cannot be written, the platform is asked to retry (503).
 Response Reject(const Request& req, const Webhook& w, const Status& why, Store& store,
-                Metrics* metrics) {
+                const Clock& clock, Metrics* metrics) {
   Log(LogLevel::kWarning, std::string("refused (") + ErrorCode(why.code()) + "): " + why.message(),
       LogContext(req, &w));
   Rejected r;
-  r.received_at = FormatUtcMillis(SystemClock().NowMillis());
+  r.received_at = FormatUtcMillis(clock.NowMillis());
   r.webhook = w.name;
   r.remote_addr = req.remote_addr;
   r.http_status = HttpStatusFor(why.code());
@@ -49,7 +47,8 @@ Response Reject(const Request& req, const Webhook& w, const Status& why, Store& 
   return ErrorResponse(why);
 }
 
-Response Handle(const Request& req, const Config& config, Store& store, Metrics* metrics);
+Response Handle(const Request& req, const Config& config, Store& store, const Clock& clock,
+                Metrics* metrics);
 
 }  // namespace
 
@@ -61,15 +60,17 @@ LogFields LogContext(const Request& req, const Webhook* w) {
           {"request_id", req.request_id.empty() ? "-" : req.request_id}};
 }
 
-Response HandleRequest(const Request& req, const Config& config, Store& store, Metrics* metrics) {
-  Response r = Handle(req, config, store, metrics);
+Response HandleRequest(const Request& req, const Config& config, Store& store, const Clock& clock,
+                       Metrics* metrics) {
+  Response r = Handle(req, config, store, clock, metrics);
   if (metrics) metrics->CountAnswer(r.status);
   return r;
 }
 
 namespace {
 
-Response Handle(const Request& req, const Config& config, Store& store, Metrics* metrics) {
+Response Handle(const Request& req, const Config& config, Store& store, const Clock& clock,
+                Metrics* metrics) {
   const Webhook* w = FindWebhook(config, req.path);
   if (!w) {
     Log(LogLevel::kWarning, "refused (not_found): no webhook answers this path",
@@ -107,22 +108,22 @@ Response Handle(const Request& req, const Config& config, Store& store, Metrics*
                                             std::to_string(config.max_body_bytes) + " bytes"));
     case BodyState::kBadLength:
       return Reject(req, *w, Status::InvalidArgument("CONTENT_LENGTH is not a number"), store,
-                    metrics);
+                    clock, metrics);
     case BodyState::kNoLength:
       return Reject(req, *w,
                     Status::InvalidArgument("the body has no CONTENT_LENGTH (Transfer-Encoding "
                                             "without a length): it cannot be read"),
-                    store, metrics);
+                    store, clock, metrics);
     case BodyState::kTruncated:
       return Reject(req, *w, Status::InvalidArgument("the body is shorter than its Content-Length"),
-                    store, metrics);
+                    store, clock, metrics);
   }
 
   if (!query.ok()) {
     return Reject(
         req, *w,
         Status::InvalidArgument("the query string is not valid: " + query.status().message()),
-        store, metrics);
+        store, clock, metrics);
   }
   // The verification token is no part of an event: it never reaches a row.
   const std::string query_rest = WithoutParam(req.query, "token");
@@ -138,7 +139,7 @@ Response Handle(const Request& req, const Config& config, Store& store, Metrics*
           LogContext(req, w));
       return ErrorResponse(payload.status());
     }
-    return Reject(req, *w, payload.status(), store, metrics);
+    return Reject(req, *w, payload.status(), store, clock, metrics);
   }
   const Payload& p = payload.value();
 
@@ -156,26 +157,23 @@ Response Handle(const Request& req, const Config& config, Store& store, Metrics*
         req, *w,
         Status::Unprocessable("the body carries no DLR (no \"" + w->field_names[Field::kId] +
                               "\" or \"" + w->field_names[Field::kStatus] + "\")"),
-        store, metrics);
+        store, clock, metrics);
   }
 
   Batch batch;
   batch.webhook = w->name;
-  batch.received_at = FormatUtcMillis(SystemClock().NowMillis());
+  batch.received_at = FormatUtcMillis(clock.NowMillis());
   if (!p.body_empty) batch.query = query_rest;
   batch.dlrs = std::move(payload).value().dlrs;
-  const auto started = std::chrono::steady_clock::now();
+  const int64_t started = clock.MonotonicMicros();
   StatusOr<BatchResult> result = store.StoreBatch(batch);
   if (metrics && result.ok()) {
-    metrics->ObserveCommit(
-        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                  std::chrono::steady_clock::now() - started)
-                                  .count()));
+    metrics->ObserveCommit(static_cast<uint64_t>(clock.MonotonicMicros() - started));
   }
   if (!result.ok() && result.status().code() == StatusCode::kUnprocessable) {
     // A server database cannot hold a value (too long for its column, not
     // valid UTF-8): retrying will not help; the body is kept for the operator.
-    return Reject(req, *w, result.status(), store, metrics);
+    return Reject(req, *w, result.status(), store, clock, metrics);
   }
   if (!result.ok()) {
     // Whatever the fault, nothing was stored and the platform should retry.
