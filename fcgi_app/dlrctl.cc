@@ -7,7 +7,6 @@
 // common/config_check, common/replay and common/send_test.
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -23,8 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "common/base/clock.h"
-#include "common/base/datetime.h"
+#include "common/base/time.h"
 #include "common/base/version.h"
 #include "common/ctl/config_check.h"
 #include "common/ctl/ctl_args.h"
@@ -46,13 +44,8 @@ int Fail(const std::string& why) {
   return 1;
 }
 
-int64_t NowMillis() {
-  struct timeval tv;
-  gettimeofday(&tv, nullptr);
-  return static_cast<int64_t>(tv.tv_sec) * 1000 + tv.tv_usec / 1000;
-}
-
-double Seconds() { return static_cast<double>(NowMillis()) / 1000.0; }
+// Seconds on the monotonic clock, for rates.
+double Seconds() { return static_cast<double>(SystemClock().MonotonicMicros()) / 1e6; }
 
 std::string RandomHex(size_t bytes) {
   std::random_device rd;
@@ -324,12 +317,13 @@ int Replay(const CtlCommand& c, Opened& o) {
                 row.value().replay_status);
   }
   ReplayStore replay_store(o.store.get());
-  Response resp = HandleRequest(req.value(), o.config, replay_store);
+  Response resp = HandleRequest(req.value(), o.config, replay_store, SystemClock());
   std::printf("replayed refused request %lld (webhook %s, received %s)%s: %d %s\n",
               static_cast<long long>(c.replay), row.value().rejected.webhook.c_str(),
               row.value().rejected.received_at.c_str(), body ? " with the body given" : "",
               resp.status, resp.body.c_str());
-  Status marked = o.store->MarkReplayed(c.replay, UtcNow(), resp.status);
+  Status marked =
+      o.store->MarkReplayed(c.replay, FormatUtcMillis(SystemClock().NowMillis()), resp.status);
   if (!marked.ok()) {
     std::fprintf(stderr, "dlrctl: warning: the replay could not be recorded in its row: %s\n",
                  marked.message().c_str());
@@ -391,12 +385,9 @@ int SendTest(const CtlCommand& c) {
     if (secret.empty()) return Fail(*c.secret_file + " holds no secret");
     o.secret = secret;
   }
-  std::string now = UtcNow();  // 2026-01-02T03:04:05.678Z
-  std::string compact;
-  for (char ch : now.substr(0, 19)) {
-    if (ch != '-' && ch != ':') compact.push_back(ch);
-  }
-  o.dlr_id = c.test_id.empty() ? "dlrctl-send-test-" + compact + "-" + RandomHex(4) : c.test_id;
+  o.dlr_id = c.test_id.empty() ? "dlrctl-send-test-" + FormatUtcCompact(SystemClock().NowMillis()) +
+                                     "-" + RandomHex(4)
+                               : c.test_id;
   o.challenge = "dlrctl-" + RandomHex(8);
   std::printf("send-test %s\n", c.url.c_str());
   std::fflush(stdout);
@@ -431,7 +422,7 @@ int Main(int argc, char** argv) {
   umask(027);  // the database and its WAL files: owner and group only
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string command;
-  StatusOr<CtlCommand> parsed = ParseCtlArgs(args, NowMillis(), &command);
+  StatusOr<CtlCommand> parsed = ParseCtlArgs(args, SystemClock().NowMillis(), &command);
   if (!parsed.ok()) {
     std::fprintf(stderr, "dlrctl: %s\n\n%s", parsed.status().message().c_str(),
                  CtlUsage(command).c_str());

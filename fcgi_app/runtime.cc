@@ -3,8 +3,8 @@
 #include <optional>
 #include <utility>
 
-#include "common/base/clock.h"
 #include "common/base/log.h"
+#include "common/base/time.h"
 #include "common/http/http_status.h"
 #include "common/ops/operator_routes.h"
 #include "common/store/factory/open_store.h"
@@ -141,9 +141,9 @@ Response Respond(const Generation& g, const Request& req) {
   OperatorContext ctx;
   ctx.metrics = g.metrics.get();
   ctx.with_reader = [&g](const std::function<Status(Store&)>& use) { return g.reader->With(use); };
-  ctx.now_millis = UtcNowMillis();
+  ctx.now_millis = SystemClock().NowMillis();
   if (std::optional<Response> r = HandleOperatorRequest(req, g.config, ctx)) return *r;
-  return HandleRequest(req, g.config, *g.store, g.metrics.get());
+  return HandleRequest(req, g.config, *g.store, SystemClock(), g.metrics.get());
 }
 
 Response ConfigErrorResponse() {

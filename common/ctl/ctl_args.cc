@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <map>
 
-#include "common/base/datetime.h"
+#include "common/base/time.h"
 #include "common/webhook/config.h"
 
 namespace dlr {

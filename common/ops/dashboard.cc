@@ -1,12 +1,11 @@
 #include "common/ops/dashboard.h"
 
-#include <cstdlib>
 #include <map>
 #include <set>
 
-#include "common/base/datetime.h"
 #include "common/base/html.h"
 #include "common/base/json_out.h"
+#include "common/base/time.h"
 #include "common/ops/report.h"
 #include "common/webhook/payload.h"
 
@@ -25,30 +24,14 @@ std::string KeyText(const std::optional<std::string>& key) {
 }
 
 // "2026-03-01T10:00:00.000Z" -> "2026-03-01 10:00:00 UTC"; "" -> "-".
-std::string When(const std::string& t) {
-  if (t.size() < 19) return t.empty() ? "-" : t;
-  return t.substr(0, 10) + " " + t.substr(11, 8) + " UTC";
-}
-
-// "2026-03-01T10:00:00.000Z" -> ms since 1970; -1 when malformed.
-int64_t UtcMillis(const std::string& t) {
-  if (t.size() < 19) return -1;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
-    if (t[i] < '0' || t[i] > '9') return -1;
-  }
-  auto num = [&t](size_t at, size_t n) { return std::stoll(t.substr(at, n)); };
-  int64_t days = DaysFromCivil(num(0, 4), static_cast<int>(num(5, 2)), static_cast<int>(num(8, 2)));
-  int64_t ms =
-      t.size() >= 23 && t[19] == '.' ? std::strtoll(t.substr(20, 3).c_str(), nullptr, 10) : 0;
-  return ((days * 24 + num(11, 2)) * 60 + num(14, 2)) * 60000 + num(17, 2) * 1000 + ms;
-}
+std::string When(const std::string& t) { return t.empty() ? "-" : ReadableUtc(t); }
 
 // How long before `now_millis` `t` was: "5 days ago", "47 h ago"; "" when
 // `t` cannot be read.
 std::string Ago(const std::string& t, int64_t now_millis) {
-  int64_t then = UtcMillis(t);
-  if (then < 0) return "";
-  int64_t hours = (now_millis - then) / kHourMillis;
+  StatusOr<int64_t> then = ParseUtcMillis(t);
+  if (!then.ok()) return "";
+  int64_t hours = (now_millis - then.value()) / kHourMillis;
   if (hours < 0) hours = 0;
   if (hours < kDashboardHours) return std::to_string(hours) + " h ago";
   int64_t days = hours / 24;

@@ -109,7 +109,7 @@ struct SchemaReport {
 };
 
 // Which stored rows an operator's command reads. An empty member matches
-// everything. Times are UTC, "YYYY-MM-DDTHH:MM:SS.mmmZ" (see datetime.h).
+// everything. Times are UTC, "YYYY-MM-DDTHH:MM:SS.mmmZ" (see common/base/time.h).
 struct EventFilter {
   std::string since;                  // received_at >= since
   std::string until;                  // received_at < until

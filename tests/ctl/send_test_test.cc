@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/base/time.h"
 #include "common/webhook/config.h"
 #include "common/webhook/handler.h"
 #include "tests/testing/fake_store.h"
@@ -38,7 +39,7 @@ struct Deployment {
       r.content_type = call.content_type;
       r.authorization = call.authorization;
       r.body = call.body;
-      Response resp = HandleRequest(r, config, store);
+      Response resp = HandleRequest(r, config, store, SystemClock());
       return HttpAnswer{resp.status, resp.body};
     };
   }

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/base/datetime.h"
+#include "common/base/time.h"
 
 namespace dlr {
 namespace {

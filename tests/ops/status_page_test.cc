@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "common/base/datetime.h"
+#include "common/base/time.h"
 #include "common/store/sqlite/sqlite_store.h"
 #include "tests/testing/temp_dir.h"
 

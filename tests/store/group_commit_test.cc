@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/base/log.h"
+#include "common/base/time.h"
 #include "common/store/sqlite/sqlite_store.h"
 #include "common/webhook/config.h"
 #include "common/webhook/handler.h"
@@ -261,13 +262,15 @@ BOOST_AUTO_TEST_CASE(EveryRequestInAFailedGroupIsAnswered503) {
   fx.fake->Hold();
   std::vector<Response> answers(4);
   std::vector<std::thread> threads;
-  threads.emplace_back(
-      [&] { answers[0] = HandleRequest(request("first"), config.value(), *fx.store); });
+  threads.emplace_back([&] {
+    answers[0] = HandleRequest(request("first"), config.value(), *fx.store, SystemClock());
+  });
   fx.fake->WaitUntilHeldCommitArrives();
   for (int i = 1; i < 4; ++i) {
     threads.emplace_back([&, i] {
       SetThreadLogWriter([](void*, const std::string&) {}, nullptr);  // 503s are logged
-      answers[i] = HandleRequest(request("r" + std::to_string(i)), config.value(), *fx.store);
+      answers[i] =
+          HandleRequest(request("r" + std::to_string(i)), config.value(), *fx.store, SystemClock());
     });
   }
   WaitQueued(*fx.store, 3);

@@ -11,6 +11,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cstddef>
 #include <iterator>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "common/base/log.h"
 #include "common/http/http.h"
 #include "common/webhook/config.h"
+#include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_store.h"
 
 namespace dlr {
@@ -109,8 +111,9 @@ struct Fixture {
   Config config = ParseOrDie(kConfig);
   test::MemoryStore memory;
   test::FailingStore store{&memory};
+  test::FakeClock clock;
 
-  Response Handle(const Req& req) { return HandleRequest(req.r, config, store); }
+  Response Handle(const Req& req) { return HandleRequest(req.r, config, store, clock); }
 
   // Nothing written anywhere, not even attempted.
   void ExpectNothingStored() {
@@ -1027,10 +1030,11 @@ BOOST_FIXTURE_TEST_CASE(TheBodyIsNeverLoggedAtWarning, Fixture) {
 
 BOOST_FIXTURE_TEST_CASE(MetricsCountAnswersDlrsAndCommits, Fixture) {
   std::unique_ptr<Metrics> m = Metrics::InMemory();
-  BOOST_TEST(HandleRequest(Req("POST").Body(kDlr).r, config, store, m.get()).status == 200);
-  BOOST_TEST(HandleRequest(Req("POST").Body(kDlr).r, config, store, m.get()).status == 200);
-  BOOST_TEST(HandleRequest(Req("POST").Body("{bad").r, config, store, m.get()).status == 400);
-  BOOST_TEST(HandleRequest(Req("GET").Auth("").r, config, store, m.get()).status == 401);
+  BOOST_TEST(HandleRequest(Req("POST").Body(kDlr).r, config, store, clock, m.get()).status == 200);
+  BOOST_TEST(HandleRequest(Req("POST").Body(kDlr).r, config, store, clock, m.get()).status == 200);
+  BOOST_TEST(HandleRequest(Req("POST").Body("{bad").r, config, store, clock, m.get()).status ==
+             400);
+  BOOST_TEST(HandleRequest(Req("GET").Auth("").r, config, store, clock, m.get()).status == 401);
   std::string text = m->Render();
   for (const char* want :
        {"dlr_webhook_requests_total{code=\"200\"} 2\n",
@@ -1038,6 +1042,79 @@ BOOST_FIXTURE_TEST_CASE(MetricsCountAnswersDlrsAndCommits, Fixture) {
         "dlr_webhook_requests_total{code=\"401\"} 1\n", "dlr_webhook_dlrs_stored_total 1\n",
         "dlr_webhook_dlrs_duplicate_total 1\n", "dlr_webhook_rejected_total 1\n",
         "dlr_webhook_dlrs_total{status=\"DELIVRD\"} 2\n", "dlr_webhook_commit_seconds_count 2\n"}) {
+    BOOST_TEST(text.find(want) != std::string::npos, want << " in\n" << text);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------
+// The time comes from the Clock HandleRequest is given, never from the
+// machine's: received_at of what is stored, and the commit's duration.
+
+namespace {
+
+// 2026-03-15T12:34:56.789Z
+constexpr int64_t kThen = 1773578096789;
+
+// A store whose every Commit takes `millis` on `clock`.
+class SlowStore : public Store {
+ public:
+  SlowStore(Store* base, test::FakeClock* clock, int64_t millis)
+      : base_(base), clock_(clock), millis_(millis) {}
+  Status EnsureSchema() override { return base_->EnsureSchema(); }
+  Status Commit(const std::vector<const Batch*>& batches,
+                std::vector<BatchResult>* results) override {
+    clock_->AdvanceMillis(millis_);
+    return base_->Commit(batches, results);
+  }
+  Status RecordRejected(const Rejected& rejected) override {
+    return base_->RecordRejected(rejected);
+  }
+
+ private:
+  Store* const base_;
+  test::FakeClock* const clock_;
+  const int64_t millis_;
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(HandlerClockTest, Fixture)
+
+BOOST_AUTO_TEST_CASE(AStoredBatchIsReceivedAtTheClocksTime) {
+  clock.SetMillis(kThen);
+  ExpectStored(Handle(Req("POST").Body(kDlr)), 1, 0);
+  clock.AdvanceMillis(61001);
+  ExpectStored(Handle(Req("POST").Body(R"({"id": "msg-2", "status": "DELIVRD"})")), 1, 0);
+  BOOST_TEST_REQUIRE(memory.events().size() == 2u);
+  BOOST_TEST(memory.events()[0].received_at == "2026-03-15T12:34:56.789Z");
+  BOOST_TEST(memory.events()[1].received_at == "2026-03-15T12:35:57.790Z");
+}
+
+BOOST_AUTO_TEST_CASE(ARefusedRequestIsReceivedAtTheClocksTime) {
+  clock.SetMillis(kThen);
+  ExpectError(Handle(Req("POST").Body("{bad")), 400, "bad_request");
+  clock.SetMillis(0);
+  ExpectError(Handle(Req("POST").Body(R"({"id": "no-status"})")), 422, "invalid_dlr");
+  BOOST_TEST_REQUIRE(memory.rejected().size() == 2u);
+  BOOST_TEST(memory.rejected()[0].received_at == "2026-03-15T12:34:56.789Z");
+  BOOST_TEST(memory.rejected()[1].received_at == "1970-01-01T00:00:00.000Z");
+}
+
+BOOST_AUTO_TEST_CASE(TheCommitIsTimedOnTheClocksMonotonicReading) {
+  clock.SetMillis(kThen);
+  SlowStore slow(&memory, &clock, 300);
+  std::unique_ptr<Metrics> m = Metrics::InMemory();
+  Response r = HandleRequest(Req("POST").Body(kDlr).r, config, slow, clock, m.get());
+  ExpectStored(r, 1, 0);
+  BOOST_TEST_REQUIRE(memory.events().size() == 1u);
+  // Stamped before the commit began.
+  BOOST_TEST(memory.events()[0].received_at == "2026-03-15T12:34:56.789Z");
+  std::string text = m->Render();
+  for (const char* want : {"dlr_webhook_commit_seconds_bucket{le=\"0.25\"} 0\n",
+                           "dlr_webhook_commit_seconds_bucket{le=\"0.5\"} 1\n",
+                           "dlr_webhook_commit_seconds_sum 0.3\n"}) {
     BOOST_TEST(text.find(want) != std::string::npos, want << " in\n" << text);
   }
 }
