@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/base/datetime.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
@@ -180,7 +181,7 @@ BOOST_AUTO_TEST_CASE(RefusesBadCommandLinesNamingWhy) {
       std::string command = "(unset)";
       StatusOr<CtlCommand> got = ParseCtlArgs(c.args, kNow, &command);
       BOOST_TEST_REQUIRE(!got.ok());
-      BOOST_TEST((got.status().code() == StatusCode::kInvalidArgument));
+      BOOST_TEST(got.status().code() == StatusCode::kInvalidArgument);
       BOOST_TEST(got.status().message().find(c.message) != std::string::npos,
                  got.status().message());
       BOOST_TEST(command == c.command);

@@ -3,20 +3,15 @@
 
 #include <boost/test/unit_test.hpp>
 #include <optional>
-#include <ostream>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/http/query.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
-
-// Lets BOOST_TEST print a StatusCode (internal linkage: one per test file).
-static std::ostream& operator<<(std::ostream& os, StatusCode code) {
-  return os << StatusCodeName(code);
-}
 
 namespace {
 
