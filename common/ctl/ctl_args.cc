@@ -207,6 +207,12 @@ const CtlOption kStatus = {"status", "S[,S...]", true,
 const CtlOption kWebhook = {"webhook", "NAME", false, "received by that webhook"};
 const CtlOption kMessageId = {"id", "ID", false, "that message id"};
 
+// A command's own options, then the event filter's.
+std::vector<CtlOption> WithEventFilter(std::vector<CtlOption> options) {
+  options.insert(options.end(), {kSince, kUntil, kStatus, kWebhook, kMessageId});
+  return options;
+}
+
 // Each command's usage line of an option: the help in a column.
 std::string OptionLine(const std::string& option, const std::string& help) {
   std::string line = "  " + option;
@@ -263,37 +269,20 @@ const std::vector<CtlCommandSpec>& CtlCommands() {
        "webhooks, tries the database (creating nothing), and prints a line\n"
        "\"warning: ...\" for each thing to fix (exit 0).",
        {}},
-      {"export",
-       "write the stored events as CSV or JSON lines",
+      {"export", "write the stored events as CSV or JSON lines",
        "[--format csv|jsonl] [--output FILE] [filters]",
        "Writes the stored events, oldest first, as CSV (RFC 4180, a header row) or\n"
        "JSON lines, to stdout or FILE (written whole, then renamed into place).\n"
        "Rows are streamed: memory stays flat whatever the table's size.",
-       {{"format", "csv|jsonl", false, "the format (default csv)"},
-        {"output", "FILE", false, "write to FILE instead of stdout"},
-        kSince,
-        kUntil,
-        kStatus,
-        kWebhook,
-        kMessageId},
-       true,
-       nullptr,
-       ParseExport},
-      {"stats",
-       "count the events by status, provider, location and day",
-       "[--json] [filters]",
+       WithEventFilter({{"format", "csv|jsonl", false, "the format (default csv)"},
+                        {"output", "FILE", false, "write to FILE instead of stdout"}}),
+       true, nullptr, ParseExport},
+      {"stats", "count the events by status, provider, location and day", "[--json] [filters]",
        "Counts the events by status, provider, location and day (UTC), with the\n"
        "delivered and failed rates (among final events: DELIVRD is delivered,\n"
        "AWAITING-DLR pending, any other status failed).",
-       {{"json", nullptr, false, "one JSON object instead of tables"},
-        kSince,
-        kUntil,
-        kStatus,
-        kWebhook,
-        kMessageId},
-       true,
-       nullptr,
-       ParseStats},
+       WithEventFilter({{"json", nullptr, false, "one JSON object instead of tables"}}), true,
+       nullptr, ParseStats},
       {"rejected",
        "list the refused requests, show one, or replay one",
        "[--since TIME] [--until TIME] [--webhook NAME]\n"
