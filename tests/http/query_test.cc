@@ -11,11 +11,7 @@ namespace dlr {
 
 namespace {
 
-// A string with its embedded NULs: Bytes("a\0b") is three bytes long.
-template <size_t N>
-std::string Bytes(const char (&s)[N]) {
-  return std::string(s, N - 1);
-}
+using test::Bytes;
 
 struct DecodeCase {
   std::string in;
