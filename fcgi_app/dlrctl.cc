@@ -16,7 +16,9 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -418,7 +420,35 @@ int Purge(const CtlCommand& c) {
   return 0;
 }
 
+// The function that runs each command of CtlCommands(), by name.
+using RunFn = int (*)(const CtlCommand&);
+const std::map<std::string, RunFn>& Runners() {
+  static const std::map<std::string, RunFn> runners = {
+      {"init", Init},         {"check-config", CheckConfig}, {"export", Export}, {"stats", Stats},
+      {"rejected", Rejected}, {"send-test", SendTest},       {"purge", Purge},
+  };
+  return runners;
+}
+
+// Every command of the table has its run function, and every run function
+// its command: else the name at fault.
+std::optional<std::string> UnboundCommand() {
+  for (const CtlCommandSpec& spec : CtlCommands()) {
+    if (!Runners().count(spec.name)) return std::string(spec.name);
+  }
+  for (const auto& runner : Runners()) {
+    bool listed = false;
+    for (const CtlCommandSpec& spec : CtlCommands()) listed = listed || runner.first == spec.name;
+    if (!listed) return runner.first;
+  }
+  return std::nullopt;
+}
+
 int Main(int argc, char** argv) {
+  if (std::optional<std::string> unbound = UnboundCommand()) {
+    return Fail("the command " + *unbound +
+                " has no run function or no entry in the command table");
+  }
   umask(027);  // the database and its WAL files: owner and group only
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string command;
@@ -441,14 +471,7 @@ int Main(int argc, char** argv) {
     std::fputs(CtlUsage(c.name).c_str(), stdout);
     return 0;
   }
-  if (c.name == "init") return Init(c);
-  if (c.name == "check-config") return CheckConfig(c);
-  if (c.name == "export") return Export(c);
-  if (c.name == "stats") return Stats(c);
-  if (c.name == "rejected") return Rejected(c);
-  if (c.name == "send-test") return SendTest(c);
-  if (c.name == "purge") return Purge(c);
-  return Fail("no such command: " + c.name);
+  return Runners().at(c.name)(c);
 }
 
 }  // namespace

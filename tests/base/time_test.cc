@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tests/testing/fake_clock.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
@@ -224,7 +225,7 @@ BOOST_AUTO_TEST_CASE(RefusesWhatIsNotATime) {
     BOOST_TEST_CONTEXT("[" << in << "]") {
       StatusOr<std::string> got = ParseTimeArg(in, DayBound::kStart, kNow);
       BOOST_TEST(!got.ok());
-      BOOST_TEST((got.status().code() == StatusCode::kInvalidArgument));
+      BOOST_TEST(got.status().code() == StatusCode::kInvalidArgument);
       BOOST_TEST(got.status().message().find("YYYY-MM-DD") != std::string::npos);
     }
   }

@@ -7,6 +7,7 @@
 #include "common/base/time.h"
 #include "common/webhook/handler.h"
 #include "tests/testing/fake_store.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
@@ -98,7 +99,7 @@ BOOST_AUTO_TEST_CASE(WebhooksWithoutSecretOrPath) {
 BOOST_AUTO_TEST_CASE(AWebhookNoLongerConfiguredIsNotFound) {
   StatusOr<Request> r =
       ReplayRequest(Refused("{}", "POST", std::string(""), "gone"), TheConfig(), std::nullopt, {});
-  BOOST_TEST((r.status().code() == StatusCode::kNotFound));
+  BOOST_TEST(r.status().code() == StatusCode::kNotFound);
   BOOST_TEST(r.status().message().find("webhook \"gone\"") != std::string::npos);
 }
 

@@ -11,6 +11,7 @@
 #include "common/webhook/config.h"
 #include "common/webhook/handler.h"
 #include "tests/testing/fake_store.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
@@ -152,7 +153,7 @@ BOOST_AUTO_TEST_CASE(AWrongPathAndNoServerAreNamed) {
              std::string::npos);
   d.down = true;
   r = RunIt(d, Options());
-  BOOST_TEST((r.status.code() == StatusCode::kUnavailable));
+  BOOST_TEST(r.status.code() == StatusCode::kUnavailable);
   BOOST_TEST(r.lines[0] ==
              "FAIL  1/4 verification (token and challenge): no answer: Connection refused");
 }

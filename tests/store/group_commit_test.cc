@@ -17,6 +17,7 @@
 #include "common/webhook/config.h"
 #include "common/webhook/handler.h"
 #include "tests/testing/concurrent_fake_store.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
@@ -133,7 +134,7 @@ BOOST_AUTO_TEST_CASE(FailedTransactionFailsEveryCallerInItAndStoresNone) {
 
   BOOST_TEST(a.status.ok());
   for (const Outcome* o : {&b, &c, &d}) {
-    BOOST_TEST((o->status.code() == StatusCode::kUnavailable));
+    BOOST_TEST(o->status.code() == StatusCode::kUnavailable);
     BOOST_TEST(o->result.stored == 0u);
     BOOST_TEST(o->result.duplicates == 0u);
   }
@@ -169,7 +170,7 @@ BOOST_AUTO_TEST_CASE(OneBadBatchFailsOnlyItsSender) {
   BOOST_TEST(b.result.stored == 1u);
   BOOST_TEST(d.status.ok());
   BOOST_TEST(d.result.stored == 1u);
-  BOOST_TEST((c.status.code() == StatusCode::kInternal));
+  BOOST_TEST(c.status.code() == StatusCode::kInternal);
   BOOST_TEST(!fx.fake->Has("c1", "DELIVRD"));  // all or nothing within a request
   BOOST_TEST(fx.fake->Has("b1", "DELIVRD"));
   BOOST_TEST(fx.fake->Has("d1", "DELIVRD"));

@@ -21,6 +21,7 @@
 
 #include "common/store/factory/open_store.h"
 #include "common/store/store.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
@@ -663,7 +664,7 @@ BOOST_AUTO_TEST_CASE(RefusedRequestsAreListedShownAndMarkedReplayed) {
   one = store->GetRejected(seq);
   BOOST_TEST(one.value().replayed_at.value_or("NULL") == "2026-03-04T05:06:07.089Z");
   BOOST_TEST(one.value().replay_status == 200);
-  BOOST_TEST((store->GetRejected(seq + 1000000).status().code() == StatusCode::kNotFound));
+  BOOST_TEST(store->GetRejected(seq + 1000000).status().code() == StatusCode::kNotFound);
 }
 
 BOOST_AUTO_TEST_CASE(PurgeDeletesOldRowsInBoundedBatches) {

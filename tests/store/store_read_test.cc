@@ -19,6 +19,7 @@
 #include "common/store/store.h"
 #include "tests/testing/fake_store.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
@@ -197,7 +198,7 @@ BOOST_AUTO_TEST_CASE(PingCreatesNothing) {
   const std::string path = dir.File("none.sqlite");
   SqliteStore store(path, StoreOptions());
   StatusOr<int> v = store.Ping();
-  BOOST_TEST((v.status().code() == StatusCode::kNotFound));
+  BOOST_TEST(v.status().code() == StatusCode::kNotFound);
   BOOST_TEST(!std::filesystem::exists(path));
   BOOST_TEST_REQUIRE(store.EnsureSchema().ok());
   v = store.Ping();
@@ -205,7 +206,7 @@ BOOST_AUTO_TEST_CASE(PingCreatesNothing) {
   BOOST_TEST(v.value() == kSchemaVersion);
   std::ofstream(dir.File("text")) << "this is not a database, not at all; far from it.\n";
   SqliteStore text(dir.File("text"), StoreOptions());
-  BOOST_TEST((text.Ping().status().code() == StatusCode::kUnavailable));
+  BOOST_TEST(text.Ping().status().code() == StatusCode::kUnavailable);
 }
 
 BOOST_AUTO_TEST_CASE(ANewerSchemaIsRefusedAndLeftAlone) {
@@ -215,16 +216,16 @@ BOOST_AUTO_TEST_CASE(ANewerSchemaIsRefusedAndLeftAlone) {
   SqliteStore store(path, StoreOptions());
   BOOST_TEST(store.Ping().value() == kSchemaVersion + 1);
   StatusOr<SchemaReport> r = store.Migrate();
-  BOOST_TEST((r.status().code() == StatusCode::kInternal));
+  BOOST_TEST(r.status().code() == StatusCode::kInternal);
   BOOST_TEST(r.status().message().find("newer than this program knows") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(AStoreWithoutAnOperatorsSideSaysSo) {
   test::MemoryStore memory;
-  BOOST_TEST((memory.Ping().status().code() == StatusCode::kInternal));
-  BOOST_TEST((memory.Stats(EventFilter()).status().code() == StatusCode::kInternal));
+  BOOST_TEST(memory.Ping().status().code() == StatusCode::kInternal);
+  BOOST_TEST(memory.Stats(EventFilter()).status().code() == StatusCode::kInternal);
   Status s = memory.ScanEvents(EventFilter(), [](const EventRow&) { return Status::Ok(); });
-  BOOST_TEST((s.code() == StatusCode::kInternal));
+  BOOST_TEST(s.code() == StatusCode::kInternal);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -400,7 +401,7 @@ BOOST_AUTO_TEST_CASE(RefusedRequestsListShowAndReplay) {
   BOOST_TEST((one.value().rejected.query == std::optional<std::string>("a=1")));
   BOOST_TEST(!one.value().replayed_at);
   BOOST_TEST(!store.GetRejected(2).value().rejected.query);
-  BOOST_TEST((store.GetRejected(99).status().code() == StatusCode::kNotFound));
+  BOOST_TEST(store.GetRejected(99).status().code() == StatusCode::kNotFound);
 
   BOOST_TEST_REQUIRE(store.MarkReplayed(1, "2026-03-05T00:00:00.000Z", 200).ok());
   one = store.GetRejected(1);

@@ -21,6 +21,7 @@
 #include "common/webhook/config.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_store.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
@@ -46,22 +47,7 @@ constexpr char kConfig[] = R"({
   ]
 })";
 
-// The platform's DLR example (seed/platform-sms-webhook.md), verbatim.
-constexpr char kPlatformDlr[] = R"({
-      "id": "b34e35ad-fe34-4a8b-977c-b21cd76cd7d6:1",
-      "mobile": "918921269xxx",
-      "status": "DELIVRD",
-      "credits": "2.0000",
-      "units": 2,
-      "deliv_at": "1701086585",
-      "sent_at": "1701063180",
-      "submit_at": "1701059582",
-      "deliv_time": "2021-04-09 16:27:51",
-      "sent_time": "2021-04-09 16:27:35",
-      "submit_time": "2021-04-09 16:27:39",
-      "cid": "1234444XXXX",
-      "custom": "9882XXXX",
-    })";
+using test::kPlatformDlrExample;
 
 // The platform's verification body (seed/platform-verify-webhook.md), verbatim.
 constexpr char kPlatformVerify[] = R"({
@@ -326,13 +312,13 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_FIXTURE_TEST_SUITE(StoreDlrTest, Fixture)
 
 BOOST_AUTO_TEST_CASE(ThePlatformsExampleIsStored) {
-  Response r = Handle(Req("POST").Body(kPlatformDlr));
+  Response r = Handle(Req("POST").Body(kPlatformDlrExample));
   ExpectStored(r, 1, 0);
   BOOST_TEST(r.headers.empty());
   BOOST_TEST_REQUIRE(memory.events().size() == 1u);
   const test::StoredEvent& e = memory.events()[0];
   BOOST_TEST(e.webhook == "sms");
-  BOOST_TEST(e.dlr.raw == kPlatformDlr);
+  BOOST_TEST(e.dlr.raw == kPlatformDlrExample);
   BOOST_TEST(e.dlr.Get(Field::kId).value_or("") == "b34e35ad-fe34-4a8b-977c-b21cd76cd7d6:1");
   BOOST_TEST(e.dlr.Get(Field::kCredits).value_or("") == "2.0000");
   BOOST_TEST(e.dlr.Get(Field::kUnits).value_or("") == "2");

@@ -24,13 +24,9 @@
 #include "common/store/store.h"
 #include "tests/testing/fake_store.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
-
-// Lets BOOST_TEST print a StatusCode (internal linkage: one per test file).
-static std::ostream& operator<<(std::ostream& os, StatusCode code) {
-  return os << StatusCodeName(code);
-}
 
 namespace {
 
