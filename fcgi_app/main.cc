@@ -45,6 +45,7 @@
 #include "common/ops/operator_routes.h"
 #include "common/store/factory/open_store.h"
 #include "common/store/group_commit.h"
+#include "common/store/reader.h"
 #include "common/store/store.h"
 #include "common/webhook/config.h"
 #include "common/webhook/handler.h"
@@ -93,21 +94,22 @@ int ParseThreads(const char* text) {
 }
 
 // The database reader: a second store of the generation's database, opened
-// on first use and never handed to the writer, for the health path (and any
-// other operator's page). One caller at a time.
+// on first use and never handed to the writer, read through a StoreReader by
+// the health path (and any other operator's page). One caller at a time.
 class Reader {
  public:
   Reader(std::string database, StoreOptions options)
       : database_(std::move(database)), options_(options) {}
 
-  Status With(const std::function<Status(Store&)>& use) {
+  Status With(const std::function<Status(StoreReader&)>& use) {
     std::lock_guard<std::mutex> lock(mu_);
     if (!store_) {
       StatusOr<std::unique_ptr<Store>> s = OpenStore(database_, options_);
       if (!s.ok()) return s.status();
       store_ = std::move(s).value();
     }
-    return use(*store_);
+    StoreReader reader(*store_);
+    return use(reader);
   }
 
  private:
@@ -124,7 +126,7 @@ class Reader {
 // its queue first).
 struct Generation {
   Config config;
-  std::shared_ptr<Store> store;  // the writer: a GroupCommitStore with threads > 1
+  std::shared_ptr<StoreWriter> store;  // the writer: a GroupCommitStore with threads > 1
   std::shared_ptr<Reader> reader;
   std::shared_ptr<Metrics> metrics;  // nullptr: no metrics (none configured, or the file failed)
 };
@@ -190,7 +192,7 @@ class Runtime {
 
   // Runs `use` with the reader store of the current generation (health, and
   // any operator's page): a connection of its own, never the writer's.
-  Status WithReader(const std::function<Status(Store&)>& use) {
+  Status WithReader(const std::function<Status(StoreReader&)>& use) {
     std::shared_ptr<const Generation> g = current();
     if (!g) return Status::Unavailable("no config loaded");
     return g->reader->With(use);
@@ -285,7 +287,9 @@ class Runtime {
 Response Respond(const Generation& g, const Request& req) {
   OperatorContext ctx;
   ctx.metrics = g.metrics.get();
-  ctx.with_reader = [&g](const std::function<Status(Store&)>& use) { return g.reader->With(use); };
+  ctx.with_reader = [&g](const std::function<Status(StoreReader&)>& use) {
+    return g.reader->With(use);
+  };
   ctx.now_millis = UtcNowMillis();
   if (std::optional<Response> r = HandleOperatorRequest(req, g.config, ctx)) return *r;
   return HandleRequest(req, g.config, *g.store, g.metrics.get());

@@ -23,7 +23,7 @@ Response Json(int status, std::string body) {
 
 // A refused request (400/422): kept in dlr_rejected so it can be recovered.
 // If even that cannot be written, the platform is asked to retry (503).
-Response Reject(const Request& req, const Webhook& w, const Status& why, Store& store,
+Response Reject(const Request& req, const Webhook& w, const Status& why, StoreWriter& store,
                 Metrics* metrics) {
   Log(LogLevel::kWarning, std::string("refused (") + ErrorCode(why.code()) + "): " + why.message(),
       LogContext(req, &w));
@@ -49,7 +49,7 @@ Response Reject(const Request& req, const Webhook& w, const Status& why, Store& 
   return ErrorResponse(why);
 }
 
-Response Handle(const Request& req, const Config& config, Store& store, Metrics* metrics);
+Response Handle(const Request& req, const Config& config, StoreWriter& store, Metrics* metrics);
 
 }  // namespace
 
@@ -61,7 +61,8 @@ LogFields LogContext(const Request& req, const Webhook* w) {
           {"request_id", req.request_id.empty() ? "-" : req.request_id}};
 }
 
-Response HandleRequest(const Request& req, const Config& config, Store& store, Metrics* metrics) {
+Response HandleRequest(const Request& req, const Config& config, StoreWriter& store,
+                       Metrics* metrics) {
   Response r = Handle(req, config, store, metrics);
   if (metrics) metrics->CountAnswer(r.status);
   return r;
@@ -69,7 +70,7 @@ Response HandleRequest(const Request& req, const Config& config, Store& store, M
 
 namespace {
 
-Response Handle(const Request& req, const Config& config, Store& store, Metrics* metrics) {
+Response Handle(const Request& req, const Config& config, StoreWriter& store, Metrics* metrics) {
   const Webhook* w = FindWebhook(config, req.path);
   if (!w) {
     Log(LogLevel::kWarning, "refused (not_found): no webhook answers this path",

@@ -18,7 +18,7 @@ namespace dlr {
 // each internal error is logged with the webhook, the remote address and the
 // request id (see LogContext). `metrics`, when given, counts the answer, the
 // DLRs and the commit's latency. Never throws.
-Response HandleRequest(const Request& request, const Config& config, Store& store,
+Response HandleRequest(const Request& request, const Config& config, StoreWriter& store,
                        Metrics* metrics = nullptr);
 
 // The fields every log line about `request` carries: webhook (or "-"),
