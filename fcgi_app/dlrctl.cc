@@ -2,7 +2,7 @@
 // name. Exit codes: 0 ok, 1 failure (reason on stderr), 2 usage error.
 //
 // This file only moves bytes: the command line is parsed by common/ctl_args,
-// the rows are read through the Store's operator's side (common/store/store.h),
+// the rows are read through a StoreReader (common/store/reader.h),
 // formatted by common/export_format and common/report, checked by
 // common/config_check, common/replay and common/send_test.
 #include <fcntl.h>
@@ -33,6 +33,7 @@
 #include "common/ctl/send_test.h"
 #include "common/ops/report.h"
 #include "common/store/factory/open_store.h"
+#include "common/store/reader.h"
 #include "common/store/store.h"
 #include "common/webhook/config.h"
 #include "common/webhook/handler.h"
@@ -78,6 +79,9 @@ StatusOr<std::string> ReadAll(const std::string& path) {
 struct Opened {
   Config config;
   std::unique_ptr<Store> store;
+
+  // The operator's reads and maintenance, through `store`.
+  StoreReader reader() { return StoreReader(*store); }
 };
 
 StatusOr<Opened> Open(const CtlCommand& c) {
@@ -256,7 +260,7 @@ int Export(const CtlCommand& c) {
     buf.clear();
     return Status::Ok();
   };
-  Status s = o.value().store->ScanEvents(c.filter, [&](const EventRow& e) -> Status {
+  Status s = o.value().reader().ScanEvents(c.filter, [&](const EventRow& e) -> Status {
     if (c.format == ExportFormat::kCsv) {
       AppendCsvRow(e, &buf);
     } else {
@@ -294,7 +298,7 @@ int Export(const CtlCommand& c) {
 int Stats(const CtlCommand& c) {
   StatusOr<Opened> o = Open(c);
   if (!o.ok()) return Fail(o.status().message());
-  StatusOr<EventStats> stats = o.value().store->Stats(c.filter);
+  StatusOr<EventStats> stats = o.value().reader().Stats(c.filter);
   if (!stats.ok()) return Fail(stats.status().message());
   std::string text =
       c.json ? RenderStatsJson(stats.value(), c.filter) : RenderStatsTable(stats.value(), c.filter);
@@ -303,7 +307,7 @@ int Stats(const CtlCommand& c) {
 }
 
 int Replay(const CtlCommand& c, Opened& o) {
-  StatusOr<RejectedRow> row = o.store->GetRejected(c.replay);
+  StatusOr<RejectedRow> row = o.reader().GetRejected(c.replay);
   if (!row.ok()) return Fail(row.status().message());
   std::optional<std::string> body;
   if (c.body_file) {
@@ -325,7 +329,7 @@ int Replay(const CtlCommand& c, Opened& o) {
               row.value().rejected.received_at.c_str(), body ? " with the body given" : "",
               resp.status, resp.body.c_str());
   Status marked =
-      o.store->MarkReplayed(c.replay, FormatUtcMillis(SystemClock().NowMillis()), resp.status);
+      o.reader().MarkReplayed(c.replay, FormatUtcMillis(SystemClock().NowMillis()), resp.status);
   if (!marked.ok()) {
     std::fprintf(stderr, "dlrctl: warning: the replay could not be recorded in its row: %s\n",
                  marked.message().c_str());
@@ -341,9 +345,9 @@ int Replay(const CtlCommand& c, Opened& o) {
 int Rejected(const CtlCommand& c) {
   StatusOr<Opened> o = Open(c);
   if (!o.ok()) return Fail(o.status().message());
-  Store& store = *o.value().store;
+  StoreReader reader = o.value().reader();
   if (c.show) {
-    StatusOr<RejectedRow> row = store.GetRejected(c.show);
+    StatusOr<RejectedRow> row = reader.GetRejected(c.show);
     if (!row.ok()) return Fail(row.status().message());
     const std::string& raw = row.value().rejected.raw;
     if (std::fwrite(raw.data(), 1, raw.size(), stdout) != raw.size() || std::fflush(stdout) != 0) {
@@ -353,7 +357,7 @@ int Rejected(const CtlCommand& c) {
   }
   if (c.replay) return Replay(c, o.value());
   std::vector<RejectedRow> rows;
-  Status s = store.ScanRejected(c.rejected, [&](const RejectedRow& r) -> Status {
+  Status s = reader.ScanRejected(c.rejected, [&](const RejectedRow& r) -> Status {
     if (c.json) {
       std::string line = RejectedJsonLine(r);
       std::fwrite(line.data(), 1, line.size(), stdout);
@@ -406,7 +410,7 @@ int Purge(const CtlCommand& c) {
   StatusOr<Opened> o = Open(c);
   if (!o.ok()) return Fail(o.status().message());
   Progress progress("purge", false);
-  StatusOr<PurgeCounts> counts = o.value().store->PurgeBefore(
+  StatusOr<PurgeCounts> counts = o.value().reader().PurgeBefore(
       c.before, c.batch_size, c.dry_run, [&progress](const PurgeCounts& so_far) {
         progress.Update(so_far.events + so_far.messages + so_far.rejected);
       });

@@ -13,14 +13,15 @@
 
 namespace dlr {
 
-Status ReaderStore::With(const std::function<Status(Store&)>& use) {
+Status ReaderStore::With(const std::function<Status(StoreReader&)>& use) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!store_) {
     StatusOr<std::unique_ptr<Store>> s = OpenStore(database_, options_);
     if (!s.ok()) return s.status();
     store_ = std::move(s).value();
   }
-  return use(*store_);
+  StoreReader reader(*store_);
+  return use(reader);
 }
 
 std::shared_ptr<const Generation> Runtime::current() const {
@@ -59,7 +60,7 @@ Status Runtime::Reload() {
   return Status::Ok();
 }
 
-Status Runtime::WithReader(const std::function<Status(Store&)>& use) {
+Status Runtime::WithReader(const std::function<Status(StoreReader&)>& use) {
   std::shared_ptr<const Generation> g = current();
   if (!g) return Status::Unavailable("no config loaded");
   return g->reader->With(use);
@@ -140,7 +141,9 @@ void Runtime::Publish(std::shared_ptr<const Generation> g) {
 Response Respond(const Generation& g, const Request& req) {
   OperatorContext ctx;
   ctx.metrics = g.metrics.get();
-  ctx.with_reader = [&g](const std::function<Status(Store&)>& use) { return g.reader->With(use); };
+  ctx.with_reader = [&g](const std::function<Status(StoreReader&)>& use) {
+    return g.reader->With(use);
+  };
   ctx.now_millis = SystemClock().NowMillis();
   if (std::optional<Response> r = HandleOperatorRequest(req, g.config, ctx)) return *r;
   return HandleRequest(req, g.config, *g.store, SystemClock(), g.metrics.get());

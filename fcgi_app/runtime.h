@@ -20,6 +20,7 @@
 #include "common/base/metrics.h"
 #include "common/base/status.h"
 #include "common/http/http.h"
+#include "common/store/reader.h"
 #include "common/store/store.h"
 #include "common/webhook/config.h"
 
@@ -35,7 +36,7 @@ class ReaderStore {
 
   // Runs `use` with the store, opening it first if need be; returns the
   // failure to open it, else what `use` returns.
-  Status With(const std::function<Status(Store&)>& use);
+  Status With(const std::function<Status(StoreReader&)>& use);
 
  private:
   const std::string database_;
@@ -51,7 +52,7 @@ class ReaderStore {
 // its queue first).
 struct Generation {
   Config config;
-  std::shared_ptr<Store> store;  // the writer: a GroupCommitStore with threads > 1
+  std::shared_ptr<StoreWriter> store;  // the writer: a GroupCommitStore with threads > 1
   std::shared_ptr<ReaderStore> reader;
   std::shared_ptr<Metrics> metrics;  // nullptr: no metrics (none configured, or the file failed)
 };
@@ -88,7 +89,7 @@ class Runtime {
   // Runs `use` with the reader store of the current generation (health, and
   // any operator's page): a connection of its own, never the writer's.
   // Unavailable before the first Load.
-  Status WithReader(const std::function<Status(Store&)>& use);
+  Status WithReader(const std::function<Status(StoreReader&)>& use);
 
  private:
   // A generation for the config at `path`, reusing what `old` (if any) has

@@ -15,7 +15,7 @@
 
 #include "common/base/status.h"
 #include "common/ctl/export_format.h"
-#include "common/store/store.h"
+#include "common/store/reader.h"
 
 namespace dlr {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "common/base/json_out.h"
-#include "common/store/store.h"
+#include "common/store/reader.h"
 
 namespace dlr {
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "common/store/store.h"
+#include "common/store/reader.h"
 
 namespace dlr {
 

@@ -19,7 +19,7 @@ namespace {
 struct Call {
   const Request& req;
   const Config& config;
-  Store& store;
+  StoreWriter& store;
   const Clock& clock;
   Metrics* metrics;
   const Webhook& webhook;
@@ -202,7 +202,7 @@ Response AnswerCommitted(const Call& c, const Batch& batch, const StatusOr<Batch
 }
 
 // The steps, top-down: route, auth, body, parse, handshake, store, answer.
-Response Handle(const Request& req, const Config& config, Store& store, const Clock& clock,
+Response Handle(const Request& req, const Config& config, StoreWriter& store, const Clock& clock,
                 Metrics* metrics) {
   const Webhook* w = FindWebhook(config, req.path);
   if (!w) return NotFound(req);
@@ -240,8 +240,8 @@ LogFields LogContext(const Request& req, const Webhook* w) {
           {"request_id", req.request_id.empty() ? "-" : req.request_id}};
 }
 
-Response HandleRequest(const Request& req, const Config& config, Store& store, const Clock& clock,
-                       Metrics* metrics) {
+Response HandleRequest(const Request& req, const Config& config, StoreWriter& store,
+                       const Clock& clock, Metrics* metrics) {
   Response r = Handle(req, config, store, clock, metrics);
   if (metrics) metrics->CountAnswer(r.status);
   return r;

@@ -1,5 +1,5 @@
 // HandleRequest: the whole contract, from a parsed request to an answer.
-// No I/O of its own besides the Store it is given and log lines; the time
+// No I/O of its own besides the StoreWriter it is given and log lines; the time
 // comes from the Clock it is given.
 #ifndef DLR_COMMON_WEBHOOK_HANDLER_H_
 #define DLR_COMMON_WEBHOOK_HANDLER_H_
@@ -22,7 +22,7 @@ namespace dlr {
 // each internal error is logged with the webhook, the remote address and the
 // request id (see LogContext). `metrics`, when given, counts the answer, the
 // DLRs and the commit's latency. Never throws.
-Response HandleRequest(const Request& request, const Config& config, Store& store,
+Response HandleRequest(const Request& request, const Config& config, StoreWriter& store,
                        const Clock& clock, Metrics* metrics = nullptr);
 
 // The fields every log line about `request` carries: webhook (or "-"),

@@ -51,7 +51,7 @@ struct ConfigFile {
 // The schema version the reader of `g` finds.
 int PingThroughReader(const Generation& g) {
   int version = -1;
-  Status s = g.reader->With([&version](Store& store) {
+  Status s = g.reader->With([&version](StoreReader& store) {
     StatusOr<int> v = store.Ping();
     if (!v.ok()) return v.status();
     version = v.value();
@@ -67,7 +67,7 @@ BOOST_AUTO_TEST_CASE(nothing_is_loaded_before_load) {
   Runtime rt;
   BOOST_TEST(!rt.loaded());
   BOOST_TEST(!rt.current());
-  Status s = rt.WithReader([](Store&) { return Status::Ok(); });
+  Status s = rt.WithReader([](StoreReader&) { return Status::Ok(); });
   BOOST_TEST((s.code() == StatusCode::kUnavailable));
   // A reload before any load has nothing to read again.
   BOOST_TEST(rt.Reload().ok());
@@ -95,7 +95,7 @@ BOOST_AUTO_TEST_CASE(load_builds_a_generation_from_the_config_file) {
   // Loaded at start: the schema was created before any request.
   BOOST_TEST(PingThroughReader(*g) == kSchemaVersion);
   int version = -1;
-  BOOST_TEST(rt.WithReader([&version](Store& store) {
+  BOOST_TEST(rt.WithReader([&version](StoreReader& store) {
                  StatusOr<int> v = store.Ping();
                  version = v.ok() ? v.value() : -1;
                  return Status::Ok();

@@ -43,7 +43,7 @@ struct Outcome {
   BatchResult result;
 };
 
-Outcome CommitOne(Store& store, const Batch& batch) {
+Outcome CommitOne(StoreWriter& store, const Batch& batch) {
   StatusOr<BatchResult> r = store.StoreBatch(batch);
   Outcome o;
   o.status = r.ok() ? Status::Ok() : r.status();

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "common/base/status.h"
-#include "common/store/store.h"
+#include "common/store/reader.h"
 
 namespace dlr {
 

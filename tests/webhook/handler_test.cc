@@ -1044,9 +1044,9 @@ namespace {
 constexpr int64_t kThen = 1773578096789;
 
 // A store whose every Commit takes `millis` on `clock`.
-class SlowStore : public Store {
+class SlowStore : public StoreWriter {
  public:
-  SlowStore(Store* base, test::FakeClock* clock, int64_t millis)
+  SlowStore(StoreWriter* base, test::FakeClock* clock, int64_t millis)
       : base_(base), clock_(clock), millis_(millis) {}
   Status EnsureSchema() override { return base_->EnsureSchema(); }
   Status Commit(const std::vector<const Batch*>& batches,
@@ -1059,7 +1059,7 @@ class SlowStore : public Store {
   }
 
  private:
-  Store* const base_;
+  StoreWriter* const base_;
   test::FakeClock* const clock_;
   const int64_t millis_;
 };

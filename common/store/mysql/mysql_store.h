@@ -52,8 +52,6 @@ class MysqlStore : public Store {
   Status Commit(const std::vector<const Batch*>& batches,
                 std::vector<BatchResult>* results) override;
   Status RecordRejected(const Rejected& rejected) override;
-  StatusOr<std::vector<Row>> Query(const std::string& sql,
-                                   const std::vector<std::string>& params) override;
 
   // Ping connects without checking the schema (the connection is kept; the
   // next other call checks it). QueryEach fetches unbuffered, row by row; a
@@ -65,7 +63,7 @@ class MysqlStore : public Store {
                    const RowCallback& each) override;
   StatusOr<int64_t> Execute(const std::string& sql,
                             const std::vector<std::string>& params) override;
-  std::optional<SqlDialect> dialect() const override { return SqlDialect::kMysql; }
+  SqlDialect dialect() const override { return SqlDialect::kMysql; }
 
  private:
   // One bound value; NULL when `data` is nullptr. `blob` sends bytes that

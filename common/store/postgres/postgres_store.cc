@@ -492,44 +492,6 @@ Status PostgresStore::RecordRejected(const Rejected& r) {
   return Retrying([&] { return ExecParams(kInsertRejected, params, nullptr); });
 }
 
-StatusOr<std::vector<Row>> PostgresStore::Query(const std::string& sql,
-                                                const std::vector<std::string>& params) {
-  std::vector<Param> bound;
-  for (const std::string& p : params) {
-    if (p.find('\0') != std::string::npos) {
-      return Status::InvalidArgument("a query parameter holds a NUL byte");
-    }
-    bound.push_back(Param{p.c_str(), 0, 0, false});
-  }
-  std::string numbered = NumberPlaceholders(sql);
-  Result res;
-  Status s = Retrying([&] { return ExecParams(numbered.c_str(), bound, &res); });
-  if (!s.ok()) return s;
-  std::vector<Row> rows;
-  int ncols = PQnfields(res.get());
-  for (int r = 0; r < PQntuples(res.get()); ++r) {
-    Row row;
-    for (int c = 0; c < ncols; ++c) {
-      if (PQgetisnull(res.get(), r, c)) {
-        row.emplace_back();
-        continue;
-      }
-      const char* v = PQgetvalue(res.get(), r, c);
-      if (PQftype(res.get(), c) == kByteaOid) {
-        size_t n = 0;
-        unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(v), &n);
-        if (!bytes) return Status::Internal("cannot decode a bytea value");
-        row.emplace_back(std::string(reinterpret_cast<char*>(bytes), n));
-        PQfreemem(bytes);
-      } else {
-        row.emplace_back(std::string(v, static_cast<size_t>(PQgetlength(res.get(), r, c))));
-      }
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
 StatusOr<int> PostgresStore::Ping() {
   Status s = OpenConnection();
   int version = 0;

@@ -49,8 +49,6 @@ class PostgresStore : public Store {
   Status Commit(const std::vector<const Batch*>& batches,
                 std::vector<BatchResult>* results) override;
   Status RecordRejected(const Rejected& rejected) override;
-  StatusOr<std::vector<Row>> Query(const std::string& sql,
-                                   const std::vector<std::string>& params) override;
 
   // Ping connects without checking the schema (the connection is kept; the
   // next other call checks it). QueryEach reads in single-row mode; a
@@ -61,7 +59,7 @@ class PostgresStore : public Store {
                    const RowCallback& each) override;
   StatusOr<int64_t> Execute(const std::string& sql,
                             const std::vector<std::string>& params) override;
-  std::optional<SqlDialect> dialect() const override { return SqlDialect::kPostgres; }
+  SqlDialect dialect() const override { return SqlDialect::kPostgres; }
 
  private:
   // One bound value: NULL when `data` is nullptr. `binary` sends the bytes

@@ -363,43 +363,6 @@ Status SqliteStore::RecordRejected(const Rejected& r) {
   return Status::Ok();
 }
 
-StatusOr<std::vector<Row>> SqliteStore::Query(const std::string& sql,
-                                              const std::vector<std::string>& params) {
-  Status s = Connect();
-  if (!s.ok()) return s;
-  sqlite3_stmt* st = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &st, nullptr);
-  if (rc != SQLITE_OK) return Fail(rc, "preparing a query");
-  std::vector<Row> rows;
-  for (size_t i = 0; i < params.size() && rc == SQLITE_OK; ++i) {
-    rc = BindText(st, static_cast<int>(i + 1), params[i]);
-  }
-  while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) break;
-    Row row;
-    for (int c = 0; c < sqlite3_column_count(st); ++c) {
-      if (sqlite3_column_type(st, c) == SQLITE_NULL) {
-        row.emplace_back();
-        continue;
-      }
-      const void* data = sqlite3_column_blob(st, c);
-      int size = sqlite3_column_bytes(st, c);
-      row.emplace_back(size > 0
-                           ? std::string(static_cast<const char*>(data), static_cast<size_t>(size))
-                           : std::string());
-    }
-    rows.push_back(std::move(row));
-  }
-  if (rc != SQLITE_DONE) {
-    s = Fail(rc, "running a query");
-    sqlite3_finalize(st);
-    return s;
-  }
-  sqlite3_finalize(st);
-  return rows;
-}
-
 StatusOr<int> SqliteStore::Ping() {
   struct stat info;
   if (stat(path_.c_str(), &info) != 0) {
