@@ -3,19 +3,15 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <random>
 #include <set>
-#include <thread>
 
 #include "common/base/log.h"
 
 namespace dlr {
 namespace {
 
-constexpr int kMaxAttempts = 4;
 // pg_advisory_xact_lock key serialising schema creation ("dlrwhk" in ASCII).
 constexpr char kSchemaLock[] = "SELECT pg_advisory_xact_lock(110386409760875)";
 
@@ -150,11 +146,6 @@ std::string NumberPlaceholders(const std::string& sql) {
 // informational: not on stderr, as libpq's default would have them.
 void LogNotice(void*, const char* message) { Log(LogLevel::kInfo, TrimMessage(message)); }
 
-int BackoffMs(int attempt) {
-  static thread_local std::minstd_rand rng(std::random_device{}());
-  return (5 << attempt) + static_cast<int>(rng() % 20);
-}
-
 // The connection keywords this libpq knows (empty if it cannot say).
 std::set<std::string> KnownKeywords() {
   std::set<std::string> known;
@@ -227,11 +218,9 @@ PostgresStore::PostgresStore(DatabaseUrl url, const StoreOptions& options)
 
 PostgresStore::~PostgresStore() { Disconnect(); }
 
-void PostgresStore::Disconnect() {
+void PostgresStore::CloseConnection() {
   if (conn_) PQfinish(conn_);
   conn_ = nullptr;
-  broken_ = false;
-  schema_checked_ = false;
 }
 
 std::string PostgresStore::Where() const {
@@ -251,7 +240,6 @@ std::string PostgresStore::Where() const {
 }
 
 Status PostgresStore::Fail(const pg_result* res, const std::string& what) {
-  retry_ = false;
   const char* state_field = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   std::string state = state_field ? state_field : "";
   std::string detail =
@@ -265,24 +253,23 @@ Status PostgresStore::Fail(const pg_result* res, const std::string& what) {
   if (lost || StartsWith(state, "08") || state == "57P01" || state == "57P02" || state == "57P03" ||
       state == "25006") {
     // The connection is gone, the server is shutting down, or it became a
-    // read-only standby (a failover): reconnect, once more right away.
-    broken_ = true;
-    retry_ = true;
-    return Status::Unavailable(msg);
+    // read-only standby (a failover).
+    return Failure(FailureKind::kConnectionLost, std::move(msg), detail);
   }
   if (state == "40001" || state == "40P01") {  // serialization failure, deadlock
-    retry_ = true;
-    return Status::Unavailable(msg);
+    return Failure(FailureKind::kConflict, std::move(msg), detail);
   }
   if (StartsWith(state, "53") || state == "55P03" || state == "57014") {
     // out of disk, memory or connections; a lock or statement timeout
-    return Status::Unavailable(msg);
+    return Failure(FailureKind::kBusy, std::move(msg), detail);
   }
   if (state == "22001" || state == "22021" || state == "22P05" || state == "54000") {
-    return Status::Unprocessable("the database cannot hold a value of this request: " + detail);
+    return Failure(FailureKind::kUnfitValue, std::move(msg), detail);
   }
-  if (state == "42P01" || state == "42703") broken_ = true;  // a table changed: re-check
-  return Status::Internal(msg);
+  if (state == "42P01" || state == "42703") {  // a table changed: re-check
+    return Failure(FailureKind::kReconnect, std::move(msg), detail);
+  }
+  return Failure(FailureKind::kOther, std::move(msg), detail);
 }
 
 Status PostgresStore::Exec(const char* sql, Result* out) {
@@ -317,12 +304,10 @@ void PostgresStore::RollbackQuietly() {
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) return;
   if (PQtransactionStatus(conn_) == PQTRANS_IDLE) return;
   PQclear(PQexec(conn_, "ROLLBACK"));
-  if (PQtransactionStatus(conn_) != PQTRANS_IDLE) broken_ = true;
+  if (PQtransactionStatus(conn_) != PQTRANS_IDLE) MarkBroken();
 }
 
-Status PostgresStore::OpenConnection() {
-  if (broken_) Disconnect();
-  if (conn_) return Status::Ok();
+Status PostgresStore::OpenSession() {
   std::vector<const char*> keys, values;
   for (const auto& kv : keywords_) {
     keys.push_back(kv.first.c_str());
@@ -334,23 +319,10 @@ Status PostgresStore::OpenConnection() {
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
     std::string why =
         ScrubSecret(TrimMessage(conn_ ? PQerrorMessage(conn_) : "out of memory"), url_.password);
-    Disconnect();
     return Status::Unavailable("cannot connect to " + Where() + ": " + why);
   }
   PQsetNoticeProcessor(conn_, LogNotice, nullptr);
   return Status::Ok();
-}
-
-Status PostgresStore::Connect() {
-  Status s = OpenConnection();
-  if (!s.ok() || schema_checked_) return s;
-  s = CheckSchema();
-  if (!s.ok()) {
-    Disconnect();
-    return s;
-  }
-  schema_checked_ = true;
-  return s;
 }
 
 Status PostgresStore::ReadSchemaVersion(int* version) {
@@ -370,50 +342,20 @@ Status PostgresStore::ReadSchemaVersion(int* version) {
   return s;
 }
 
-Status PostgresStore::CheckSchema() {
-  int version = 0;
-  Status s = ReadSchemaVersion(&version);
-  if (s.ok()) schema_found_ = version;
-  if (!s.ok() || version == kSchemaVersion) return s;
-  if (version < kSchemaVersion) {
-    // Created or upgraded in one transaction, by one process at a time; the
-    // others find it done.
-    s = Exec("BEGIN");
-    if (s.ok()) s = Exec(kSchemaLock);
-    if (s.ok()) s = ReadSchemaVersion(&version);
-    if (s.ok()) schema_found_ = version;
-    for (int v = version + 1; s.ok() && v <= kSchemaVersion; ++v) {
-      s = Exec(kMigrations[v - 1]);
-      std::string record = "INSERT INTO dlr_schema (version) VALUES (" + std::to_string(v) + ")";
-      if (s.ok()) s = Exec(record.c_str());
-    }
-    if (s.ok()) s = Exec(version <= kSchemaVersion ? "COMMIT" : "ROLLBACK");
-    if (!s.ok()) {
-      RollbackQuietly();
-      return s;
-    }
-    if (version <= kSchemaVersion) return Status::Ok();
-  }
-  return Status::Internal("the database schema (" + Where() + ") is version " +
-                          std::to_string(version) + ", newer than this program knows (" +
-                          std::to_string(kSchemaVersion) + "); upgrade dlr-webhook");
+Status PostgresStore::LockSchema() {
+  // One transaction, by one process at a time; the others find it done.
+  Status s = Exec("BEGIN");
+  if (s.ok()) s = Exec(kSchemaLock);
+  if (!s.ok()) RollbackQuietly();
+  return s;
 }
 
-Status PostgresStore::EnsureSchema() {
-  if (conn_ && !broken_ && schema_checked_) return CheckSchema();
-  return Connect();  // a new connection checks the schema
-}
+Status PostgresStore::ApplyMigration(int version) { return Exec(kMigrations[version - 1]); }
 
-Status PostgresStore::Retrying(const std::function<Status()>& attempt) {
-  for (int n = 1;; ++n) {
-    Status s = Connect();
-    if (!s.ok()) return s;
-    retry_ = false;
-    s = attempt();
-    if (s.ok() || !retry_ || n >= kMaxAttempts) return s;
-    Log(LogLevel::kInfo, "retrying: " + s.message());
-    if (!broken_) std::this_thread::sleep_for(std::chrono::milliseconds(BackoffMs(n)));
-  }
+Status PostgresStore::UnlockSchema(Status migrated, bool keep) {
+  if (migrated.ok()) migrated = Exec(keep ? "COMMIT" : "ROLLBACK");
+  if (!migrated.ok()) RollbackQuietly();
+  return migrated;
 }
 
 Status PostgresStore::CommitOnce(const std::vector<const Batch*>& batches,
@@ -463,17 +405,7 @@ Status PostgresStore::CommitOnce(const std::vector<const Batch*>& batches,
   return s;
 }
 
-Status PostgresStore::Commit(const std::vector<const Batch*>& batches,
-                             std::vector<BatchResult>* results) {
-  // A retry after a connection lost during COMMIT may find the events of the
-  // lost attempt committed: they are then counted as duplicates, never stored
-  // twice.
-  Status s = Retrying([&] { return CommitOnce(batches, results); });
-  if (!s.ok()) results->assign(batches.size(), BatchResult());
-  return s;
-}
-
-Status PostgresStore::RecordRejected(const Rejected& r) {
+Status PostgresStore::InsertRejected(const Rejected& r) {
   std::string http_status = std::to_string(r.http_status);
   std::vector<Param> params = {
       {r.received_at.c_str(), 0, kTimestamptzOid, false},
@@ -489,7 +421,7 @@ Status PostgresStore::RecordRejected(const Rejected& r) {
       {r.query ? r.query->data() : nullptr, r.query ? static_cast<int>(r.query->size()) : 0,
        kTextOid, true},
   };
-  return Retrying([&] { return ExecParams(kInsertRejected, params, nullptr); });
+  return ExecParams(kInsertRejected, params, nullptr);
 }
 
 StatusOr<std::vector<Row>> PostgresStore::Query(const std::string& sql,
@@ -528,21 +460,6 @@ StatusOr<std::vector<Row>> PostgresStore::Query(const std::string& sql,
     rows.push_back(std::move(row));
   }
   return rows;
-}
-
-StatusOr<int> PostgresStore::Ping() {
-  Status s = OpenConnection();
-  int version = 0;
-  if (s.ok()) s = ReadSchemaVersion(&version);
-  if (!s.ok()) return s;
-  return version;
-}
-
-StatusOr<SchemaReport> PostgresStore::Migrate() {
-  schema_found_ = -1;
-  Status s = EnsureSchema();
-  if (!s.ok()) return s;
-  return SchemaReport{schema_found_, kSchemaVersion};
 }
 
 Status PostgresStore::RowOf(const pg_result* res, int r, Row* row) {
@@ -616,7 +533,7 @@ Status PostgresStore::QueryEach(const std::string& sql, const std::vector<std::s
       result = Fail(r, "a query failed");
     }
   }
-  if (PQstatus(conn_) != CONNECTION_OK) broken_ = true;
+  if (PQstatus(conn_) != CONNECTION_OK) MarkBroken();
   return result;
 }
 
