@@ -1,9 +1,26 @@
 #include "common/store/event_sql.h"
 
-#include "common/store/record.h"
-
 namespace dlr {
 namespace {
+
+// The columns of dlr_events whose values are stored as they come: the
+// fields, webhook, raw.
+const std::string& EventValueColumns() {
+  static const std::string columns = [] {
+    std::string c;
+    for (size_t i = 0; i < kFieldCount; ++i) {
+      c += FieldName(static_cast<Field>(i));
+      c += ", ";
+    }
+    return c + "webhook, raw";
+  }();
+  return columns;
+}
+
+// The columns of dlr_rejected whose values are stored as they come: all
+// but the times.
+constexpr char kRejectedValueColumns[] =
+    "webhook, remote_addr, http_status, error, reason, content_type, raw, method, query";
 
 std::string AsciiUpper(std::string s) {
   for (char& c : s) {
@@ -65,6 +82,64 @@ const char* KeyColumn(PurgeTable t) { return t == PurgeTable::kMessages ? "id" :
 
 }  // namespace
 
+const std::string& EventInsertColumns() {
+  static const std::string columns = EventValueColumns() + ", received_at, query";
+  return columns;
+}
+
+const std::string& MessageColumns() {
+  static const std::string columns = [] {
+    std::string c = std::string(FieldName(Field::kId)) + ", webhook, " + FieldName(Field::kStatus) +
+                    ", final, delivered";
+    for (Field time : kMessageTimes) {
+      c += ", ";
+      c += FieldName(time);
+    }
+    return c + ", updated_at";
+  }();
+  return columns;
+}
+
+const std::string& RejectedInsertColumns() {
+  static const std::string columns = std::string("received_at, ") + kRejectedValueColumns;
+  return columns;
+}
+
+std::string Placeholders(SqlDialect d, size_t count) {
+  std::string out;
+  for (size_t i = 1; i <= count; ++i) {
+    if (i > 1) out += ", ";
+    if (d == SqlDialect::kMysql) {
+      out += '?';
+    } else {
+      out += d == SqlDialect::kPostgres ? '$' : '?';
+      out += std::to_string(i);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::string InsertSql(SqlDialect d, const char* table, const std::string& columns, size_t count) {
+  return std::string("INSERT INTO ") + table + " (" + columns + ") VALUES (" +
+         Placeholders(d, count) + ")";
+}
+
+}  // namespace
+
+std::string InsertEventSql(SqlDialect d) {
+  return InsertSql(d, "dlr_events", EventInsertColumns(), kEventInsertColumns);
+}
+
+std::string InsertMessageSql(SqlDialect d) {
+  return InsertSql(d, "dlr_messages", MessageColumns(), kMessageColumns);
+}
+
+std::string InsertRejectedSql(SqlDialect d) {
+  return InsertSql(d, "dlr_rejected", RejectedInsertColumns(), kRejectedInsertColumns);
+}
+
 std::string TimestampText(SqlDialect d, const std::string& expr) {
   switch (d) {
     case SqlDialect::kSqlite:
@@ -89,12 +164,8 @@ std::string TimestampParam(SqlDialect d, const std::string& utc) {
 
 SqlStatement SelectEvents(SqlDialect d, const EventFilter& filter) {
   SqlStatement st;
-  st.sql = "SELECT seq";
-  for (size_t i = 0; i < kFieldCount; ++i) {
-    st.sql += ", ";
-    st.sql += FieldName(static_cast<Field>(i));
-  }
-  st.sql += ", webhook, raw, " + TimestampText(d, "received_at") + ", query FROM dlr_events";
+  st.sql = "SELECT seq, " + EventValueColumns() + ", " + TimestampText(d, "received_at") +
+           ", query FROM dlr_events";
   st.sql += EventWhere(d, filter, &st.params);
   st.sql += " ORDER BY seq";
   return st;
@@ -140,8 +211,7 @@ SqlStatement SelectLastReceived(SqlDialect d, const std::string& webhook) {
 namespace {
 
 std::string RejectedColumns(SqlDialect d) {
-  return "SELECT seq, " + TimestampText(d, "received_at") +
-         ", webhook, remote_addr, http_status, error, reason, content_type, raw, method, query, " +
+  return "SELECT seq, " + TimestampText(d, "received_at") + ", " + kRejectedValueColumns + ", " +
          TimestampText(d, "replayed_at") + ", replay_status FROM dlr_rejected";
 }
 

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <utility>
 
+#include "common/store/event_sql.h"
+
 namespace dlr {
 namespace {
 
@@ -76,22 +78,6 @@ const char kCollation[] =
 const char kSchemaLock[] = "SELECT GET_LOCK(CONCAT('dlr_schema_', MD5(DATABASE())), 30)";
 const char kSchemaUnlock[] = "SELECT RELEASE_LOCK(CONCAT('dlr_schema_', MD5(DATABASE())))";
 
-// Affected rows: 1 for a new event, 0 for a duplicate (id = id changes
-// nothing). Unlike INSERT IGNORE, it turns no other error into a warning.
-const char kInsertEvent[] =
-    "INSERT INTO dlr_events (id, mobile, status, credits, units, deliv_time, sent_time,"
-    " submit_time, deliv_at, sent_at, submit_at, cid, custom, custom1, custom2, location,"
-    " region, provider, location_code, region_code, provider_code, webhook, raw, received_at,"
-    " query)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    " ON DUPLICATE KEY UPDATE seq = seq";
-
-// Affected rows: 1 for a new message, 0 when it exists (then kUpdateMessage).
-const char kInsertMessage[] =
-    "INSERT INTO dlr_messages (id, webhook, status, final, delivered, deliv_time,"
-    " sent_time, submit_time, deliv_at, sent_at, submit_at, updated_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id";
-
 // A pending status never replaces a final one; among final statuses the
 // latest deliv_time wins; a pending row takes whatever comes next. The
 // condition is in WHERE, which sees the row before any SET (MySQL applies
@@ -103,9 +89,24 @@ const char kUpdateMessage[] =
     " sent_at = COALESCE(?, sent_at), submit_at = COALESCE(?, submit_at), updated_at = ?"
     " WHERE id = ? AND (final = 0 OR (? = 1 AND COALESCE(?, '') > COALESCE(deliv_time, '')))";
 
-const char kInsertRejected[] =
-    "INSERT INTO dlr_rejected (received_at, webhook, remote_addr, http_status, error,"
-    " reason, content_type, raw, method, query) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+// The statements of the writes, prepared on each connection; their column
+// lists are event_sql.h's. Built once, by the first connection.
+struct Statements {
+  // Affected rows: 1 for a new event, 0 for a duplicate (seq = seq changes
+  // nothing). Unlike INSERT IGNORE, it turns no other error into a warning.
+  std::string insert_event =
+      InsertEventSql(SqlDialect::kMysql) + " ON DUPLICATE KEY UPDATE seq = seq";
+  // Affected rows: 1 for a new message, 0 when it exists (then
+  // kUpdateMessage).
+  std::string insert_message =
+      InsertMessageSql(SqlDialect::kMysql) + " ON DUPLICATE KEY UPDATE id = id";
+  std::string insert_rejected = InsertRejectedSql(SqlDialect::kMysql);
+};
+
+const Statements& Sql() {
+  static const Statements statements;
+  return statements;
+}
 
 // "YYYY-MM-DDTHH:MM:SS.mmmZ" -> "YYYY-MM-DD HH:MM:SS.mmm" (DATETIME(3), UTC).
 std::string ToDatetime(std::string t) {
@@ -346,10 +347,10 @@ Status MysqlStore::OpenSession() {
 }
 
 Status MysqlStore::PrepareStatements() {
-  Status s = Prepare(kInsertEvent, &insert_event_);
-  if (s.ok()) s = Prepare(kInsertMessage, &insert_message_);
+  Status s = Prepare(Sql().insert_event.c_str(), &insert_event_);
+  if (s.ok()) s = Prepare(Sql().insert_message.c_str(), &insert_message_);
   if (s.ok()) s = Prepare(kUpdateMessage, &update_message_);
-  if (s.ok()) s = Prepare(kInsertRejected, &insert_rejected_);
+  if (s.ok()) s = Prepare(Sql().insert_rejected.c_str(), &insert_rejected_);
   return s;
 }
 
@@ -442,7 +443,8 @@ Status MysqlStore::StoreEvent(const Batch& batch, const std::string& received_at
     return v ? Param{v->data(), v->size(), false} : Param{};
   };
   auto text = [](const std::string& v) { return Param{v.data(), v.size(), false}; };
-  std::vector<Param> event;
+  std::vector<Param> event;  // in EventInsertColumns' order
+  event.reserve(kEventInsertColumns);
   for (size_t i = 0; i < kFieldCount; ++i) event.push_back(opt(dlr.values[i]));
   event.push_back(text(batch.webhook));
   event.push_back(text(dlr.raw));
@@ -457,34 +459,22 @@ Status MysqlStore::StoreEvent(const Batch& batch, const std::string& received_at
   const std::optional<std::string>& status = dlr.Get(Field::kStatus);
   std::string is_final = !status || IsFinalStatus(*status) ? "1" : "0";
   std::string delivered = status && IsDeliveredStatus(*status) ? "1" : "0";
-  std::vector<Param> message = {opt(dlr.Get(Field::kId)),
-                                text(batch.webhook),
-                                opt(status),
-                                text(is_final),
-                                text(delivered),
-                                opt(dlr.Get(Field::kDelivTime)),
-                                opt(dlr.Get(Field::kSentTime)),
-                                opt(dlr.Get(Field::kSubmitTime)),
-                                opt(dlr.Get(Field::kDelivAt)),
-                                opt(dlr.Get(Field::kSentAt)),
-                                opt(dlr.Get(Field::kSubmitAt)),
-                                text(received_at)};
+  // In MessageColumns' order.
+  std::vector<Param> message;
+  message.reserve(kMessageColumns);
+  message = {opt(dlr.Get(Field::kId)), text(batch.webhook), opt(status), text(is_final),
+             text(delivered)};
+  for (Field time : kMessageTimes) message.push_back(opt(dlr.Get(time)));
+  message.push_back(text(received_at));
   s = Execute(insert_message_, message, &affected);
   if (!s.ok() || affected == 1) return s;
-  std::vector<Param> update = {text(batch.webhook),
-                               opt(status),
-                               text(is_final),
-                               text(delivered),
-                               opt(dlr.Get(Field::kDelivTime)),
-                               opt(dlr.Get(Field::kSentTime)),
-                               opt(dlr.Get(Field::kSubmitTime)),
-                               opt(dlr.Get(Field::kDelivAt)),
-                               opt(dlr.Get(Field::kSentAt)),
-                               opt(dlr.Get(Field::kSubmitAt)),
-                               text(received_at),
-                               opt(dlr.Get(Field::kId)),
-                               text(is_final),
-                               opt(dlr.Get(Field::kDelivTime))};
+  // kUpdateMessage's: the message's values but id, then the condition's.
+  std::vector<Param> update;
+  update.reserve(kMessageColumns + 2);
+  update.assign(message.begin() + 1, message.end());
+  update.push_back(opt(dlr.Get(Field::kId)));
+  update.push_back(text(is_final));
+  update.push_back(opt(dlr.Get(Field::kDelivTime)));
   return Execute(update_message_, update, nullptr);
 }
 

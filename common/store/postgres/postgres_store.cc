@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/base/log.h"
+#include "common/store/event_sql.h"
 
 namespace dlr {
 namespace {
@@ -75,39 +76,42 @@ const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion,
               "one migration per schema version");
 
-// One round trip per event: the event unless it is a duplicate, then, only
-// for a new event, its message. A pending status never replaces a final one;
-// among final statuses the latest deliv_time wins; a pending row takes
-// whatever comes next. $25, $26: final, delivered. Returns 1 for a new event.
-const char kStoreEvent[] =
-    "WITH ev AS ("
-    " INSERT INTO dlr_events (id, mobile, status, credits, units, deliv_time, sent_time,"
-    " submit_time, deliv_at, sent_at, submit_at, cid, custom, custom1, custom2, location,"
-    " region, provider, location_code, region_code, provider_code, webhook, raw, received_at,"
-    " query)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
-    " $18, $19, $20, $21, $22, $23, $24, $27) ON CONFLICT DO NOTHING RETURNING 1"
-    "), msg AS ("
-    " INSERT INTO dlr_messages AS m (id, webhook, status, final, delivered, deliv_time,"
-    " sent_time, submit_time, deliv_at, sent_at, submit_at, updated_at)"
-    " SELECT $1, $22, $3, $25, $26, $6, $7, $8, $9, $10, $11, $24 FROM ev"
-    " ON CONFLICT (id) DO UPDATE SET webhook = excluded.webhook,"
-    " status = excluded.status, final = excluded.final, delivered = excluded.delivered,"
-    " deliv_time = excluded.deliv_time,"
-    " sent_time = COALESCE(excluded.sent_time, m.sent_time),"
-    " submit_time = COALESCE(excluded.submit_time, m.submit_time),"
-    " deliv_at = excluded.deliv_at,"
-    " sent_at = COALESCE(excluded.sent_at, m.sent_at),"
-    " submit_at = COALESCE(excluded.submit_at, m.submit_at),"
-    " updated_at = excluded.updated_at"
-    " WHERE m.final = 0 OR (excluded.final = 1 AND"
-    " COALESCE(excluded.deliv_time, '') > COALESCE(m.deliv_time, ''))"
-    ") SELECT count(*) FROM ev";
+// The statements of the writes, their column lists event_sql.h's; built
+// once, by the first write.
+struct Statements {
+  // One round trip per event: the event unless it is a duplicate, then, only
+  // for a new event, its message. A pending status never replaces a final
+  // one; among final statuses the latest deliv_time wins; a pending row takes
+  // whatever comes next. The event's values are $1 to $24 (EventInsertColumns
+  // but query) and $27 (query); $25, $26: final, delivered. Returns 1 for a
+  // new event.
+  std::string store_event =
+      "WITH ev AS ( INSERT INTO dlr_events (" + EventInsertColumns() + ") VALUES (" +
+      Placeholders(SqlDialect::kPostgres, kEventInsertColumns - 1) +
+      ", $27) ON CONFLICT DO NOTHING RETURNING 1"
+      "), msg AS ("
+      " INSERT INTO dlr_messages AS m (" +
+      MessageColumns() +
+      ") SELECT $1, $22, $3, $25, $26, $6, $7, $8, $9, $10, $11, $24 FROM ev"
+      " ON CONFLICT (id) DO UPDATE SET webhook = excluded.webhook,"
+      " status = excluded.status, final = excluded.final, delivered = excluded.delivered,"
+      " deliv_time = excluded.deliv_time,"
+      " sent_time = COALESCE(excluded.sent_time, m.sent_time),"
+      " submit_time = COALESCE(excluded.submit_time, m.submit_time),"
+      " deliv_at = excluded.deliv_at,"
+      " sent_at = COALESCE(excluded.sent_at, m.sent_at),"
+      " submit_at = COALESCE(excluded.submit_at, m.submit_at),"
+      " updated_at = excluded.updated_at"
+      " WHERE m.final = 0 OR (excluded.final = 1 AND"
+      " COALESCE(excluded.deliv_time, '') > COALESCE(m.deliv_time, ''))"
+      ") SELECT count(*) FROM ev";
+  std::string insert_rejected = InsertRejectedSql(SqlDialect::kPostgres);
+};
 
-const char kInsertRejected[] =
-    "INSERT INTO dlr_rejected (received_at, webhook, remote_addr, http_status, error,"
-    " reason, content_type, raw, method, query)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const Statements& Sql() {
+  static const Statements statements;
+  return statements;
+}
 
 std::string TrimMessage(const char* text) {
   std::string s = text ? text : "";
@@ -362,6 +366,7 @@ Status PostgresStore::CommitOnce(const std::vector<const Batch*>& batches,
                                  std::vector<BatchResult>* results) {
   results->assign(batches.size(), BatchResult());
   Status s = Exec(begin_sql_.c_str());
+  const char* const store_event = Sql().store_event.c_str();
   std::vector<Param> params(27);
   for (size_t b = 0; b < batches.size() && s.ok(); ++b) {
     const Batch& batch = *batches[b];
@@ -385,7 +390,7 @@ Status PostgresStore::CommitOnce(const std::vector<const Batch*>& batches,
               ? Param{nullptr, 0, kTextOid, true}
               : Param{batch.query.data(), static_cast<int>(batch.query.size()), kTextOid, true};
       Result r;
-      s = ExecParams(kStoreEvent, params, &r);
+      s = ExecParams(store_event, params, &r);
       if (!s.ok()) break;
       bool inserted = std::strcmp(PQgetvalue(r.get(), 0, 0), "1") == 0;
       ++(inserted ? (*results)[b].stored : (*results)[b].duplicates);
@@ -421,7 +426,7 @@ Status PostgresStore::InsertRejected(const Rejected& r) {
       {r.query ? r.query->data() : nullptr, r.query ? static_cast<int>(r.query->size()) : 0,
        kTextOid, true},
   };
-  return ExecParams(kInsertRejected, params, nullptr);
+  return ExecParams(Sql().insert_rejected.c_str(), params, nullptr);
 }
 
 StatusOr<std::vector<Row>> PostgresStore::Query(const std::string& sql,
