@@ -8,13 +8,29 @@ namespace {
 const std::string& EventValueColumns() {
   static const std::string columns = [] {
     std::string c;
-    for (size_t i = 0; i < kFieldCount; ++i) {
-      c += FieldName(static_cast<Field>(i));
-      c += ", ";
-    }
-    return c + "webhook, raw";
+    c.reserve(256);
+    for (size_t i = 0; i < kFieldCount; ++i)
+      c.append(FieldName(static_cast<Field>(i))).append(", ");
+    return c.append("webhook, raw");
   }();
   return columns;
+}
+
+// Appends Placeholders(d, count) to `out`. (The statements are built once
+// per process, and a CGI process serves one request: kept cheap.)
+void AppendPlaceholders(SqlDialect d, size_t count, std::string* out) {
+  for (size_t i = 1; i <= count; ++i) {
+    if (i > 1) out->append(", ");
+    if (d == SqlDialect::kMysql) {
+      out->push_back('?');
+      continue;
+    }
+    out->push_back(d == SqlDialect::kPostgres ? '$' : '?');
+    char digits[20];
+    size_t n = 0;
+    for (size_t v = i; v > 0; v /= 10) digits[n++] = static_cast<char>('0' + v % 10);
+    while (n > 0) out->push_back(digits[--n]);
+  }
 }
 
 // The columns of dlr_rejected whose values are stored as they come: all
@@ -89,13 +105,12 @@ const std::string& EventInsertColumns() {
 
 const std::string& MessageColumns() {
   static const std::string columns = [] {
-    std::string c = std::string(FieldName(Field::kId)) + ", webhook, " + FieldName(Field::kStatus) +
-                    ", final, delivered";
-    for (Field time : kMessageTimes) {
-      c += ", ";
-      c += FieldName(time);
-    }
-    return c + ", updated_at";
+    std::string c;
+    c.reserve(128);
+    c.append(FieldName(Field::kId)).append(", webhook, ").append(FieldName(Field::kStatus));
+    c.append(", final, delivered");
+    for (Field time : kMessageTimes) c.append(", ").append(FieldName(time));
+    return c.append(", updated_at");
   }();
   return columns;
 }
@@ -107,23 +122,21 @@ const std::string& RejectedInsertColumns() {
 
 std::string Placeholders(SqlDialect d, size_t count) {
   std::string out;
-  for (size_t i = 1; i <= count; ++i) {
-    if (i > 1) out += ", ";
-    if (d == SqlDialect::kMysql) {
-      out += '?';
-    } else {
-      out += d == SqlDialect::kPostgres ? '$' : '?';
-      out += std::to_string(i);
-    }
-  }
+  out.reserve(count * 5);
+  AppendPlaceholders(d, count, &out);
   return out;
 }
 
 namespace {
 
 std::string InsertSql(SqlDialect d, const char* table, const std::string& columns, size_t count) {
-  return std::string("INSERT INTO ") + table + " (" + columns + ") VALUES (" +
-         Placeholders(d, count) + ")";
+  std::string sql;
+  // Room for the placeholders, and for the backend's conflict clause.
+  sql.reserve(columns.size() + count * 5 + 128);
+  sql.append("INSERT INTO ").append(table).append(" (").append(columns).append(") VALUES (");
+  AppendPlaceholders(d, count, &sql);
+  sql.push_back(')');
+  return sql;
 }
 
 }  // namespace
