@@ -153,6 +153,26 @@ std::string InsertRejectedSql(SqlDialect d) {
   return InsertSql(d, "dlr_rejected", RejectedInsertColumns(), kRejectedInsertColumns);
 }
 
+std::string MessageConflictSql(const std::string& stored) {
+  // '@' stands for the stored row.
+  std::string sql =
+      " ON CONFLICT (id) DO UPDATE SET webhook = excluded.webhook,"
+      " status = excluded.status, final = excluded.final, delivered = excluded.delivered,"
+      " deliv_time = excluded.deliv_time,"
+      " sent_time = COALESCE(excluded.sent_time, @.sent_time),"
+      " submit_time = COALESCE(excluded.submit_time, @.submit_time),"
+      " deliv_at = excluded.deliv_at,"
+      " sent_at = COALESCE(excluded.sent_at, @.sent_at),"
+      " submit_at = COALESCE(excluded.submit_at, @.submit_at),"
+      " updated_at = excluded.updated_at"
+      " WHERE @.final = 0 OR (excluded.final = 1 AND"
+      " COALESCE(excluded.deliv_time, '') > COALESCE(@.deliv_time, ''))";
+  for (size_t at = sql.find('@'); at != std::string::npos; at = sql.find('@', at + stored.size())) {
+    sql.replace(at, 1, stored);
+  }
+  return sql;
+}
+
 std::string TimestampText(SqlDialect d, const std::string& expr) {
   switch (d) {
     case SqlDialect::kSqlite:

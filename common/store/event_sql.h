@@ -58,6 +58,14 @@ std::string InsertEventSql(SqlDialect dialect);
 std::string InsertMessageSql(SqlDialect dialect);
 std::string InsertRejectedSql(SqlDialect dialect);
 
+// How a message's write meets the message already stored, on SQLite and
+// PostgreSQL (after InsertMessageSql, or its form with SELECT): " ON
+// CONFLICT (id) DO UPDATE SET ... WHERE ...", the stored row named `stored`.
+// A pending status never replaces a final one; among final statuses the
+// latest deliv_time wins; a pending row takes whatever comes next. Sent and
+// submit times the new event lacks are kept.
+std::string MessageConflictSql(const std::string& stored);
+
 // ---- The operator's side.
 
 struct SqlStatement {

@@ -206,6 +206,14 @@ BOOST_AUTO_TEST_CASE(ColumnListsOfTheWrites) {
   BOOST_TEST(
       events.rfind("INSERT INTO dlr_events (" + EventInsertColumns() + ") VALUES (?1, ", 0) == 0u);
   BOOST_TEST(events.size() - events.find("?25)") == 4u);
+
+  std::string conflict = MessageConflictSql("m");
+  BOOST_TEST(conflict.rfind(" ON CONFLICT (id) DO UPDATE SET webhook = excluded.webhook,", 0) ==
+             0u);
+  BOOST_TEST(conflict.find("sent_time = COALESCE(excluded.sent_time, m.sent_time)") !=
+             std::string::npos);
+  BOOST_TEST(conflict.find(" WHERE m.final = 0 OR ") != std::string::npos);
+  BOOST_TEST(conflict.find('@') == std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

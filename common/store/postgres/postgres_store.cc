@@ -80,31 +80,17 @@ static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion,
 // once, by the first write.
 struct Statements {
   // One round trip per event: the event unless it is a duplicate, then, only
-  // for a new event, its message. A pending status never replaces a final
-  // one; among final statuses the latest deliv_time wins; a pending row takes
-  // whatever comes next. The event's values are $1 to $24 (EventInsertColumns
-  // but query) and $27 (query); $25, $26: final, delivered. Returns 1 for a
-  // new event.
+  // for a new event, its message (MessageConflictSql). The event's values are $1 to $24
+  // (EventInsertColumns but query) and $27 (query); $25, $26: final, delivered. Returns 1 for a new
+  // event.
   std::string store_event =
       "WITH ev AS ( INSERT INTO dlr_events (" + EventInsertColumns() + ") VALUES (" +
       Placeholders(SqlDialect::kPostgres, kEventInsertColumns - 1) +
       ", $27) ON CONFLICT DO NOTHING RETURNING 1"
       "), msg AS ("
       " INSERT INTO dlr_messages AS m (" +
-      MessageColumns() +
-      ") SELECT $1, $22, $3, $25, $26, $6, $7, $8, $9, $10, $11, $24 FROM ev"
-      " ON CONFLICT (id) DO UPDATE SET webhook = excluded.webhook,"
-      " status = excluded.status, final = excluded.final, delivered = excluded.delivered,"
-      " deliv_time = excluded.deliv_time,"
-      " sent_time = COALESCE(excluded.sent_time, m.sent_time),"
-      " submit_time = COALESCE(excluded.submit_time, m.submit_time),"
-      " deliv_at = excluded.deliv_at,"
-      " sent_at = COALESCE(excluded.sent_at, m.sent_at),"
-      " submit_at = COALESCE(excluded.submit_at, m.submit_at),"
-      " updated_at = excluded.updated_at"
-      " WHERE m.final = 0 OR (excluded.final = 1 AND"
-      " COALESCE(excluded.deliv_time, '') > COALESCE(m.deliv_time, ''))"
-      ") SELECT count(*) FROM ev";
+      MessageColumns() + ") SELECT $1, $22, $3, $25, $26, $6, $7, $8, $9, $10, $11, $24 FROM ev" +
+      MessageConflictSql("m") + ") SELECT count(*) FROM ev";
   std::string insert_rejected = InsertRejectedSql(SqlDialect::kPostgres);
 };
 

@@ -66,21 +66,8 @@ static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion,
 // lists are event_sql.h's. Built once, by the first connection.
 struct Statements {
   std::string insert_event = InsertEventSql(SqlDialect::kSqlite) + " ON CONFLICT DO NOTHING";
-  // A pending status never replaces a final one; among final statuses the
-  // latest deliv_time wins; a pending row takes whatever comes next.
   std::string upsert_message =
-      InsertMessageSql(SqlDialect::kSqlite) +
-      " ON CONFLICT (id) DO UPDATE SET webhook = excluded.webhook,"
-      " status = excluded.status, final = excluded.final, delivered = excluded.delivered,"
-      " deliv_time = excluded.deliv_time,"
-      " sent_time = COALESCE(excluded.sent_time, dlr_messages.sent_time),"
-      " submit_time = COALESCE(excluded.submit_time, dlr_messages.submit_time),"
-      " deliv_at = excluded.deliv_at,"
-      " sent_at = COALESCE(excluded.sent_at, dlr_messages.sent_at),"
-      " submit_at = COALESCE(excluded.submit_at, dlr_messages.submit_at),"
-      " updated_at = excluded.updated_at"
-      " WHERE dlr_messages.final = 0 OR (excluded.final = 1 AND"
-      " COALESCE(excluded.deliv_time, '') > COALESCE(dlr_messages.deliv_time, ''))";
+      InsertMessageSql(SqlDialect::kSqlite) + MessageConflictSql("dlr_messages");
   std::string insert_rejected = InsertRejectedSql(SqlDialect::kSqlite);
 };
 
