@@ -74,7 +74,10 @@ COMMON_OBJS := $(COMMON_SRCS:%.cc=$(BUILD)/%.o)
 # The responder's part of common/: everything but the server backends and their factory.
 SERVER_SRCS := $(wildcard common/store/postgres/*.cc common/store/mysql/*.cc) common/store/factory/server_backends.cc
 CORE_OBJS   := $(filter-out $(SERVER_SRCS:%.cc=$(BUILD)/%.o),$(COMMON_OBJS))
-RESP_OBJS   := $(BUILD)/fcgi_app/main.o $(BUILD)/fcgi_app/backend_plugins.o
+# The responder's runtime and CGI mode: no libfcgi, unit tested (linked into build/unit_tests).
+APP_SRCS    := fcgi_app/runtime.cc fcgi_app/cgi_mode.cc
+APP_OBJS    := $(APP_SRCS:%.cc=$(BUILD)/%.o)
+RESP_OBJS   := $(BUILD)/fcgi_app/main.o $(BUILD)/fcgi_app/backend_plugins.o $(APP_OBJS)
 # The conformance suite is a binary of its own, run against each backend by
 # tests/integration/servers_test.sh.
 CONFORMANCE := tests/store/store_conformance_test.cc
@@ -89,7 +92,7 @@ PORTABLE       := $(PORTABLE_DIR)/dlr-webhook
 PORTABLE_FLAGS := -O2 -std=c++17 -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
                   -ffunction-sections -fdata-sections
 # SQLite only: the server backends' client libraries are not linked in.
-PORTABLE_SRCS  := fcgi_app/main.cc \
+PORTABLE_SRCS  := fcgi_app/main.cc $(APP_SRCS) \
                   $(filter-out $(wildcard common/store/postgres/*.cc common/store/mysql/*.cc),$(COMMON_SRCS))
 PORTABLE_OBJS  := $(patsubst %.cc,$(PORTABLE_DIR)/obj/%.o,$(PORTABLE_SRCS))
 
@@ -186,7 +189,7 @@ $(PORTABLE): $(PORTABLE_OBJS)
 
 portable: $(PORTABLE)
 
-$(BUILD)/unit_tests: $(TEST_OBJS) $(BUILD)/libdlrcommon.a
+$(BUILD)/unit_tests: $(TEST_OBJS) $(APP_OBJS) $(BUILD)/libdlrcommon.a
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -lboost_unit_test_framework -o $@
 
 $(BUILD)/store_conformance: $(BUILD)/tests/store/store_conformance_test.o $(BUILD)/libdlrcommon.a

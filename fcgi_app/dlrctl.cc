@@ -2,12 +2,11 @@
 // name. Exit codes: 0 ok, 1 failure (reason on stderr), 2 usage error.
 //
 // This file only moves bytes: the command line is parsed by common/ctl_args,
-// the rows are read through the Store's operator's side (common/store/store.h),
+// the rows are read through a StoreReader (common/store/reader.h),
 // formatted by common/export_format and common/report, checked by
 // common/config_check, common/replay and common/send_test.
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,14 +16,15 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "common/base/clock.h"
-#include "common/base/datetime.h"
+#include "common/base/time.h"
 #include "common/base/version.h"
 #include "common/ctl/config_check.h"
 #include "common/ctl/ctl_args.h"
@@ -33,6 +33,7 @@
 #include "common/ctl/send_test.h"
 #include "common/ops/report.h"
 #include "common/store/factory/open_store.h"
+#include "common/store/reader.h"
 #include "common/store/store.h"
 #include "common/webhook/config.h"
 #include "common/webhook/handler.h"
@@ -46,13 +47,8 @@ int Fail(const std::string& why) {
   return 1;
 }
 
-int64_t NowMillis() {
-  struct timeval tv;
-  gettimeofday(&tv, nullptr);
-  return static_cast<int64_t>(tv.tv_sec) * 1000 + tv.tv_usec / 1000;
-}
-
-double Seconds() { return static_cast<double>(NowMillis()) / 1000.0; }
+// Seconds on the monotonic clock, for rates.
+double Seconds() { return static_cast<double>(SystemClock().MonotonicMicros()) / 1e6; }
 
 std::string RandomHex(size_t bytes) {
   std::random_device rd;
@@ -83,6 +79,9 @@ StatusOr<std::string> ReadAll(const std::string& path) {
 struct Opened {
   Config config;
   std::unique_ptr<Store> store;
+
+  // The operator's reads and maintenance, through `store`.
+  StoreReader reader() { return StoreReader(*store); }
 };
 
 StatusOr<Opened> Open(const CtlCommand& c) {
@@ -261,7 +260,7 @@ int Export(const CtlCommand& c) {
     buf.clear();
     return Status::Ok();
   };
-  Status s = o.value().store->ScanEvents(c.filter, [&](const EventRow& e) -> Status {
+  Status s = o.value().reader().ScanEvents(c.filter, [&](const EventRow& e) -> Status {
     if (c.format == ExportFormat::kCsv) {
       AppendCsvRow(e, &buf);
     } else {
@@ -299,7 +298,7 @@ int Export(const CtlCommand& c) {
 int Stats(const CtlCommand& c) {
   StatusOr<Opened> o = Open(c);
   if (!o.ok()) return Fail(o.status().message());
-  StatusOr<EventStats> stats = o.value().store->Stats(c.filter);
+  StatusOr<EventStats> stats = o.value().reader().Stats(c.filter);
   if (!stats.ok()) return Fail(stats.status().message());
   std::string text =
       c.json ? RenderStatsJson(stats.value(), c.filter) : RenderStatsTable(stats.value(), c.filter);
@@ -308,7 +307,7 @@ int Stats(const CtlCommand& c) {
 }
 
 int Replay(const CtlCommand& c, Opened& o) {
-  StatusOr<RejectedRow> row = o.store->GetRejected(c.replay);
+  StatusOr<RejectedRow> row = o.reader().GetRejected(c.replay);
   if (!row.ok()) return Fail(row.status().message());
   std::optional<std::string> body;
   if (c.body_file) {
@@ -324,12 +323,13 @@ int Replay(const CtlCommand& c, Opened& o) {
                 row.value().replay_status);
   }
   ReplayStore replay_store(o.store.get());
-  Response resp = HandleRequest(req.value(), o.config, replay_store);
+  Response resp = HandleRequest(req.value(), o.config, replay_store, SystemClock());
   std::printf("replayed refused request %lld (webhook %s, received %s)%s: %d %s\n",
               static_cast<long long>(c.replay), row.value().rejected.webhook.c_str(),
               row.value().rejected.received_at.c_str(), body ? " with the body given" : "",
               resp.status, resp.body.c_str());
-  Status marked = o.store->MarkReplayed(c.replay, UtcNow(), resp.status);
+  Status marked =
+      o.reader().MarkReplayed(c.replay, FormatUtcMillis(SystemClock().NowMillis()), resp.status);
   if (!marked.ok()) {
     std::fprintf(stderr, "dlrctl: warning: the replay could not be recorded in its row: %s\n",
                  marked.message().c_str());
@@ -345,9 +345,9 @@ int Replay(const CtlCommand& c, Opened& o) {
 int Rejected(const CtlCommand& c) {
   StatusOr<Opened> o = Open(c);
   if (!o.ok()) return Fail(o.status().message());
-  Store& store = *o.value().store;
+  StoreReader reader = o.value().reader();
   if (c.show) {
-    StatusOr<RejectedRow> row = store.GetRejected(c.show);
+    StatusOr<RejectedRow> row = reader.GetRejected(c.show);
     if (!row.ok()) return Fail(row.status().message());
     const std::string& raw = row.value().rejected.raw;
     if (std::fwrite(raw.data(), 1, raw.size(), stdout) != raw.size() || std::fflush(stdout) != 0) {
@@ -357,7 +357,7 @@ int Rejected(const CtlCommand& c) {
   }
   if (c.replay) return Replay(c, o.value());
   std::vector<RejectedRow> rows;
-  Status s = store.ScanRejected(c.rejected, [&](const RejectedRow& r) -> Status {
+  Status s = reader.ScanRejected(c.rejected, [&](const RejectedRow& r) -> Status {
     if (c.json) {
       std::string line = RejectedJsonLine(r);
       std::fwrite(line.data(), 1, line.size(), stdout);
@@ -391,12 +391,9 @@ int SendTest(const CtlCommand& c) {
     if (secret.empty()) return Fail(*c.secret_file + " holds no secret");
     o.secret = secret;
   }
-  std::string now = UtcNow();  // 2026-01-02T03:04:05.678Z
-  std::string compact;
-  for (char ch : now.substr(0, 19)) {
-    if (ch != '-' && ch != ':') compact.push_back(ch);
-  }
-  o.dlr_id = c.test_id.empty() ? "dlrctl-send-test-" + compact + "-" + RandomHex(4) : c.test_id;
+  o.dlr_id = c.test_id.empty() ? "dlrctl-send-test-" + FormatUtcCompact(SystemClock().NowMillis()) +
+                                     "-" + RandomHex(4)
+                               : c.test_id;
   o.challenge = "dlrctl-" + RandomHex(8);
   std::printf("send-test %s\n", c.url.c_str());
   std::fflush(stdout);
@@ -413,7 +410,7 @@ int Purge(const CtlCommand& c) {
   StatusOr<Opened> o = Open(c);
   if (!o.ok()) return Fail(o.status().message());
   Progress progress("purge", false);
-  StatusOr<PurgeCounts> counts = o.value().store->PurgeBefore(
+  StatusOr<PurgeCounts> counts = o.value().reader().PurgeBefore(
       c.before, c.batch_size, c.dry_run, [&progress](const PurgeCounts& so_far) {
         progress.Update(so_far.events + so_far.messages + so_far.rejected);
       });
@@ -427,11 +424,39 @@ int Purge(const CtlCommand& c) {
   return 0;
 }
 
+// The function that runs each command of CtlCommands(), by name.
+using RunFn = int (*)(const CtlCommand&);
+const std::map<std::string, RunFn>& Runners() {
+  static const std::map<std::string, RunFn> runners = {
+      {"init", Init},         {"check-config", CheckConfig}, {"export", Export}, {"stats", Stats},
+      {"rejected", Rejected}, {"send-test", SendTest},       {"purge", Purge},
+  };
+  return runners;
+}
+
+// Every command of the table has its run function, and every run function
+// its command: else the name at fault.
+std::optional<std::string> UnboundCommand() {
+  for (const CtlCommandSpec& spec : CtlCommands()) {
+    if (!Runners().count(spec.name)) return std::string(spec.name);
+  }
+  for (const auto& runner : Runners()) {
+    bool listed = false;
+    for (const CtlCommandSpec& spec : CtlCommands()) listed = listed || runner.first == spec.name;
+    if (!listed) return runner.first;
+  }
+  return std::nullopt;
+}
+
 int Main(int argc, char** argv) {
+  if (std::optional<std::string> unbound = UnboundCommand()) {
+    return Fail("the command " + *unbound +
+                " has no run function or no entry in the command table");
+  }
   umask(027);  // the database and its WAL files: owner and group only
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string command;
-  StatusOr<CtlCommand> parsed = ParseCtlArgs(args, NowMillis(), &command);
+  StatusOr<CtlCommand> parsed = ParseCtlArgs(args, SystemClock().NowMillis(), &command);
   if (!parsed.ok()) {
     std::fprintf(stderr, "dlrctl: %s\n\n%s", parsed.status().message().c_str(),
                  CtlUsage(command).c_str());
@@ -450,14 +475,7 @@ int Main(int argc, char** argv) {
     std::fputs(CtlUsage(c.name).c_str(), stdout);
     return 0;
   }
-  if (c.name == "init") return Init(c);
-  if (c.name == "check-config") return CheckConfig(c);
-  if (c.name == "export") return Export(c);
-  if (c.name == "stats") return Stats(c);
-  if (c.name == "rejected") return Rejected(c);
-  if (c.name == "send-test") return SendTest(c);
-  if (c.name == "purge") return Purge(c);
-  return Fail("no such command: " + c.name);
+  return Runners().at(c.name)(c);
 }
 
 }  // namespace

@@ -2,9 +2,10 @@
 //
 // Modes: FastCGI when fd 0 is a listening socket (spawn-fcgi, mod_fcgid),
 // `--listen ADDR` to open that socket itself, plain CGI otherwise (one request
-// from the environment and stdin). Everything the contract decides happens in
-// common/; this file moves bytes, owns the process-wide config and store, and
-// handles signals.
+// from the environment and stdin: cgi_mode.h). Everything the contract decides
+// happens in common/, the config and its stores are the Runtime's
+// (runtime.h); this file takes requests from libfcgi, writes their answers,
+// runs the request threads and handles signals.
 //
 // FastCGI: `--threads N` request threads share one listening socket (accept
 // serialised by a mutex, as in libfcgi's examples/threaded.c) and one store;
@@ -21,35 +22,25 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "common/base/clock.h"
 #include "common/base/log.h"
-#include "common/base/metrics.h"
 #include "common/base/version.h"
 #include "common/http/cgi_env.h"
 #include "common/http/http_status.h"
-#include "common/ops/operator_routes.h"
-#include "common/store/factory/open_store.h"
-#include "common/store/group_commit.h"
-#include "common/store/store.h"
 #include "common/webhook/config.h"
-#include "common/webhook/handler.h"
-
-extern char** environ;
+#include "fcgi_app/cgi_mode.h"
+#include "fcgi_app/runtime.h"
 
 namespace dlr {
 namespace {
@@ -90,293 +81,6 @@ int ParseThreads(const char* text) {
   long n = std::strtol(text, &end, 10);
   if (errno != 0 || *end != '\0' || n < 1 || n > kMaxThreads) return 0;
   return static_cast<int>(n);
-}
-
-// The database reader: a second store of the generation's database, opened
-// on first use and never handed to the writer, for the health path (and any
-// other operator's page). One caller at a time.
-class Reader {
- public:
-  Reader(std::string database, StoreOptions options)
-      : database_(std::move(database)), options_(options) {}
-
-  Status With(const std::function<Status(Store&)>& use) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!store_) {
-      StatusOr<std::unique_ptr<Store>> s = OpenStore(database_, options_);
-      if (!s.ok()) return s.status();
-      store_ = std::move(s).value();
-    }
-    return use(*store_);
-  }
-
- private:
-  const std::string database_;
-  const StoreOptions options_;
-  std::mutex mu_;
-  std::unique_ptr<Store> store_;  // guarded by mu_
-};
-
-// One loaded config and what was opened for it. Never changed once
-// published: a request takes the current one when it starts and keeps it to
-// its end, so a reload never changes a request in flight; stores no request
-// holds any more close with the last reference (a GroupCommitStore finishes
-// its queue first).
-struct Generation {
-  Config config;
-  std::shared_ptr<Store> store;  // the writer: a GroupCommitStore with threads > 1
-  std::shared_ptr<Reader> reader;
-  std::shared_ptr<Metrics> metrics;  // nullptr: no metrics (none configured, or the file failed)
-};
-
-// The config, stores and counters of this process. Loaded once, then replaced
-// whole by Reload() (SIGHUP): the database's stores are kept when the
-// database setting is unchanged, else new ones are opened and the old ones
-// drain with the requests still holding them.
-// Thread safety: every method may be called from any thread.
-class Runtime {
- public:
-  // `threads`: request threads sharing the store (above 1: group commit).
-  // `one_request`: this process serves a single request (CGI).
-  explicit Runtime(int threads = 1, bool one_request = false)
-      : threads_(threads), one_request_(one_request) {}
-
-  bool loaded() const { return loaded_.load(std::memory_order_acquire); }
-
-  // The generation in force; nullptr before the first Load.
-  std::shared_ptr<const Generation> current() const {
-    std::lock_guard<std::mutex> lock(current_mu_);
-    return current_;
-  }
-
-  // Loads `path` unless already loaded. Logs and returns the failure.
-  // `at_start`: the process was told its config when it started; the
-  // database is then checked before any request (and before the store is
-  // handed to a writer thread): a schema newer than this program knows is an
-  // error, anything else a warning (answered 503 until it is ready).
-  Status Load(const std::string& path, bool at_start = false) {
-    std::lock_guard<std::mutex> lock(load_mu_);
-    if (loaded()) return Status::Ok();
-    StatusOr<std::shared_ptr<const Generation>> g = Build(path, nullptr, at_start);
-    if (!g.ok()) {
-      Log(LogLevel::kError, g.status().message());
-      return g.status();
-    }
-    Publish(std::move(g).value());
-    loaded_.store(true, std::memory_order_release);
-    return Status::Ok();
-  }
-
-  // Reads the config file again (SIGHUP). An invalid new config, or one whose
-  // database, log file or metrics cannot be opened, keeps the old one; the
-  // reason is logged. Requests are served throughout.
-  Status Reload() {
-    std::lock_guard<std::mutex> lock(load_mu_);
-    std::shared_ptr<const Generation> old = current();
-    if (!old) {
-      Log(LogLevel::kInfo, "reload: no config loaded yet; nothing to do");
-      return Status::Ok();
-    }
-    const std::string& path = old->config.source;
-    StatusOr<std::shared_ptr<const Generation>> g = Build(path, old, /*at_start=*/true);
-    if (!g.ok()) {
-      Log(LogLevel::kError, "reload failed, keeping the previous config: " + g.status().message());
-      return g.status();
-    }
-    Publish(std::move(g).value());
-    Log(LogLevel::kInfo, "reload: config " + path + " loaded");
-    return Status::Ok();
-  }
-
-  // Runs `use` with the reader store of the current generation (health, and
-  // any operator's page): a connection of its own, never the writer's.
-  Status WithReader(const std::function<Status(Store&)>& use) {
-    std::shared_ptr<const Generation> g = current();
-    if (!g) return Status::Unavailable("no config loaded");
-    return g->reader->With(use);
-  }
-
- private:
-  // A generation for the config at `path`, reusing what `old` (if any) has
-  // opened for the same settings. The failure's message is for the log.
-  StatusOr<std::shared_ptr<const Generation>> Build(const std::string& path,
-                                                    const std::shared_ptr<const Generation>& old,
-                                                    bool check_schema) {
-    StatusOr<Config> c = LoadConfig(path);
-    if (!c.ok()) return c.status();
-    auto g = std::make_shared<Generation>();
-    g->config = std::move(c).value();
-    const Config& config = g->config;
-    StoreOptions so;
-    so.busy_timeout_ms = config.busy_timeout_ms;
-    so.one_request_per_process = one_request_;
-    if (old && old->config.database == config.database &&
-        old->config.busy_timeout_ms == config.busy_timeout_ms) {
-      g->store = old->store;
-      g->reader = old->reader;
-    } else {
-      StatusOr<std::unique_ptr<Store>> store = OpenStore(config.database, so);
-      if (!store.ok()) {
-        return Status::InvalidArgument("invalid config " + path + ": " + store.status().message());
-      }
-      if (check_schema) {
-        Status s = store.value()->EnsureSchema();
-        if (!s.ok()) {
-          // A newer schema will not change by waiting: refuse to start (or
-          // to switch to it) rather than answer 503 for ever.
-          StatusOr<int> found = store.value()->Ping();
-          if (found.ok() && found.value() > kSchemaVersion) {
-            return Status::Internal(s.message() + (old ? "" : "; not starting"));
-          }
-          Log(LogLevel::kWarning,
-              "the database is not ready yet (" + s.message() + "); answering 503 until it is");
-        }
-      }
-      std::unique_ptr<Store> backend = std::move(store).value();
-      if (threads_ > 1) {
-        g->store = std::make_shared<GroupCommitStore>(std::move(backend));
-      } else {
-        g->store = std::move(backend);
-      }
-      g->reader = std::make_shared<Reader>(config.database, so);
-    }
-    if (!config.metrics.file.empty()) {
-      if (old && old->metrics && old->metrics->file() == config.metrics.file) {
-        g->metrics = old->metrics;
-      } else {
-        StatusOr<std::unique_ptr<Metrics>> m = Metrics::OpenShared(config.metrics.file);
-        if (m.ok()) {
-          g->metrics = std::move(m).value();
-        } else {
-          // Requests go on; the metrics path answers 503.
-          Log(LogLevel::kError, m.status().message() + "; metrics are not counted");
-        }
-      }
-    }
-    if (!old || !(old->config.log == config.log)) {
-      Status s = ConfigureLog(config.log);
-      if (!s.ok())
-        return Status::InvalidArgument("invalid config " + path + ": log.file: " + s.message());
-    }
-    for (const std::string& w : ConfigWarnings(config)) Log(LogLevel::kWarning, w);
-    return std::shared_ptr<const Generation>(std::move(g));
-  }
-
-  void Publish(std::shared_ptr<const Generation> g) {
-    std::shared_ptr<const Generation> previous;
-    {
-      std::lock_guard<std::mutex> lock(current_mu_);
-      previous = std::move(current_);
-      current_ = std::move(g);
-    }
-    // `previous` is released here, outside the lock (its stores may drain).
-  }
-
-  const int threads_;
-  const bool one_request_;
-  std::mutex load_mu_;  // one Load or Reload at a time
-  std::atomic<bool> loaded_{false};
-  mutable std::mutex current_mu_;
-  std::shared_ptr<const Generation> current_;  // guarded by current_mu_
-};
-
-// The answer to one request under generation `g`: an operator's path, else
-// the webhooks.
-Response Respond(const Generation& g, const Request& req) {
-  OperatorContext ctx;
-  ctx.metrics = g.metrics.get();
-  ctx.with_reader = [&g](const std::function<Status(Store&)>& use) { return g.reader->With(use); };
-  ctx.now_millis = UtcNowMillis();
-  if (std::optional<Response> r = HandleOperatorRequest(req, g.config, ctx)) return *r;
-  return HandleRequest(req, g.config, *g.store, g.metrics.get());
-}
-
-Response ConfigErrorResponse() {
-  return ErrorResponse(
-      Status::Internal("the receiver is not configured correctly; see the server's error log"));
-}
-
-std::string SerializeHeaders(const Response& r) {
-  std::string out = "Status: " + std::to_string(r.status) + " " + ReasonPhrase(r.status) +
-                    "\r\nContent-Type: " + r.content_type + "\r\n";
-  for (const auto& h : r.headers) out += h.first + ": " + h.second + "\r\n";
-  out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n\r\n";
-  return out;
-}
-
-// ---- CGI -----------------------------------------------------------------
-
-bool WriteAll(int fd, const std::string& s) {
-  size_t off = 0;
-  while (off < s.size()) {
-    ssize_t n = write(fd, s.data() + off, s.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    off += static_cast<size_t>(n);
-  }
-  return true;
-}
-
-// The body length the web server announced, or 0 when CONTENT_LENGTH is
-// absent or not a number.
-size_t DeclaredLength(const char* content_length) {
-  if (content_length == nullptr || *content_length < '0' || *content_length > '9') return 0;
-  char* end = nullptr;
-  unsigned long long n = std::strtoull(content_length, &end, 10);
-  return *end == '\0' ? static_cast<size_t>(n) : 0;
-}
-
-// Reads and throws away up to `n` bytes of stdin (at most kMaxMaxBodyBytes).
-// A body left unread makes a web server that writes it to our stdin (Apache's
-// mod_cgid) fail with a broken pipe, and the reset of the socket can lose the
-// answer it has not read yet.
-void DrainStdin(size_t n) {
-  char sink[16384];
-  n = std::min(n, kMaxMaxBodyBytes);
-  while (n > 0) {
-    ssize_t r = read(STDIN_FILENO, sink, std::min(n, sizeof sink));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) break;
-    n -= static_cast<size_t>(r);
-  }
-}
-
-int RunCgi(const Options& opt) {
-  Runtime rt(/*threads=*/1, /*one_request=*/true);
-  Response resp;
-  size_t body_read = 0;
-  if (!rt.Load(ResolveConfigPath(opt.config)).ok()) {
-    resp = ConfigErrorResponse();
-  } else {
-    std::shared_ptr<const Generation> g = rt.current();
-    Request req = RequestFromParams([](const char* n) { return std::getenv(n); });
-    BodyPlan plan = PlanBody(std::getenv("CONTENT_LENGTH"), g->config.max_body_bytes,
-                             std::getenv("HTTP_TRANSFER_ENCODING"));
-    req.body_state = plan.state;
-    if (plan.state == BodyState::kComplete && plan.length > 0) {
-      // RFC 3875: exactly CONTENT_LENGTH bytes, never more.
-      req.body.resize(plan.length);
-      size_t got = 0;
-      while (got < plan.length) {
-        ssize_t n = read(STDIN_FILENO, &req.body[got], plan.length - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        got += static_cast<size_t>(n);
-      }
-      body_read = got;
-      if (got < plan.length) {
-        req.body.resize(got);
-        req.body_state = BodyState::kTruncated;
-      }
-    }
-    resp = Respond(*g, req);
-  }
-  bool written = WriteAll(STDOUT_FILENO, SerializeHeaders(resp) + resp.body);
-  // A body refused unread (413, a broken config): read the rest of what was
-  // announced, never more, once the answer is out.
-  size_t declared = DeclaredLength(std::getenv("CONTENT_LENGTH"));
-  if (declared > body_read) DrainStdin(declared - body_read);
-  return written ? 0 : 1;
 }
 
 // ---- FastCGI -------------------------------------------------------------
@@ -678,7 +382,9 @@ int Main(int argc, char** argv) {
     FastCgiProcess process(opt, 0, threads);
     return process.Run(NothingAtExit, "");
   }
-  return RunCgi(opt);
+  CgiStreams io;
+  io.param = [](const char* n) { return std::getenv(n); };
+  return RunCgi(ResolveConfigPath(opt.config), io);
 }
 
 }  // namespace

@@ -10,7 +10,9 @@
 # and besides:
 #   - nothing in common/ includes libfcgi (common/ is the pure core; fcgi_app/ adapts it);
 #   - the backends (store/sqlite, store/postgres, store/mysql) include none of one another;
-#   - the webhook layer names no concrete backend and no factory: only the store interface;
+#   - the webhook layer names no concrete backend and no factory: only the store interface, and
+#     of it only the request path's side (the webhook layer and the group commit include
+#     neither store/database.h nor store/reader.h, the operator's side);
 #   - no two folders include each other, and no two modules (X.h/X.cc) include each other.
 # Prints each violation as FILE: rule, and exits 1 when there is one.
 set -uo pipefail
@@ -73,6 +75,10 @@ while IFS= read -r line; do
   fm=${f%.*}
   tm=${inc%.*}
   [ "$fm" = "$tm" ] || MODULE_EDGES["$fm|$tm"]=1
+  if [[ $inc == common/store/database.h || $inc == common/store/reader.h ]] &&
+    [[ $from == webhook || $f == common/store/group_commit.* ]]; then
+    violation "$f" "the request path includes $inc: it writes through StoreWriter (store.h) only"
+  fi
   if [ "$from" = webhook ] && [[ $to == store/* ]]; then
     violation "$f" "the webhook layer includes $inc: it may use the store interface only, never a backend or the factory"
   elif [ "$from" != "$to" ] && [ "${RANK[$to]}" -ge "${RANK[$from]}" ]; then

@@ -5,9 +5,9 @@
 # none in the window: the page looks up its last DLR) and the rest for "sms"; a third configured
 # webhook, "never", has none; and 1,000 refused requests; then times, 5 times each, the page
 # and its JSON answered by the responder in CGI mode (process start, connection and queries
-# included) and `dlrctl stats --json --since <the window>` (the same Store::Stats), printing the
-# median and the slowest in ms, and the query plans (SQLite), and what the page shows as each
-# webhook's last DLR. The refused requests are added on
+# included) and `dlrctl stats --json --since <the window>` (the same StoreReader::Stats),
+# printing the median and the slowest in ms, and the query plans (SQLite), and what the page
+# shows as each webhook's last DLR. The refused requests are added on
 # SQLite only.
 #
 #   scripts/dashboard_bench.sh [N] [SPREAD]              SQLite, in a temporary directory

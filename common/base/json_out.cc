@@ -96,6 +96,22 @@ void JsonObjectWriter::Bool(std::string_view key, bool value) {
   out_ += value ? "true" : "false";
 }
 
+void JsonWriter::OptionalString(const std::optional<std::string>& value) {
+  if (value) {
+    String(*value);
+  } else {
+    Null();
+  }
+}
+
+void JsonWriter::NonEmptyString(std::string_view value) {
+  if (value.empty()) {
+    Null();
+  } else {
+    String(value);
+  }
+}
+
 std::string JsonObjectWriter::Finish() {
   out_.push_back('}');
   return std::move(out_);

@@ -9,8 +9,8 @@
 #include <cstring>
 #include <mutex>
 
-#include "common/base/clock.h"
 #include "common/base/json_out.h"
+#include "common/base/time.h"
 
 namespace dlr {
 namespace {
@@ -141,8 +141,8 @@ void Log(LogLevel level, const std::string& message, const LogFields& fields) {
     syslog(priority, "%s", line.c_str());
     return;
   }
-  std::string line =
-      FormatLogLine(format, level, UtcNow(), static_cast<long>(getpid()), message, fields);
+  std::string line = FormatLogLine(format, level, FormatUtcMillis(SystemClock().NowMillis()),
+                                   static_cast<long>(getpid()), message, fields);
   if (destination == LogDestination::kFile) {
     std::lock_guard<std::mutex> lock(g_file_mu);
     if (g_file_fd >= 0) {

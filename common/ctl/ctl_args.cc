@@ -1,91 +1,22 @@
 #include "common/ctl/ctl_args.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
 
-#include "common/base/datetime.h"
+#include "common/base/time.h"
 #include "common/webhook/config.h"
 
 namespace dlr {
 namespace {
-
-const char kGeneralUsage[] =
-    "usage: dlrctl COMMAND [OPTIONS]      (dlrctl COMMAND --help for its options)\n"
-    "\n"
-    "commands:\n"
-    "  init           create the database schema, or upgrade it (idempotent)\n"
-    "  check-config   validate the config, list its webhooks, reach the database, warn\n"
-    "  export         write the stored events as CSV or JSON lines\n"
-    "  stats          count the events by status, provider, location and day\n"
-    "  rejected       list the refused requests, show one, or replay one\n"
-    "  send-test      play the SMS platform against a webhook URL\n"
-    "  purge          delete the rows older than a date\n"
-    "\n"
-    "Every command but send-test reads the config named by --config PATH, else\n"
-    "$DLR_WEBHOOK_CONFIG, else /etc/dlr-webhook/config.json.\n"
-    "Exit status: 0 done, 1 failed (the reason on stderr), 2 usage error.\n"
-    "Options: --help, --version\n";
 
 const char kTimeHelp[] =
     "Times are UTC: a date (2024-03-01), a date-time (2024-03-01T10:00[:SS[.mmm]], a\n"
     "space for the T, Z or +HH:MM for another zone), today or yesterday. --since\n"
     "includes its moment; --until excludes it, and includes the whole day of a date\n"
     "(--since 2024-03-01 --until 2024-03-01 is March 1st).\n";
-
-const char kFilterOptions[] =
-    "  --since TIME        received at or after TIME\n"
-    "  --until TIME        received before TIME (a date: up to the end of that day)\n"
-    "  --status S[,S...]   with one of these statuses (any case; repeatable)\n"
-    "  --webhook NAME      received by that webhook\n"
-    "  --id ID             that message id\n";
-
-struct Spec {
-  const char* name;
-  bool takes_value;
-  bool repeatable;
-};
-
-const std::map<std::string, std::vector<Spec>>& Specs() {
-  static const std::map<std::string, std::vector<Spec>> specs = {
-      {"init", {}},
-      {"check-config", {}},
-      {"export",
-       {{"format", true, false},
-        {"output", true, false},
-        {"since", true, false},
-        {"until", true, false},
-        {"status", true, true},
-        {"webhook", true, false},
-        {"id", true, false}}},
-      {"stats",
-       {{"json", false, false},
-        {"since", true, false},
-        {"until", true, false},
-        {"status", true, true},
-        {"webhook", true, false},
-        {"id", true, false}}},
-      {"rejected",
-       {{"show", true, false},
-        {"replay", true, false},
-        {"body", true, false},
-        {"content-type", true, false},
-        {"since", true, false},
-        {"until", true, false},
-        {"webhook", true, false},
-        {"limit", true, false},
-        {"json", false, false}}},
-      {"send-test",
-       {{"token", true, false},
-        {"secret", true, false},
-        {"secret-file", true, false},
-        {"timeout", true, false},
-        {"id", true, false}}},
-      {"purge", {{"before", true, false}, {"batch-size", true, false}, {"dry-run", false, false}}},
-  };
-  return specs;
-}
 
 Status Usage(const std::string& msg) { return Status::InvalidArgument(msg); }
 
@@ -112,14 +43,12 @@ Status ParseTime(const std::string& option, const std::string& text, DayBound bo
   return Status::Ok();
 }
 
-using Values = std::map<std::string, std::vector<std::string>>;
-
-const std::string* One(const Values& v, const std::string& key) {
+const std::string* One(const CtlValues& v, const std::string& key) {
   auto it = v.find(key);
   return it == v.end() ? nullptr : &it->second.back();
 }
 
-Status ParseEventFilter(const Values& v, int64_t now, EventFilter* f) {
+Status ParseEventFilter(const CtlValues& v, int64_t now, EventFilter* f) {
   Status s;
   if (const std::string* t = One(v, "since"))
     s = ParseTime("since", *t, DayBound::kStart, now, &f->since);
@@ -154,7 +83,8 @@ Status ParseEventFilter(const Values& v, int64_t now, EventFilter* f) {
   return Status::Ok();
 }
 
-Status ParseRejected(const Values& v, int64_t now, CtlCommand* c) {
+Status ParseRejected(const CtlValues& v, const std::vector<std::string>&, int64_t now,
+                     CtlCommand* c) {
   int64_t n = 0;
   Status s;
   const int64_t kMaxSeq = INT64_MAX;
@@ -195,7 +125,8 @@ Status ParseRejected(const Values& v, int64_t now, CtlCommand* c) {
   return Status::Ok();
 }
 
-Status ParseSendTest(const Values& v, const std::vector<std::string>& positional, CtlCommand* c) {
+Status ParseSendTest(const CtlValues& v, const std::vector<std::string>& positional, int64_t,
+                     CtlCommand* c) {
   if (positional.size() != 1) return Usage("send-test takes one URL");
   c->url = positional[0];
   if (c->url.rfind("http://", 0) != 0 && c->url.rfind("https://", 0) != 0) {
@@ -225,7 +156,7 @@ Status ParseSendTest(const Values& v, const std::vector<std::string>& positional
   return Status::Ok();
 }
 
-Status ParsePurge(const Values& v, int64_t now, CtlCommand* c) {
+Status ParsePurge(const CtlValues& v, const std::vector<std::string>&, int64_t now, CtlCommand* c) {
   const std::string* before = One(v, "before");
   if (!before) return Usage("purge needs --before TIME");
   Status s = ParseTime("before", *before, DayBound::kStart, now, &c->before);
@@ -244,7 +175,176 @@ Status ParsePurge(const Values& v, int64_t now, CtlCommand* c) {
   return Status::Ok();
 }
 
+Status ParseExport(const CtlValues& v, const std::vector<std::string>&, int64_t now,
+                   CtlCommand* c) {
+  if (const std::string* f = One(v, "format")) {
+    if (*f == "csv") {
+      c->format = ExportFormat::kCsv;
+    } else if (*f == "jsonl") {
+      c->format = ExportFormat::kJsonl;
+    } else {
+      return Usage("--format must be csv or jsonl, not \"" + *f + "\"");
+    }
+  }
+  if (const std::string* o = One(v, "output")) {
+    if (o->empty()) return Usage("--output must name a file");
+    c->output = *o;
+  }
+  return ParseEventFilter(v, now, &c->filter);
+}
+
+Status ParseStats(const CtlValues& v, const std::vector<std::string>&, int64_t now, CtlCommand* c) {
+  c->json = v.count("json") > 0;
+  return ParseEventFilter(v, now, &c->filter);
+}
+
+// The event filter's options (export, stats; rejected takes some).
+const CtlOption kSince = {"since", "TIME", false, "received at or after TIME"};
+const CtlOption kUntil = {"until", "TIME", false,
+                          "received before TIME (a date: up to the end of that day)"};
+const CtlOption kStatus = {"status", "S[,S...]", true,
+                           "with one of these statuses (any case; repeatable)"};
+const CtlOption kWebhook = {"webhook", "NAME", false, "received by that webhook"};
+const CtlOption kMessageId = {"id", "ID", false, "that message id"};
+
+// A command's own options, then the event filter's.
+std::vector<CtlOption> WithEventFilter(std::vector<CtlOption> options) {
+  options.insert(options.end(), {kSince, kUntil, kStatus, kWebhook, kMessageId});
+  return options;
+}
+
+// Each command's usage line of an option: the help in a column.
+std::string OptionLine(const std::string& option, const std::string& help) {
+  std::string line = "  " + option;
+  if (line.size() < 20) line.resize(20, ' ');
+  return line + "  " + help + "\n";
+}
+
+std::string OptionLine(const CtlOption& o) {
+  return OptionLine(std::string("--") + o.name + (o.value ? std::string(" ") + o.value : ""),
+                    o.help);
+}
+
+const CtlCommandSpec* Find(const std::string& name) {
+  for (const CtlCommandSpec& spec : CtlCommands()) {
+    if (name == spec.name) return &spec;
+  }
+  return nullptr;
+}
+
+std::string GeneralUsage() {
+  std::string text =
+      "usage: dlrctl COMMAND [OPTIONS]      (dlrctl COMMAND --help for its options)\n"
+      "\n"
+      "commands:\n";
+  for (const CtlCommandSpec& spec : CtlCommands()) {
+    std::string line = std::string("  ") + spec.name;
+    line.resize(std::max<size_t>(line.size() + 1, 17), ' ');
+    text += line + spec.summary + "\n";
+  }
+  return text +
+         "\n"
+         "Every command but send-test reads the config named by --config PATH, else\n"
+         "$DLR_WEBHOOK_CONFIG, else " +
+         kDefaultConfigPath +
+         ".\n"
+         "Exit status: 0 done, 1 failed (the reason on stderr), 2 usage error.\n"
+         "Options: --help, --version\n";
+}
+
 }  // namespace
+
+const std::vector<CtlCommandSpec>& CtlCommands() {
+  static const std::vector<CtlCommandSpec> commands = {
+      {"init",
+       "create the database schema, or upgrade it (idempotent)",
+       "[--config PATH]",
+       "Creates the database schema, or upgrades an older one, recording each\n"
+       "migration in the database. Idempotent; safe beside running responders.",
+       {}},
+      {"check-config",
+       "validate the config, list its webhooks, reach the database, warn",
+       "[--config PATH]",
+       "Validates the config (exit 1 for an invalid one, naming the key), lists its\n"
+       "webhooks, tries the database (creating nothing), and prints a line\n"
+       "\"warning: ...\" for each thing to fix (exit 0).",
+       {}},
+      {"export", "write the stored events as CSV or JSON lines",
+       "[--format csv|jsonl] [--output FILE] [filters]",
+       "Writes the stored events, oldest first, as CSV (RFC 4180, a header row) or\n"
+       "JSON lines, to stdout or FILE (written whole, then renamed into place).\n"
+       "Rows are streamed: memory stays flat whatever the table's size.",
+       WithEventFilter({{"format", "csv|jsonl", false, "the format (default csv)"},
+                        {"output", "FILE", false, "write to FILE instead of stdout"}}),
+       true, nullptr, ParseExport},
+      {"stats", "count the events by status, provider, location and day", "[--json] [filters]",
+       "Counts the events by status, provider, location and day (UTC), with the\n"
+       "delivered and failed rates (among final events: DELIVRD is delivered,\n"
+       "AWAITING-DLR pending, any other status failed).",
+       WithEventFilter({{"json", nullptr, false, "one JSON object instead of tables"}}), true,
+       nullptr, ParseStats},
+      {"rejected",
+       "list the refused requests, show one, or replay one",
+       "[--since TIME] [--until TIME] [--webhook NAME]\n"
+       "                      [--limit N] [--json]\n"
+       "       dlrctl rejected --show SEQ\n"
+       "       dlrctl rejected --replay SEQ [--body FILE] [--content-type TYPE]",
+       "Lists the requests refused as 400 or 422, newest first (--limit, default " +
+           std::to_string(kDefaultRejectedLimit) +
+           ", 0 for all; --json: one JSON object a line, raw body included).\n"
+           "--show prints one's raw body, byte for byte. --replay sends it again through\n"
+           "the responder's own parsing and storage, as it was or with the repaired body\n"
+           "of FILE (- for stdin), prints the answer, and records the replay in the row;\n"
+           "exit 0 when the answer is 200.",
+       {kSince,
+        kUntil,
+        kWebhook,
+        {"limit", "N", false, "list N at most (0 for all)"},
+        {"json", nullptr, false, "one JSON object a line instead of a table"},
+        {"show", "SEQ", false, "print that refused request's raw body"},
+        {"replay", "SEQ", false, "send that refused request again"},
+        {"body", "FILE", false, "replay with FILE's body instead (- for stdin)"},
+        {"content-type", "TYPE", false, "replay with that content type"}},
+       true,
+       nullptr,
+       ParseRejected},
+      {"send-test",
+       "play the SMS platform against a webhook URL",
+       "URL --token KEY [--secret S | --secret-file FILE]\n"
+       "                       [--timeout SECONDS] [--id ID]",
+       "Plays the SMS platform against a deployed webhook URL and checks each answer:\n"
+       "  1. the verification request (token and a challenge): the challenge comes back\n"
+       "  2. a sample DLR with the bearer secret: stored 1\n"
+       "  3. the same DLR again: counted as a duplicate\n"
+       "  4. a wrong secret: 401 (skipped without a secret)\n"
+       "Prints each step; stops and exits 1 at the first failure. The sample DLR\n"
+       "(status DELIVRD, provider \"dlrctl\", id dlrctl-send-test-... or --id) is\n"
+       "stored like any other.",
+       {{"token", "KEY", false, "the webhook's validation_key"},
+        {"secret", "S", false, "its bearer secret"},
+        {"secret-file", "FILE", false, "its bearer secret, read from FILE"},
+        {"timeout", "SECONDS", false,
+         "per request (default " + std::to_string(kDefaultSendTestTimeout) + ")"},
+        {"id", "ID", false, "the sample DLR's message id"}},
+       false,
+       "URL",
+       ParseSendTest},
+      {"purge",
+       "delete the rows older than a date",
+       "--before TIME [--batch-size N] [--dry-run]",
+       "Deletes the events and the refused requests received before TIME, and the\n"
+       "messages last updated before it, in transactions of at most N rows (default " +
+           std::to_string(kDefaultPurgeBatch) +
+           ")\nso that the responders never wait long. --dry-run counts them only.",
+       {{"before", "TIME", false, "the rows received before TIME"},
+        {"batch-size", "N", false, "rows a transaction at most"},
+        {"dry-run", nullptr, false, "count the rows only"}},
+       true,
+       nullptr,
+       ParsePurge},
+  };
+  return commands;
+}
 
 StatusOr<CtlCommand> ParseCtlArgs(const std::vector<std::string>& args, int64_t now_millis,
                                   std::string* command_name) {
@@ -260,8 +360,8 @@ StatusOr<CtlCommand> ParseCtlArgs(const std::vector<std::string>& args, int64_t 
     c.name = "version";
     return c;
   }
-  auto spec = Specs().find(first);
-  if (spec == Specs().end()) return Usage("unknown command \"" + first + "\"");
+  const CtlCommandSpec* spec = Find(first);
+  if (!spec) return Usage("unknown command \"" + first + "\"");
   c.name = first;
   *command_name = first;
   for (size_t i = 1; i < args.size() && args[i] != "--"; ++i) {
@@ -270,7 +370,8 @@ StatusOr<CtlCommand> ParseCtlArgs(const std::vector<std::string>& args, int64_t 
       return c;
     }
   }
-  Values values;
+  static const CtlOption kConfig = {"config", "PATH", false, ""};
+  CtlValues values;
   std::vector<std::string> positional;
   bool options_done = false;
   for (size_t i = 1; i < args.size(); ++i) {
@@ -291,134 +392,52 @@ StatusOr<CtlCommand> ParseCtlArgs(const std::vector<std::string>& args, int64_t 
       value = name.substr(eq + 1);
       name.resize(eq);
     }
-    const Spec* found = nullptr;
-    static const Spec kConfig = {"config", true, false};
-    if (name == "config") found = &kConfig;
-    for (const Spec& s : spec->second) {
-      if (name == s.name) found = &s;
+    const CtlOption* found = spec->reads_config && name == kConfig.name ? &kConfig : nullptr;
+    for (const CtlOption& o : spec->options) {
+      if (name == o.name) found = &o;
     }
-    if (!found || (name == "config" && c.name == "send-test")) {
-      return Usage("unknown option \"--" + name + "\" for " + c.name);
-    }
-    if (found->takes_value && !value) {
+    if (!found) return Usage("unknown option \"--" + name + "\" for " + c.name);
+    const bool takes_value = found->value != nullptr;
+    if (takes_value && !value) {
       if (i + 1 >= args.size()) return Usage("--" + name + " needs a value");
       value = args[++i];
-    } else if (!found->takes_value && value) {
+    } else if (!takes_value && value) {
       return Usage("--" + name + " takes no value");
     }
     std::vector<std::string>& slot = values[name];
     if (!slot.empty() && !found->repeatable) return Usage("--" + name + " is given twice");
     slot.push_back(value.value_or(""));
   }
-  if (c.name != "send-test" && !positional.empty()) {
+  if (!spec->positional && !positional.empty()) {
     return Usage("unexpected argument \"" + positional[0] + "\"");
   }
   if (const std::string* cfg = One(values, "config")) {
     if (cfg->empty()) return Usage("--config must name a file");
     c.config = *cfg;
   }
-  Status s;
-  if (c.name == "export") {
-    if (const std::string* f = One(values, "format")) {
-      if (*f == "csv") {
-        c.format = ExportFormat::kCsv;
-      } else if (*f == "jsonl") {
-        c.format = ExportFormat::kJsonl;
-      } else {
-        return Usage("--format must be csv or jsonl, not \"" + *f + "\"");
-      }
-    }
-    if (const std::string* o = One(values, "output")) {
-      if (o->empty()) return Usage("--output must name a file");
-      c.output = *o;
-    }
-    s = ParseEventFilter(values, now_millis, &c.filter);
-  } else if (c.name == "stats") {
-    c.json = values.count("json") > 0;
-    s = ParseEventFilter(values, now_millis, &c.filter);
-  } else if (c.name == "rejected") {
-    s = ParseRejected(values, now_millis, &c);
-  } else if (c.name == "send-test") {
-    s = ParseSendTest(values, positional, &c);
-  } else if (c.name == "purge") {
-    s = ParsePurge(values, now_millis, &c);
+  if (spec->parse) {
+    Status s = spec->parse(values, positional, now_millis, &c);
+    if (!s.ok()) return s;
   }
-  if (!s.ok()) return s;
   return c;
 }
 
 std::string CtlUsage(const std::string& command) {
-  const std::string config = "  --config PATH       the config (else $DLR_WEBHOOK_CONFIG, else " +
-                             std::string(kDefaultConfigPath) + ")\n";
-  if (command == "init") {
-    return "usage: dlrctl init [--config PATH]\n\n"
-           "Creates the database schema, or upgrades an older one, recording each\n"
-           "migration in the database. Idempotent; safe beside running responders.\n\n" +
-           config;
+  const CtlCommandSpec* spec = Find(command);
+  if (!spec) return GeneralUsage();
+  std::string text = std::string("usage: dlrctl ") + spec->name + " " + spec->synopsis + "\n\n" +
+                     spec->description + "\n\n";
+  bool takes_time = false;
+  for (const CtlOption& o : spec->options) {
+    text += OptionLine(o);
+    if (o.value && std::string(o.value) == "TIME") takes_time = true;
   }
-  if (command == "check-config") {
-    return "usage: dlrctl check-config [--config PATH]\n\n"
-           "Validates the config (exit 1 for an invalid one, naming the key), lists its\n"
-           "webhooks, tries the database (creating nothing), and prints a line\n"
-           "\"warning: ...\" for each thing to fix (exit 0).\n\n" +
-           config;
+  if (spec->reads_config) {
+    text += OptionLine("--config PATH", std::string("the config (else $DLR_WEBHOOK_CONFIG, else ") +
+                                            kDefaultConfigPath + ")");
   }
-  if (command == "export") {
-    return "usage: dlrctl export [--format csv|jsonl] [--output FILE] [filters]\n\n"
-           "Writes the stored events, oldest first, as CSV (RFC 4180, a header row) or\n"
-           "JSON lines, to stdout or FILE (written whole, then renamed into place).\n"
-           "Rows are streamed: memory stays flat whatever the table's size.\n\n"
-           "  --format csv|jsonl  the format (default csv)\n"
-           "  --output FILE       write to FILE instead of stdout\n" +
-           std::string(kFilterOptions) + config + "\n" + kTimeHelp;
-  }
-  if (command == "stats") {
-    return "usage: dlrctl stats [--json] [filters]\n\n"
-           "Counts the events by status, provider, location and day (UTC), with the\n"
-           "delivered and failed rates (among final events: DELIVRD is delivered,\n"
-           "AWAITING-DLR pending, any other status failed).\n\n"
-           "  --json              one JSON object instead of tables\n" +
-           std::string(kFilterOptions) + config + "\n" + kTimeHelp;
-  }
-  if (command == "rejected") {
-    return "usage: dlrctl rejected [--since TIME] [--until TIME] [--webhook NAME]\n"
-           "                      [--limit N] [--json]\n"
-           "       dlrctl rejected --show SEQ\n"
-           "       dlrctl rejected --replay SEQ [--body FILE] [--content-type TYPE]\n\n"
-           "Lists the requests refused as 400 or 422, newest first (--limit, default " +
-           std::to_string(kDefaultRejectedLimit) +
-           ", 0 for all; --json: one JSON object a line, raw body included).\n"
-           "--show prints one's raw body, byte for byte. --replay sends it again through\n"
-           "the responder's own parsing and storage, as it was or with the repaired body\n"
-           "of FILE (- for stdin), prints the answer, and records the replay in the row;\n"
-           "exit 0 when the answer is 200.\n\n" +
-           config + "\n" + kTimeHelp;
-  }
-  if (command == "send-test") {
-    return "usage: dlrctl send-test URL --token KEY [--secret S | --secret-file FILE]\n"
-           "                       [--timeout SECONDS] [--id ID]\n\n"
-           "Plays the SMS platform against a deployed webhook URL and checks each answer:\n"
-           "  1. the verification request (token and a challenge): the challenge comes back\n"
-           "  2. a sample DLR with the bearer secret: stored 1\n"
-           "  3. the same DLR again: counted as a duplicate\n"
-           "  4. a wrong secret: 401 (skipped without a secret)\n"
-           "Prints each step; stops and exits 1 at the first failure. The sample DLR\n"
-           "(status DELIVRD, provider \"dlrctl\", id dlrctl-send-test-... or --id) is\n"
-           "stored like any other.\n\n"
-           "  --token KEY         the webhook's validation_key\n"
-           "  --secret S          its bearer secret (--secret-file: read from FILE)\n"
-           "  --timeout SECONDS   per request (default " +
-           std::to_string(kDefaultSendTestTimeout) + ")\n";
-  }
-  if (command == "purge") {
-    return "usage: dlrctl purge --before TIME [--batch-size N] [--dry-run]\n\n"
-           "Deletes the events and the refused requests received before TIME, and the\n"
-           "messages last updated before it, in transactions of at most N rows (default " +
-           std::to_string(kDefaultPurgeBatch) +
-           ")\nso that the responders never wait long. --dry-run counts them only.\n\n" + config +
-           "\n" + kTimeHelp;
-  }
-  return kGeneralUsage;
+  if (takes_time) text += std::string("\n") + kTimeHelp;
+  return text;
 }
 
 }  // namespace dlr

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/store/store.h"
+#include "common/store/reader.h"
 
 namespace dlr {
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/http/http.h"
+#include "common/store/reader.h"
 #include "common/store/store.h"
 #include "common/webhook/config.h"
 
@@ -26,12 +27,12 @@ StatusOr<Request> ReplayRequest(const RejectedRow& row, const Config& config,
                                 const std::optional<std::string>& body,
                                 const std::optional<std::string>& content_type);
 
-// The store a replay goes through: everything reaches `base`, except that a
+// The writer a replay goes through: everything reaches `base`, except that a
 // request refused again is not kept as a new row (its row is already there;
 // the operator sees the answer). Does not own `base`.
-class ReplayStore : public Store {
+class ReplayStore : public StoreWriter {
  public:
-  explicit ReplayStore(Store* base) : base_(base) {}
+  explicit ReplayStore(StoreWriter* base) : base_(base) {}
   Status EnsureSchema() override { return base_->EnsureSchema(); }
   Status Commit(const std::vector<const Batch*>& batches,
                 std::vector<BatchResult>* results) override {
@@ -40,7 +41,7 @@ class ReplayStore : public Store {
   Status RecordRejected(const Rejected&) override { return Status::Ok(); }
 
  private:
-  Store* const base_;
+  StoreWriter* const base_;
 };
 
 }  // namespace dlr

@@ -1,12 +1,11 @@
 #include "common/ops/dashboard.h"
 
-#include <cstdlib>
 #include <map>
 #include <set>
 
-#include "common/base/datetime.h"
 #include "common/base/html.h"
 #include "common/base/json_out.h"
+#include "common/base/time.h"
 #include "common/ops/report.h"
 #include "common/webhook/payload.h"
 
@@ -25,30 +24,14 @@ std::string KeyText(const std::optional<std::string>& key) {
 }
 
 // "2026-03-01T10:00:00.000Z" -> "2026-03-01 10:00:00 UTC"; "" -> "-".
-std::string When(const std::string& t) {
-  if (t.size() < 19) return t.empty() ? "-" : t;
-  return t.substr(0, 10) + " " + t.substr(11, 8) + " UTC";
-}
-
-// "2026-03-01T10:00:00.000Z" -> ms since 1970; -1 when malformed.
-int64_t UtcMillis(const std::string& t) {
-  if (t.size() < 19) return -1;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
-    if (t[i] < '0' || t[i] > '9') return -1;
-  }
-  auto num = [&t](size_t at, size_t n) { return std::stoll(t.substr(at, n)); };
-  int64_t days = DaysFromCivil(num(0, 4), static_cast<int>(num(5, 2)), static_cast<int>(num(8, 2)));
-  int64_t ms =
-      t.size() >= 23 && t[19] == '.' ? std::strtoll(t.substr(20, 3).c_str(), nullptr, 10) : 0;
-  return ((days * 24 + num(11, 2)) * 60 + num(14, 2)) * 60000 + num(17, 2) * 1000 + ms;
-}
+std::string When(const std::string& t) { return t.empty() ? "-" : ReadableUtc(t); }
 
 // How long before `now_millis` `t` was: "5 days ago", "47 h ago"; "" when
 // `t` cannot be read.
 std::string Ago(const std::string& t, int64_t now_millis) {
-  int64_t then = UtcMillis(t);
-  if (then < 0) return "";
-  int64_t hours = (now_millis - then) / kHourMillis;
+  StatusOr<int64_t> then = ParseUtcMillis(t);
+  if (!then.ok()) return "";
+  int64_t hours = (now_millis - then.value()) / kHourMillis;
   if (hours < 0) hours = 0;
   if (hours < kDashboardHours) return std::to_string(hours) + " h ago";
   int64_t days = hours / 24;
@@ -329,37 +312,56 @@ std::string RenderDashboardHtml(const DashboardData& d) {
 std::string RenderDashboardJson(const DashboardData& d) {
   EventFilter window;
   window.since = WindowStart(d.now_millis);
-  std::string stats = RenderStatsJson(d.stats, window);
-  while (!stats.empty() && stats.back() == '\n') stats.pop_back();
-  std::string out = "{\"generated_at\":" + JsonQuote(FormatUtcMillis(d.now_millis)) +
-                    ",\"window\":{\"since\":" + JsonQuote(window.since) +
-                    ",\"hours\":" + N(kDashboardHours) +
-                    "},\"stale_after_minutes\":" + N(d.stale_after_minutes) + ",\"stats\":" + stats;
-  out += ",\"webhooks\":[";
-  for (size_t i = 0; i < d.webhooks.size(); ++i) {
-    const WebhookActivity& w = d.webhooks[i];
-    out += std::string(i ? "," : "") + "{\"name\":" + JsonQuote(w.name) +
-           ",\"path\":" + (w.path.empty() ? "null" : JsonQuote(w.path)) +
-           ",\"configured\":" + (w.configured ? "true" : "false") +
-           ",\"events\":" + N(w.counts.events) + ",\"delivered\":" + N(w.counts.delivered) +
-           ",\"failed\":" + N(w.counts.failed) + ",\"pending\":" + N(w.counts.pending) +
-           ",\"last_received_at\":" +
-           (w.last_received_at.empty() ? "null" : JsonQuote(w.last_received_at)) +
-           ",\"stale\":" + (w.stale ? "true" : "false") + "}";
+  JsonWriter w;
+  w.StartObject();
+  w.Key("generated_at");
+  w.String(FormatUtcMillis(d.now_millis));
+  w.Key("window");
+  w.StartObject();
+  w.Key("since");
+  w.String(window.since);
+  w.Key("hours");
+  w.Int(kDashboardHours);
+  w.EndObject();
+  w.Key("stale_after_minutes");
+  w.Int(d.stale_after_minutes);
+  w.Key("stats");
+  WriteStatsJson(d.stats, window, &w);
+  w.Key("webhooks");
+  w.StartArray();
+  for (const WebhookActivity& a : d.webhooks) {
+    w.StartObject();
+    w.Key("name");
+    w.String(a.name);
+    w.Key("path");
+    w.NonEmptyString(a.path);
+    w.Key("configured");
+    w.Bool(a.configured);
+    WriteCountMembers(a.counts, &w);
+    w.Key("last_received_at");
+    w.NonEmptyString(a.last_received_at);
+    w.Key("stale");
+    w.Bool(a.stale);
+    w.EndObject();
   }
-  out += "],\"rejected\":[";
-  for (size_t i = 0; i < d.rejected.size(); ++i) {
-    const RejectedRow& r = d.rejected[i];
+  w.EndArray();
+  w.Key("rejected");
+  w.StartArray();
+  for (const RejectedRow& r : d.rejected) {
     const Rejected& j = r.rejected;
-    out += std::string(i ? "," : "") + "{\"seq\":" + N(r.seq) +
-           ",\"received_at\":" + JsonQuote(j.received_at) + ",\"webhook\":" + JsonQuote(j.webhook) +
-           ",\"remote_addr\":" + JsonQuote(j.remote_addr) + ",\"http_status\":" + N(j.http_status) +
-           ",\"error\":" + JsonQuote(j.error) + ",\"reason\":" + JsonQuote(j.reason) +
-           ",\"content_type\":" + JsonQuote(j.content_type) + ",\"method\":" + JsonQuote(j.method) +
-           ",\"bytes\":" + N(static_cast<int64_t>(j.raw.size())) +
-           ",\"raw_url\":" + JsonQuote(d.base_path + "/rejected/" + N(r.seq)) + "}";
+    w.StartObject();
+    WriteRejectedMembers(r, &w);
+    w.Key("method");
+    w.String(j.method);
+    w.Key("bytes");
+    w.Int(static_cast<int64_t>(j.raw.size()));
+    w.Key("raw_url");
+    w.String(d.base_path + "/rejected/" + N(r.seq));
+    w.EndObject();
   }
-  return out + "]}\n";
+  w.EndArray();
+  w.EndObject();
+  return w.Text() + "\n";
 }
 
 }  // namespace dlr

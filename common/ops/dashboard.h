@@ -1,7 +1,8 @@
 // The status page's documents: the HTML page and the JSON it is drawn from,
 // both built from one DashboardData (read by status_page.cc through
-// Store::Stats and Store::ScanRejected, the code `dlrctl stats` and `dlrctl
-// rejected` use, and Store::LastReceivedAt for a webhook quiet all window).
+// StoreReader::Stats and StoreReader::ScanRejected, the code `dlrctl stats`
+// and `dlrctl rejected` use, and StoreReader::LastReceivedAt for a webhook
+// quiet all window).
 //
 // Pure functions. Every value that came from outside (provider, location,
 // status, webhook names, reasons, remote addresses, bodies) is escaped in
@@ -16,7 +17,7 @@
 #include <vector>
 
 #include "common/ops/svg_chart.h"
-#include "common/store/store.h"
+#include "common/store/reader.h"
 
 namespace dlr {
 
@@ -34,7 +35,7 @@ struct WebhookActivity {
   std::string path;        // "" for a webhook answering every path
   bool configured = true;  // false: found in the rows only (renamed or removed)
   StatusCounts counts;     // in the window
-  // Its latest event, in the window or before it (Store::LastReceivedAt);
+  // Its latest event, in the window or before it (StoreReader::LastReceivedAt);
   // "" when it has none at all.
   std::string last_received_at;
   bool stale = false;  // no event for stale_after_minutes
@@ -44,7 +45,7 @@ struct DashboardData {
   std::string base_path;   // the page's path, for its links
   int64_t now_millis = 0;  // when the figures were read (ms since 1970, UTC)
   int stale_after_minutes = 60;
-  EventStats stats;  // Store::Stats over the window
+  EventStats stats;  // StoreReader::Stats over the window
   std::vector<WebhookActivity> webhooks;
   std::vector<RejectedRow> rejected;  // newest first, at most kDashboardRejected
 };
@@ -64,8 +65,8 @@ std::vector<HourBar> HourBars(const EventStats& stats, const std::vector<std::st
 // The configured webhooks (in config order) with their activity, then any
 // other webhook name found in `stats.by_webhook`. A webhook without events
 // in the window takes its last_received_at from `earlier` (name -> latest
-// received_at, as Store::LastReceivedAt reads it). Stale: no event at all,
-// or the latest one before now - stale_after_minutes.
+// received_at, as StoreReader::LastReceivedAt reads it). Stale: no event at
+// all, or the latest one before now - stale_after_minutes.
 struct WebhookRef {
   std::string name;
   std::string path;
@@ -75,7 +76,7 @@ std::vector<WebhookActivity> WebhookActivities(
     int stale_after_minutes, const std::map<std::string, std::string>& earlier = {});
 
 // The configured webhooks without an event in `stats` (in config order):
-// those whose last DLR the page looks up with Store::LastReceivedAt.
+// those whose last DLR the page looks up with StoreReader::LastReceivedAt.
 std::vector<std::string> WebhooksWithoutEvents(const std::vector<WebhookRef>& configured,
                                                const EventStats& stats);
 

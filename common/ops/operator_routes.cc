@@ -33,8 +33,8 @@ Response NotReadable() {
 Response HealthRoute(const Request& req, const Config&, const OperatorContext& ctx) {
   if (!Readable(req)) return NotReadable();
   int version = 0;
-  Status s = ctx.with_reader ? ctx.with_reader([&version](Store& store) {
-    StatusOr<int> v = store.Ping();
+  Status s = ctx.with_reader ? ctx.with_reader([&version](StoreReader& reader) {
+    StatusOr<int> v = reader.Ping();
     if (!v.ok()) return v.status();
     version = v.value();
     return Status::Ok();
@@ -79,7 +79,7 @@ Response MetricsRoute(const Request& req, const Config& config, const OperatorCo
 // through the reader. Refused logins are logged as bad data from outside.
 Response DashboardRoute(const Request& req, const Config& config, const OperatorContext& ctx) {
   Response r;
-  Status s = ctx.with_reader ? ctx.with_reader([&](Store& reader) {
+  Status s = ctx.with_reader ? ctx.with_reader([&](StoreReader& reader) {
     r = HandleDashboard(req, config, reader, ctx.now_millis);
     return Status::Ok();
   })

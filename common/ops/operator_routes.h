@@ -15,14 +15,14 @@
 #include "common/base/metrics.h"
 #include "common/base/status.h"
 #include "common/http/http.h"
-#include "common/store/store.h"
+#include "common/store/reader.h"
 #include "common/webhook/config.h"
 
 namespace dlr {
 
-// Runs `use` with a read-only store of the configured database, one caller
-// at a time, and returns its Status (or why the store could not be had).
-using ReaderAccess = std::function<Status(const std::function<Status(Store&)>& use)>;
+// Runs `use` with a reader of the configured database, one caller at a
+// time, and returns its Status (or why the database could not be had).
+using ReaderAccess = std::function<Status(const std::function<Status(StoreReader&)>& use)>;
 
 struct OperatorContext {
   Metrics* metrics = nullptr;  // nullptr: the metrics path answers 503

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <tuple>
 
 #include "common/base/json_out.h"
 
@@ -28,36 +29,39 @@ std::string KeyCell(const std::optional<std::string>& key) {
 
 std::string Num(int64_t n) { return std::to_string(n); }
 
-std::string JsonRate(double rate) {
-  if (rate < 0) return "null";
+// A rate with four significant digits, or null without a final event.
+void WriteRate(double rate, JsonWriter* w) {
+  if (rate < 0) {
+    w->Null();
+    return;
+  }
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.4g", rate);
-  return buf;
+  w->Number(buf);
 }
 
-std::string JsonOptional(const std::optional<std::string>& v) { return v ? JsonQuote(*v) : "null"; }
-
-std::string JsonText(const std::string& v) { return v.empty() ? "null" : JsonQuote(v); }
-
-void AppendCounts(const StatusCounts& c, std::string* out) {
-  *out += "\"events\":" + Num(c.events) + ",\"delivered\":" + Num(c.delivered) +
-          ",\"failed\":" + Num(c.failed) + ",\"pending\":" + Num(c.pending) +
-          ",\"delivered_rate\":" + JsonRate(c.DeliveredRate()) +
-          ",\"failed_rate\":" + JsonRate(c.FailedRate());
+void WriteCounts(const StatusCounts& c, JsonWriter* w) {
+  WriteCountMembers(c, w);
+  w->Key("delivered_rate");
+  WriteRate(c.DeliveredRate(), w);
+  w->Key("failed_rate");
+  WriteRate(c.FailedRate(), w);
 }
 
-std::string GroupsJson(const std::vector<StatsGroup>& groups, const char* key) {
-  std::string out = "[";
-  for (size_t i = 0; i < groups.size(); ++i) {
-    if (i) out += ',';
-    out += "{" + JsonQuote(key) + ":" + JsonOptional(groups[i].key) + ",";
-    AppendCounts(groups[i].counts, &out);
-    if (!groups[i].last_received_at.empty()) {
-      out += ",\"last_received_at\":" + JsonQuote(groups[i].last_received_at);
+void WriteGroups(const std::vector<StatsGroup>& groups, const char* key, JsonWriter* w) {
+  w->StartArray();
+  for (const StatsGroup& g : groups) {
+    w->StartObject();
+    w->Key(key);
+    w->OptionalString(g.key);
+    WriteCounts(g.counts, w);
+    if (!g.last_received_at.empty()) {
+      w->Key("last_received_at");
+      w->String(g.last_received_at);
     }
-    out += "}";
+    w->EndObject();
   }
-  return out + "]";
+  w->EndArray();
 }
 
 std::string GroupsTable(const std::vector<StatsGroup>& groups, const std::string& title) {
@@ -87,6 +91,17 @@ std::string FilterLine(const EventFilter& f) {
 }
 
 }  // namespace
+
+void WriteCountMembers(const StatusCounts& c, JsonWriter* w) {
+  w->Key("events");
+  w->Int(c.events);
+  w->Key("delivered");
+  w->Int(c.delivered);
+  w->Key("failed");
+  w->Int(c.failed);
+  w->Key("pending");
+  w->Int(c.pending);
+}
 
 std::string RenderTable(const std::vector<std::string>& header,
                         const std::vector<std::vector<std::string>>& rows,
@@ -165,23 +180,46 @@ std::string RenderStatsTable(const EventStats& s, const EventFilter& filter) {
   return out;
 }
 
-std::string RenderStatsJson(const EventStats& s, const EventFilter& f) {
-  std::string out = "{\"filter\":{\"since\":" + JsonText(f.since) +
-                    ",\"until\":" + JsonText(f.until) + ",\"statuses\":[";
-  for (size_t i = 0; i < f.statuses.size(); ++i) {
-    out += (i ? "," : "") + JsonQuote(f.statuses[i]);
+void WriteStatsJson(const EventStats& s, const EventFilter& f, JsonWriter* w) {
+  w->StartObject();
+  w->Key("filter");
+  w->StartObject();
+  w->Key("since");
+  w->NonEmptyString(f.since);
+  w->Key("until");
+  w->NonEmptyString(f.until);
+  w->Key("statuses");
+  w->StartArray();
+  for (const std::string& status : f.statuses) w->String(status);
+  w->EndArray();
+  w->Key("webhook");
+  w->NonEmptyString(f.webhook);
+  w->Key("id");
+  w->NonEmptyString(f.id);
+  w->EndObject();
+  WriteCounts(s.total, w);
+  w->Key("first_received_at");
+  w->NonEmptyString(s.first_received_at);
+  w->Key("last_received_at");
+  w->NonEmptyString(s.last_received_at);
+  for (const auto& [name, groups, key] :
+       {std::tuple<const char*, const std::vector<StatsGroup>*, const char*>{
+            "by_status", &s.by_status, "status"},
+        {"by_provider", &s.by_provider, "provider"},
+        {"by_location", &s.by_location, "location"},
+        {"by_day", &s.by_day, "day"},
+        {"by_hour", &s.by_hour, "hour"},
+        {"by_webhook", &s.by_webhook, "webhook"}}) {
+    w->Key(name);
+    WriteGroups(*groups, key, w);
   }
-  out += "],\"webhook\":" + JsonText(f.webhook) + ",\"id\":" + JsonText(f.id) + "},";
-  AppendCounts(s.total, &out);
-  out += ",\"first_received_at\":" + JsonText(s.first_received_at) +
-         ",\"last_received_at\":" + JsonText(s.last_received_at);
-  out += ",\"by_status\":" + GroupsJson(s.by_status, "status");
-  out += ",\"by_provider\":" + GroupsJson(s.by_provider, "provider");
-  out += ",\"by_location\":" + GroupsJson(s.by_location, "location");
-  out += ",\"by_day\":" + GroupsJson(s.by_day, "day");
-  out += ",\"by_hour\":" + GroupsJson(s.by_hour, "hour");
-  out += ",\"by_webhook\":" + GroupsJson(s.by_webhook, "webhook");
-  return out + "}\n";
+  w->EndObject();
+}
+
+std::string RenderStatsJson(const EventStats& s, const EventFilter& f) {
+  JsonWriter w;
+  WriteStatsJson(s, f, &w);
+  return w.Text() + "\n";
 }
 
 std::string RenderRejectedTable(const std::vector<RejectedRow>& rows) {
@@ -199,15 +237,47 @@ std::string RenderRejectedTable(const std::vector<RejectedRow>& rows) {
       cells, "rlllrlrrl");
 }
 
+void WriteRejectedMembers(const RejectedRow& r, JsonWriter* w) {
+  const Rejected& j = r.rejected;
+  w->Key("seq");
+  w->Int(r.seq);
+  w->Key("received_at");
+  w->String(j.received_at);
+  w->Key("webhook");
+  w->String(j.webhook);
+  w->Key("remote_addr");
+  w->String(j.remote_addr);
+  w->Key("http_status");
+  w->Int(j.http_status);
+  w->Key("error");
+  w->String(j.error);
+  w->Key("reason");
+  w->String(j.reason);
+  w->Key("content_type");
+  w->String(j.content_type);
+}
+
 std::string RejectedJsonLine(const RejectedRow& r) {
   const Rejected& j = r.rejected;
-  return "{\"seq\":" + Num(r.seq) + ",\"received_at\":" + JsonQuote(j.received_at) +
-         ",\"webhook\":" + JsonQuote(j.webhook) + ",\"remote_addr\":" + JsonQuote(j.remote_addr) +
-         ",\"http_status\":" + std::to_string(j.http_status) + ",\"error\":" + JsonQuote(j.error) +
-         ",\"reason\":" + JsonQuote(j.reason) + ",\"content_type\":" + JsonQuote(j.content_type) +
-         ",\"method\":" + JsonText(j.method) + ",\"query\":" + JsonOptional(j.query) +
-         ",\"raw\":" + JsonQuote(j.raw) + ",\"replayed_at\":" + JsonOptional(r.replayed_at) +
-         ",\"replay_status\":" + (r.replayed_at ? std::to_string(r.replay_status) : "null") + "}\n";
+  JsonWriter w;
+  w.StartObject();
+  WriteRejectedMembers(r, &w);
+  w.Key("method");
+  w.NonEmptyString(j.method);
+  w.Key("query");
+  w.OptionalString(j.query);
+  w.Key("raw");
+  w.String(j.raw);
+  w.Key("replayed_at");
+  w.OptionalString(r.replayed_at);
+  w.Key("replay_status");
+  if (r.replayed_at) {
+    w.Int(r.replay_status);
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+  return w.Text() + "\n";
 }
 
 }  // namespace dlr

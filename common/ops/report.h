@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "common/store/store.h"
+#include "common/base/json_out.h"
+#include "common/store/reader.h"
 
 namespace dlr {
 
@@ -38,11 +39,23 @@ std::string RenderStatsTable(const EventStats& stats, const EventFilter& filter)
 // "last_received_at").
 std::string RenderStatsJson(const EventStats& stats, const EventFilter& filter);
 
+// The same object, written into `out` as one value (a member's, an array
+// element's), without the newline.
+void WriteStatsJson(const EventStats& stats, const EventFilter& filter, JsonWriter* out);
+
+// "events", "delivered", "failed" and "pending" (no rates), written into the
+// object `out` has open.
+void WriteCountMembers(const StatusCounts& counts, JsonWriter* out);
+
 // The list of refused requests: a table (header included) of `rows`.
 std::string RenderRejectedTable(const std::vector<RejectedRow>& rows);
 
 // One refused request as a JSON object on one line (raw included).
 std::string RejectedJsonLine(const RejectedRow& row);
+
+// The members that RejectedJsonLine and the dashboard's JSON share, from
+// "seq" to "content_type", written into the object `out` has open.
+void WriteRejectedMembers(const RejectedRow& row, JsonWriter* out);
 
 }  // namespace dlr
 

@@ -62,7 +62,7 @@ int64_t ParseSeq(const std::string& s) {
   return std::strtoll(s.c_str(), nullptr, 10);
 }
 
-StatusOr<DashboardData> ReadData(const Config& config, Store& reader, int64_t now_millis) {
+StatusOr<DashboardData> ReadData(const Config& config, StoreReader& reader, int64_t now_millis) {
   const DashboardConfig& dc = *config.dashboard;
   DashboardData d;
   d.base_path = dc.path;
@@ -111,7 +111,7 @@ bool IsDashboardPath(const Config& config, std::string_view path) {
   return path.size() == base.size() || path[base.size()] == '/';
 }
 
-Response HandleDashboard(const Request& req, const Config& config, Store& reader,
+Response HandleDashboard(const Request& req, const Config& config, StoreReader& reader,
                          int64_t now_millis) {
   if (!IsDashboardPath(config, req.path)) {
     return PageError(Status::NotFound("there is no page at this path"));

@@ -13,9 +13,8 @@
 // X-Content-Type-Options: nosniff and Cache-Control: no-store. Nothing
 // shows a secret.
 //
-// No I/O of its own besides the Store it is given: a reading connection
-// (the responder's writes may go through a GroupCommitStore, which does
-// not read).
+// No I/O of its own besides the StoreReader it is given, over a reading
+// connection of its own (never the responder's writer).
 #ifndef DLR_COMMON_OPS_STATUS_PAGE_H_
 #define DLR_COMMON_OPS_STATUS_PAGE_H_
 
@@ -23,7 +22,7 @@
 #include <string_view>
 
 #include "common/http/http.h"
-#include "common/store/store.h"
+#include "common/store/reader.h"
 #include "common/webhook/config.h"
 
 namespace dlr {
@@ -34,7 +33,7 @@ bool IsDashboardPath(const Config& config, std::string_view path);
 
 // The answer to a request for the status page. `now_millis`: the current
 // time (ms since 1970, UTC). A store that cannot be read: 503. Never throws.
-Response HandleDashboard(const Request& request, const Config& config, Store& reader,
+Response HandleDashboard(const Request& request, const Config& config, StoreReader& reader,
                          int64_t now_millis);
 
 }  // namespace dlr

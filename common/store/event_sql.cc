@@ -1,9 +1,42 @@
 #include "common/store/event_sql.h"
 
-#include "common/store/record.h"
-
 namespace dlr {
 namespace {
+
+// The columns of dlr_events whose values are stored as they come: the
+// fields, webhook, raw.
+const std::string& EventValueColumns() {
+  static const std::string columns = [] {
+    std::string c;
+    c.reserve(256);
+    for (size_t i = 0; i < kFieldCount; ++i)
+      c.append(FieldName(static_cast<Field>(i))).append(", ");
+    return c.append("webhook, raw");
+  }();
+  return columns;
+}
+
+// Appends Placeholders(d, count) to `out`. (The statements are built once
+// per process, and a CGI process serves one request: kept cheap.)
+void AppendPlaceholders(SqlDialect d, size_t count, std::string* out) {
+  for (size_t i = 1; i <= count; ++i) {
+    if (i > 1) out->append(", ");
+    if (d == SqlDialect::kMysql) {
+      out->push_back('?');
+      continue;
+    }
+    out->push_back(d == SqlDialect::kPostgres ? '$' : '?');
+    char digits[20];
+    size_t n = 0;
+    for (size_t v = i; v > 0; v /= 10) digits[n++] = static_cast<char>('0' + v % 10);
+    while (n > 0) out->push_back(digits[--n]);
+  }
+}
+
+// The columns of dlr_rejected whose values are stored as they come: all
+// but the times.
+constexpr char kRejectedValueColumns[] =
+    "webhook, remote_addr, http_status, error, reason, content_type, raw, method, query";
 
 std::string AsciiUpper(std::string s) {
   for (char& c : s) {
@@ -65,6 +98,81 @@ const char* KeyColumn(PurgeTable t) { return t == PurgeTable::kMessages ? "id" :
 
 }  // namespace
 
+const std::string& EventInsertColumns() {
+  static const std::string columns = EventValueColumns() + ", received_at, query";
+  return columns;
+}
+
+const std::string& MessageColumns() {
+  static const std::string columns = [] {
+    std::string c;
+    c.reserve(128);
+    c.append(FieldName(Field::kId)).append(", webhook, ").append(FieldName(Field::kStatus));
+    c.append(", final, delivered");
+    for (Field time : kMessageTimes) c.append(", ").append(FieldName(time));
+    return c.append(", updated_at");
+  }();
+  return columns;
+}
+
+const std::string& RejectedInsertColumns() {
+  static const std::string columns = std::string("received_at, ") + kRejectedValueColumns;
+  return columns;
+}
+
+std::string Placeholders(SqlDialect d, size_t count) {
+  std::string out;
+  out.reserve(count * 5);
+  AppendPlaceholders(d, count, &out);
+  return out;
+}
+
+namespace {
+
+std::string InsertSql(SqlDialect d, const char* table, const std::string& columns, size_t count) {
+  std::string sql;
+  // Room for the placeholders, and for the backend's conflict clause.
+  sql.reserve(columns.size() + count * 5 + 128);
+  sql.append("INSERT INTO ").append(table).append(" (").append(columns).append(") VALUES (");
+  AppendPlaceholders(d, count, &sql);
+  sql.push_back(')');
+  return sql;
+}
+
+}  // namespace
+
+std::string InsertEventSql(SqlDialect d) {
+  return InsertSql(d, "dlr_events", EventInsertColumns(), kEventInsertColumns);
+}
+
+std::string InsertMessageSql(SqlDialect d) {
+  return InsertSql(d, "dlr_messages", MessageColumns(), kMessageColumns);
+}
+
+std::string InsertRejectedSql(SqlDialect d) {
+  return InsertSql(d, "dlr_rejected", RejectedInsertColumns(), kRejectedInsertColumns);
+}
+
+std::string MessageConflictSql(const std::string& stored) {
+  // '@' stands for the stored row.
+  std::string sql =
+      " ON CONFLICT (id) DO UPDATE SET webhook = excluded.webhook,"
+      " status = excluded.status, final = excluded.final, delivered = excluded.delivered,"
+      " deliv_time = excluded.deliv_time,"
+      " sent_time = COALESCE(excluded.sent_time, @.sent_time),"
+      " submit_time = COALESCE(excluded.submit_time, @.submit_time),"
+      " deliv_at = excluded.deliv_at,"
+      " sent_at = COALESCE(excluded.sent_at, @.sent_at),"
+      " submit_at = COALESCE(excluded.submit_at, @.submit_at),"
+      " updated_at = excluded.updated_at"
+      " WHERE @.final = 0 OR (excluded.final = 1 AND"
+      " COALESCE(excluded.deliv_time, '') > COALESCE(@.deliv_time, ''))";
+  for (size_t at = sql.find('@'); at != std::string::npos; at = sql.find('@', at + stored.size())) {
+    sql.replace(at, 1, stored);
+  }
+  return sql;
+}
+
 std::string TimestampText(SqlDialect d, const std::string& expr) {
   switch (d) {
     case SqlDialect::kSqlite:
@@ -89,12 +197,8 @@ std::string TimestampParam(SqlDialect d, const std::string& utc) {
 
 SqlStatement SelectEvents(SqlDialect d, const EventFilter& filter) {
   SqlStatement st;
-  st.sql = "SELECT seq";
-  for (size_t i = 0; i < kFieldCount; ++i) {
-    st.sql += ", ";
-    st.sql += FieldName(static_cast<Field>(i));
-  }
-  st.sql += ", webhook, raw, " + TimestampText(d, "received_at") + ", query FROM dlr_events";
+  st.sql = "SELECT seq, " + EventValueColumns() + ", " + TimestampText(d, "received_at") +
+           ", query FROM dlr_events";
   st.sql += EventWhere(d, filter, &st.params);
   st.sql += " ORDER BY seq";
   return st;
@@ -140,8 +244,7 @@ SqlStatement SelectLastReceived(SqlDialect d, const std::string& webhook) {
 namespace {
 
 std::string RejectedColumns(SqlDialect d) {
-  return "SELECT seq, " + TimestampText(d, "received_at") +
-         ", webhook, remote_addr, http_status, error, reason, content_type, raw, method, query, " +
+  return "SELECT seq, " + TimestampText(d, "received_at") + ", " + kRejectedValueColumns + ", " +
          TimestampText(d, "replayed_at") + ", replay_status FROM dlr_rejected";
 }
 

@@ -27,7 +27,7 @@ struct GroupCommitStore::Job {
   Job& operator=(const Job&) = delete;
 };
 
-GroupCommitStore::GroupCommitStore(std::unique_ptr<Store> backend,
+GroupCommitStore::GroupCommitStore(std::unique_ptr<StoreWriter> backend,
                                    const GroupCommitOptions& options)
     : backend_(std::move(backend)), options_(options) {
   writer_ = std::thread([this] { WriterLoop(); });

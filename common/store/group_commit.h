@@ -2,12 +2,13 @@
 // whatever has queued.
 //
 // A durable commit costs one fsync whatever it holds, so a responder that
-// commits each request on its own is bounded by fsyncs per second. This Store
-// is put in front of the real one (the backend) in a multi-threaded responder:
-// Commit() and RecordRejected() queue the call and wait; a single writer
-// thread, which alone uses the backend, takes everything that has queued and
-// commits all the batches in ONE backend Commit (one transaction), then wakes
-// every caller with the result of its own batches. A caller therefore returns
+// commits each request on its own is bounded by fsyncs per second. This
+// StoreWriter is put in front of the real one (the backend) in a
+// multi-threaded responder: Commit() and RecordRejected() queue the call and
+// wait; a single writer thread, which alone uses the backend, takes
+// everything that has queued and commits all the batches in ONE backend
+// Commit (one transaction), then wakes every caller with the result of its
+// own batches. A caller therefore returns
 // only once its rows are durable, exactly as with the backend alone, and the
 // handler answering 200 after Commit() returns needs no change.
 //
@@ -42,10 +43,10 @@ struct GroupCommitOptions {
   size_t max_callers_per_commit = 512;
 };
 
-class GroupCommitStore : public Store {
+class GroupCommitStore : public StoreWriter {
  public:
   // Takes the backend and starts the writer thread.
-  explicit GroupCommitStore(std::unique_ptr<Store> backend,
+  explicit GroupCommitStore(std::unique_ptr<StoreWriter> backend,
                             const GroupCommitOptions& options = GroupCommitOptions());
   ~GroupCommitStore() override;
   GroupCommitStore(const GroupCommitStore&) = delete;
@@ -78,7 +79,7 @@ class GroupCommitStore : public Store {
   // One backend transaction for the batches of all `jobs`.
   Status CommitTogether(const std::vector<Job*>& jobs);
 
-  std::unique_ptr<Store> backend_;
+  std::unique_ptr<StoreWriter> backend_;
   const GroupCommitOptions options_;
 
   mutable std::mutex mu_;

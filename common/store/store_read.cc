@@ -1,16 +1,14 @@
-// The operator's side of Store (see store.h): the same operations on every
-// backend, over the primitives each one provides and the SQL of event_sql.h.
+// StoreReader (reader.h): the same operations on every backend, over the
+// primitives of its Database and the SQL of event_sql.h.
 #include <algorithm>
 #include <cstdlib>
 #include <map>
 
 #include "common/store/event_sql.h"
-#include "common/store/store.h"
+#include "common/store/reader.h"
 
 namespace dlr {
 namespace {
-
-Status NoOperatorSide() { return Status::Internal("this store has no operator's side"); }
 
 int64_t ToInt(const std::optional<std::string>& v) {
   return v ? std::strtoll(v->c_str(), nullptr, 10) : 0;
@@ -80,25 +78,12 @@ double StatusCounts::FailedRate() const {
   return final_events > 0 ? static_cast<double>(failed) / static_cast<double>(final_events) : -1.0;
 }
 
-StatusOr<int> Store::Ping() { return NoOperatorSide(); }
-
-StatusOr<SchemaReport> Store::Migrate() { return NoOperatorSide(); }
-
-Status Store::QueryEach(const std::string&, const std::vector<std::string>&, const RowCallback&) {
-  return NoOperatorSide();
-}
-
-StatusOr<int64_t> Store::Execute(const std::string&, const std::vector<std::string>&) {
-  return NoOperatorSide();
-}
-
-Status Store::ScanEvents(const EventFilter& filter,
-                         const std::function<Status(const EventRow&)>& each) {
-  std::optional<SqlDialect> d = dialect();
-  if (!d) return NoOperatorSide();
-  SqlStatement st = SelectEvents(*d, filter);
+Status StoreReader::ScanEvents(const EventFilter& filter,
+                               const std::function<Status(const EventRow&)>& each) {
+  const SqlDialect d = db_.dialect();
+  SqlStatement st = SelectEvents(d, filter);
   EventRow ev;
-  return QueryEach(st.sql, st.params, [&](const Row& row) -> Status {
+  return db_.QueryEach(st.sql, st.params, [&](const Row& row) -> Status {
     if (row.size() != kEventColumns) return WrongColumns(row.size(), kEventColumns);
     ev.seq = ToInt(row[0]);
     for (size_t i = 0; i < kFieldCount; ++i) ev.dlr.values[i] = row[1 + i];
@@ -110,14 +95,13 @@ Status Store::ScanEvents(const EventFilter& filter,
   });
 }
 
-StatusOr<EventStats> Store::Stats(const EventFilter& filter) {
-  std::optional<SqlDialect> d = dialect();
-  if (!d) return NoOperatorSide();
+StatusOr<EventStats> StoreReader::Stats(const EventFilter& filter) {
+  const SqlDialect d = db_.dialect();
   EventStats stats;
   Groups by_status, by_provider, by_location, by_day, by_hour, by_webhook;
   std::map<std::optional<std::string>, std::string> last;  // by webhook
-  SqlStatement st = CountEvents(*d, filter);
-  Status s = QueryEach(st.sql, st.params, [&](const Row& row) -> Status {
+  SqlStatement st = CountEvents(d, filter);
+  Status s = db_.QueryEach(st.sql, st.params, [&](const Row& row) -> Status {
     if (row.size() != kCountColumns) return WrongColumns(row.size(), kCountColumns);
     const std::string status = Text(row[4]);
     const int64_t n = ToInt(row[5]);
@@ -149,14 +133,14 @@ StatusOr<EventStats> Store::Stats(const EventFilter& filter) {
   return stats;
 }
 
-StatusOr<std::vector<std::string>> Store::LastReceivedAt(const std::vector<std::string>& webhooks) {
-  std::optional<SqlDialect> d = dialect();
-  if (!d) return NoOperatorSide();
+StatusOr<std::vector<std::string>> StoreReader::LastReceivedAt(
+    const std::vector<std::string>& webhooks) {
+  const SqlDialect d = db_.dialect();
   std::vector<std::string> out;
   for (const std::string& w : webhooks) {
-    SqlStatement st = SelectLastReceived(*d, w);
+    SqlStatement st = SelectLastReceived(d, w);
     std::string last;
-    Status s = QueryEach(st.sql, st.params, [&](const Row& row) -> Status {
+    Status s = db_.QueryEach(st.sql, st.params, [&](const Row& row) -> Status {
       if (row.size() != 1) return WrongColumns(row.size(), 1);
       last = Text(row[0]);
       return Status::Ok();
@@ -167,25 +151,23 @@ StatusOr<std::vector<std::string>> Store::LastReceivedAt(const std::vector<std::
   return out;
 }
 
-Status Store::ScanRejected(const RejectedFilter& filter,
-                           const std::function<Status(const RejectedRow&)>& each) {
-  std::optional<SqlDialect> d = dialect();
-  if (!d) return NoOperatorSide();
-  SqlStatement st = SelectRejected(*d, filter);
+Status StoreReader::ScanRejected(const RejectedFilter& filter,
+                                 const std::function<Status(const RejectedRow&)>& each) {
+  const SqlDialect d = db_.dialect();
+  SqlStatement st = SelectRejected(d, filter);
   RejectedRow r;
-  return QueryEach(st.sql, st.params, [&](const Row& row) -> Status {
+  return db_.QueryEach(st.sql, st.params, [&](const Row& row) -> Status {
     if (row.size() != kRejectedColumns) return WrongColumns(row.size(), kRejectedColumns);
     ToRejectedRow(row, &r);
     return each(r);
   });
 }
 
-StatusOr<RejectedRow> Store::GetRejected(int64_t seq) {
-  std::optional<SqlDialect> d = dialect();
-  if (!d) return NoOperatorSide();
-  SqlStatement st = SelectRejectedBySeq(*d, seq);
+StatusOr<RejectedRow> StoreReader::GetRejected(int64_t seq) {
+  const SqlDialect d = db_.dialect();
+  SqlStatement st = SelectRejectedBySeq(d, seq);
   std::optional<RejectedRow> found;
-  Status s = QueryEach(st.sql, st.params, [&](const Row& row) -> Status {
+  Status s = db_.QueryEach(st.sql, st.params, [&](const Row& row) -> Status {
     if (row.size() != kRejectedColumns) return WrongColumns(row.size(), kRejectedColumns);
     found.emplace();
     ToRejectedRow(row, &*found);
@@ -196,11 +178,10 @@ StatusOr<RejectedRow> Store::GetRejected(int64_t seq) {
   return *found;
 }
 
-Status Store::MarkReplayed(int64_t seq, const std::string& at, int http_status) {
-  std::optional<SqlDialect> d = dialect();
-  if (!d) return NoOperatorSide();
-  SqlStatement st = MarkReplayedSql(*d, seq, at, http_status);
-  StatusOr<int64_t> changed = Execute(st.sql, st.params);
+Status StoreReader::MarkReplayed(int64_t seq, const std::string& at, int http_status) {
+  const SqlDialect d = db_.dialect();
+  SqlStatement st = MarkReplayedSql(d, seq, at, http_status);
+  StatusOr<int64_t> changed = db_.Execute(st.sql, st.params);
   if (!changed.ok()) return changed.status();
   if (changed.value() == 0) {
     return Status::NotFound("no refused request has seq " + std::to_string(seq));
@@ -208,10 +189,10 @@ Status Store::MarkReplayed(int64_t seq, const std::string& at, int http_status) 
   return Status::Ok();
 }
 
-StatusOr<PurgeCounts> Store::PurgeBefore(const std::string& before, size_t batch_size, bool dry_run,
-                                         const std::function<void(const PurgeCounts&)>& progress) {
-  std::optional<SqlDialect> d = dialect();
-  if (!d) return NoOperatorSide();
+StatusOr<PurgeCounts> StoreReader::PurgeBefore(
+    const std::string& before, size_t batch_size, bool dry_run,
+    const std::function<void(const PurgeCounts&)>& progress) {
+  const SqlDialect d = db_.dialect();
   if (batch_size == 0) return Status::InvalidArgument("the batch size must be at least 1");
   PurgeCounts counts;
   const std::pair<PurgeTable, int64_t*> tables[] = {
@@ -221,8 +202,8 @@ StatusOr<PurgeCounts> Store::PurgeBefore(const std::string& before, size_t batch
   };
   for (const auto& t : tables) {
     if (dry_run) {
-      SqlStatement st = CountBefore(*d, t.first, before);
-      Status s = QueryEach(st.sql, st.params, [&](const Row& row) -> Status {
+      SqlStatement st = CountBefore(d, t.first, before);
+      Status s = db_.QueryEach(st.sql, st.params, [&](const Row& row) -> Status {
         if (row.size() != 1) return WrongColumns(row.size(), 1);
         *t.second = ToInt(row[0]);
         return Status::Ok();
@@ -230,9 +211,9 @@ StatusOr<PurgeCounts> Store::PurgeBefore(const std::string& before, size_t batch
       if (!s.ok()) return s;
       continue;
     }
-    SqlStatement st = PurgeBatch(*d, t.first, before, batch_size);
+    SqlStatement st = PurgeBatch(d, t.first, before, batch_size);
     for (;;) {
-      StatusOr<int64_t> n = Execute(st.sql, st.params);
+      StatusOr<int64_t> n = db_.Execute(st.sql, st.params);
       if (!n.ok()) return n.status();
       *t.second += n.value();
       if (progress) progress(counts);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <utility>
 
 namespace dlr {
 namespace {
@@ -257,6 +258,194 @@ std::string Dirname(const std::string& path) {
   return dir;
 }
 
+// The readers of the config's top-level keys, each into its part of the
+// Config; a key's error names it.
+using KeyReader = Status (*)(const Value& v, const std::string& key, Config* c);
+
+Status ReadDatabase(const Value& v, const std::string& key, Config* c) {
+  Status s = ReadString(v, key, &c->database);
+  if (!s.ok()) return s;
+  if (c->database.empty()) return KeyError(key, "must not be empty");
+  return Status::Ok();
+}
+
+Status ReadMaxBodyBytes(const Value& v, const std::string& key, Config* c) {
+  if (!v.IsUint64()) return KeyError(key, "expected a positive integer");
+  uint64_t n = v.GetUint64();
+  if (n == 0 || n > kMaxMaxBodyBytes) {
+    return KeyError(key, "must be between 1 and " + std::to_string(kMaxMaxBodyBytes));
+  }
+  c->max_body_bytes = static_cast<size_t>(n);
+  return Status::Ok();
+}
+
+Status ReadBusyTimeout(const Value& v, const std::string& key, Config* c) {
+  if (!v.IsInt() || v.GetInt() < 0 || v.GetInt() > 60000) {
+    return KeyError(key, "expected an integer between 0 and 60000");
+  }
+  c->busy_timeout_ms = v.GetInt();
+  return Status::Ok();
+}
+
+Status ReadWebhooks(const Value& v, const std::string& key, Config* c) {
+  if (!v.IsArray()) return KeyError(key, "expected an array of objects");
+  for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+    Webhook w;
+    Status s = ParseWebhook(v[i], key + "[" + std::to_string(i) + "]", &w);
+    if (!s.ok()) return s;
+    c->webhooks.push_back(std::move(w));
+  }
+  return Status::Ok();
+}
+
+const std::pair<const char*, KeyReader> kTopLevelKeys[] = {
+    {"database", ReadDatabase},
+    {"max_body_bytes", ReadMaxBodyBytes},
+    {"max_array_length",
+     [](const Value& v, const std::string& key, Config* c) {
+       return ReadLimit(v, key, kMaxMaxArrayLength, &c->limits.max_array_length);
+     }},
+    {"max_field_bytes",
+     [](const Value& v, const std::string& key, Config* c) {
+       return ReadLimit(v, key, kMaxMaxBodyBytes, &c->limits.max_field_bytes);
+     }},
+    {"max_json_depth",
+     [](const Value& v, const std::string& key, Config* c) {
+       return ReadLimit(v, key, kMaxMaxJsonDepth, &c->limits.max_json_depth);
+     }},
+    {"busy_timeout_ms", ReadBusyTimeout},
+    {"webhooks", ReadWebhooks},
+    {"dashboard",
+     [](const Value& v, const std::string&, Config* c) {
+       DashboardConfig d;
+       Status s = ParseDashboard(v, &d);
+       if (s.ok()) c->dashboard = std::move(d);
+       return s;
+     }},
+    {"log", [](const Value& v, const std::string&, Config* c) { return ParseLog(v, &c->log); }},
+    {"metrics",
+     [](const Value& v, const std::string&, Config* c) { return ParseMetrics(v, &c->metrics); }},
+    {"health",
+     [](const Value& v, const std::string&, Config* c) { return ParseHealth(v, &c->health); }},
+};
+
+// Reads each top-level key in the document's order: the first error wins.
+// "database" and a "webhooks" with one webhook at least are required.
+Status ReadTopLevel(const Value& doc, Config* c) {
+  std::set<std::string> seen;
+  for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
+    std::string name(m->name.GetString(), m->name.GetStringLength());
+    if (!seen.insert(name).second) return KeyError(name, "given twice");
+    KeyReader read = nullptr;
+    for (const auto& [key, reader] : kTopLevelKeys) {
+      if (name == key) read = reader;
+    }
+    if (!read) return KeyError(name, "unknown key");
+    Status s = read(m->value, name, c);
+    if (!s.ok()) return s;
+  }
+  if (!seen.count("database")) return KeyError("database", "is required");
+  if (c->webhooks.empty()) return KeyError("webhooks", "at least one webhook is required");
+  return Status::Ok();
+}
+
+// Each webhook's name is its own, and so is its path; a path is required
+// when there are several. The paths go to `*paths`.
+Status CheckWebhooks(const std::vector<Webhook>& webhooks, std::set<std::string>* paths) {
+  std::set<std::string> names;
+  for (size_t i = 0; i < webhooks.size(); ++i) {
+    const Webhook& w = webhooks[i];
+    std::string key = "webhooks[" + std::to_string(i) + "]";
+    if (!names.insert(w.name).second) {
+      return KeyError(key + ".name", "\"" + w.name + "\" is used by two webhooks");
+    }
+    if (!w.path && webhooks.size() > 1) {
+      return KeyError(key + ".path", "is required when there are several webhooks");
+    }
+    if (w.path && !paths->insert(*w.path).second) {
+      return KeyError(key + ".path", "\"" + *w.path + "\" is used by two webhooks");
+    }
+  }
+  return Status::Ok();
+}
+
+// The dashboard's page holds no webhook's path, and its password is no
+// webhook's secret or validation key.
+Status CheckDashboard(const DashboardConfig& d, const std::vector<Webhook>& webhooks) {
+  for (const Webhook& w : webhooks) {
+    // The page is looked for first: a webhook below it would never be reached.
+    if (w.path && (*w.path == d.path || w.path->rfind(d.path + "/", 0) == 0)) {
+      return KeyError("dashboard.path",
+                      "\"" + d.path + "\" holds the path of webhook \"" + w.name + "\"");
+    }
+    if (!d.password) continue;
+    // The value is never shown; the key is named.
+    bool same = w.validation_key && *w.validation_key == *d.password;
+    for (const std::string& secret : w.secrets) same = same || secret == *d.password;
+    if (same) {
+      return KeyError("dashboard.password",
+                      "must differ from every webhook secret and validation key");
+    }
+  }
+  return Status::Ok();
+}
+
+// The metrics and health routes are no webhook's path, not each other's, and
+// not within the dashboard's page.
+Status CheckRoutes(const Config& c, const std::set<std::string>& webhook_paths) {
+  const std::pair<const char*, const std::string*> routes[] = {{"metrics.path", &c.metrics.path},
+                                                               {"health.path", &c.health.path}};
+  for (const auto& [key, route] : routes) {
+    if (!route->empty() && webhook_paths.count(*route)) {
+      return KeyError(key, "\"" + *route + "\" is a webhook's path");
+    }
+  }
+  if (!c.metrics.path.empty() && c.metrics.path == c.health.path) {
+    return KeyError("health.path", "\"" + c.health.path + "\" is also metrics.path");
+  }
+  if (c.dashboard) {
+    const std::string& page = c.dashboard->path;
+    for (const auto& [key, route] : routes) {
+      if (!route->empty() && (*route == page || route->rfind(page + "/", 0) == 0)) {
+        return KeyError(key, "\"" + *route + "\" is within dashboard.path");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+// "sqlite:///abs", "sqlite://rel", "sqlite:rel" and a bare path all name a
+// SQLite file; a relative one lives beside the config file.
+Status ResolveDatabase(const std::string& base_dir, std::string* database) {
+  for (const char* prefix : {"sqlite://", "sqlite:"}) {
+    if (database->rfind(prefix, 0) == 0) {
+      *database = database->substr(std::strlen(prefix));
+      break;
+    }
+  }
+  if (!IsUrl(*database)) {
+    if (database->empty()) return KeyError("database", "names no file");
+    if ((*database)[0] != '/' && !base_dir.empty()) *database = base_dir + "/" + *database;
+  }
+  return Status::Ok();
+}
+
+// The log and metrics files, relative to the config's directory; the metrics
+// file is beside a SQLite database unless given.
+Status ResolveFiles(const std::string& base_dir, Config* c) {
+  c->log.file = Resolve(c->log.file, base_dir);
+  if (!c->metrics.path.empty()) {
+    if (c->metrics.file.empty()) {
+      if (IsUrl(c->database)) {
+        return KeyError("metrics.file", "is required when the database is a server");
+      }
+      c->metrics.file = c->database + ".metrics";
+    }
+    c->metrics.file = Resolve(c->metrics.file, base_dir);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir) {
@@ -269,142 +458,14 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir)
   }
   if (!doc.IsObject()) return Status::InvalidArgument("the config must be a JSON object");
   Config c;
-  bool have_webhooks = false, have_database = false;
-  std::set<std::string> seen;
-  for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
-    std::string name(m->name.GetString(), m->name.GetStringLength());
-    if (!seen.insert(name).second) return KeyError(name, "given twice");
-    if (name == "database") {
-      Status s = ReadString(m->value, name, &c.database);
-      if (!s.ok()) return s;
-      if (c.database.empty()) return KeyError(name, "must not be empty");
-      have_database = true;
-    } else if (name == "max_body_bytes") {
-      if (!m->value.IsUint64()) return KeyError(name, "expected a positive integer");
-      uint64_t n = m->value.GetUint64();
-      if (n == 0 || n > kMaxMaxBodyBytes) {
-        return KeyError(name, "must be between 1 and " + std::to_string(kMaxMaxBodyBytes));
-      }
-      c.max_body_bytes = static_cast<size_t>(n);
-    } else if (name == "max_array_length") {
-      Status s = ReadLimit(m->value, name, kMaxMaxArrayLength, &c.limits.max_array_length);
-      if (!s.ok()) return s;
-    } else if (name == "max_field_bytes") {
-      Status s = ReadLimit(m->value, name, kMaxMaxBodyBytes, &c.limits.max_field_bytes);
-      if (!s.ok()) return s;
-    } else if (name == "max_json_depth") {
-      Status s = ReadLimit(m->value, name, kMaxMaxJsonDepth, &c.limits.max_json_depth);
-      if (!s.ok()) return s;
-    } else if (name == "busy_timeout_ms") {
-      if (!m->value.IsInt() || m->value.GetInt() < 0 || m->value.GetInt() > 60000) {
-        return KeyError(name, "expected an integer between 0 and 60000");
-      }
-      c.busy_timeout_ms = m->value.GetInt();
-    } else if (name == "webhooks") {
-      if (!m->value.IsArray()) return KeyError(name, "expected an array of objects");
-      for (rapidjson::SizeType i = 0; i < m->value.Size(); ++i) {
-        Webhook w;
-        Status s = ParseWebhook(m->value[i], "webhooks[" + std::to_string(i) + "]", &w);
-        if (!s.ok()) return s;
-        c.webhooks.push_back(std::move(w));
-      }
-      have_webhooks = true;
-    } else if (name == "dashboard") {
-      DashboardConfig d;
-      Status s = ParseDashboard(m->value, &d);
-      if (!s.ok()) return s;
-      c.dashboard = std::move(d);
-    } else if (name == "log") {
-      Status s = ParseLog(m->value, &c.log);
-      if (!s.ok()) return s;
-    } else if (name == "metrics") {
-      Status s = ParseMetrics(m->value, &c.metrics);
-      if (!s.ok()) return s;
-    } else if (name == "health") {
-      Status s = ParseHealth(m->value, &c.health);
-      if (!s.ok()) return s;
-    } else {
-      return KeyError(name, "unknown key");
-    }
-  }
-  if (!have_database) return KeyError("database", "is required");
-  if (!have_webhooks || c.webhooks.empty()) {
-    return KeyError("webhooks", "at least one webhook is required");
-  }
-  std::set<std::string> names, paths;
-  for (size_t i = 0; i < c.webhooks.size(); ++i) {
-    const Webhook& w = c.webhooks[i];
-    std::string key = "webhooks[" + std::to_string(i) + "]";
-    if (!names.insert(w.name).second) {
-      return KeyError(key + ".name", "\"" + w.name + "\" is used by two webhooks");
-    }
-    if (!w.path && c.webhooks.size() > 1) {
-      return KeyError(key + ".path", "is required when there are several webhooks");
-    }
-    if (w.path && !paths.insert(*w.path).second) {
-      return KeyError(key + ".path", "\"" + *w.path + "\" is used by two webhooks");
-    }
-  }
-  if (c.dashboard) {
-    const DashboardConfig& d = *c.dashboard;
-    for (const Webhook& w : c.webhooks) {
-      // The page is looked for first: a webhook below it would never be reached.
-      if (w.path && (*w.path == d.path || w.path->rfind(d.path + "/", 0) == 0)) {
-        return KeyError("dashboard.path",
-                        "\"" + d.path + "\" holds the path of webhook \"" + w.name + "\"");
-      }
-      if (!d.password) continue;
-      // The value is never shown; the key is named.
-      bool same = w.validation_key && *w.validation_key == *d.password;
-      for (const std::string& secret : w.secrets) same = same || secret == *d.password;
-      if (same) {
-        return KeyError("dashboard.password",
-                        "must differ from every webhook secret and validation key");
-      }
-    }
-  }
-  for (const auto& [key, route] :
-       {std::pair<const char*, const std::string*>{"metrics.path", &c.metrics.path},
-        {"health.path", &c.health.path}}) {
-    if (!route->empty() && paths.count(*route)) {
-      return KeyError(key, "\"" + *route + "\" is a webhook's path");
-    }
-  }
-  if (!c.metrics.path.empty() && c.metrics.path == c.health.path) {
-    return KeyError("health.path", "\"" + c.health.path + "\" is also metrics.path");
-  }
-  if (c.dashboard) {
-    const std::string& page = c.dashboard->path;
-    for (const auto& [key, route] :
-         {std::pair<const char*, const std::string*>{"metrics.path", &c.metrics.path},
-          {"health.path", &c.health.path}}) {
-      if (!route->empty() && (*route == page || route->rfind(page + "/", 0) == 0)) {
-        return KeyError(key, "\"" + *route + "\" is within dashboard.path");
-      }
-    }
-  }
-  // "sqlite:///abs", "sqlite://rel", "sqlite:rel" and a bare path all name a
-  // SQLite file; a relative one lives beside the config file.
-  for (const char* prefix : {"sqlite://", "sqlite:"}) {
-    if (c.database.rfind(prefix, 0) == 0) {
-      c.database = c.database.substr(std::strlen(prefix));
-      break;
-    }
-  }
-  if (!IsUrl(c.database)) {
-    if (c.database.empty()) return KeyError("database", "names no file");
-    if (c.database[0] != '/' && !base_dir.empty()) c.database = base_dir + "/" + c.database;
-  }
-  c.log.file = Resolve(c.log.file, base_dir);
-  if (!c.metrics.path.empty()) {
-    if (c.metrics.file.empty()) {
-      if (IsUrl(c.database)) {
-        return KeyError("metrics.file", "is required when the database is a server");
-      }
-      c.metrics.file = c.database + ".metrics";
-    }
-    c.metrics.file = Resolve(c.metrics.file, base_dir);
-  }
+  std::set<std::string> webhook_paths;
+  Status s = ReadTopLevel(doc, &c);
+  if (s.ok()) s = CheckWebhooks(c.webhooks, &webhook_paths);
+  if (s.ok() && c.dashboard) s = CheckDashboard(*c.dashboard, c.webhooks);
+  if (s.ok()) s = CheckRoutes(c, webhook_paths);
+  if (s.ok()) s = ResolveDatabase(base_dir, &c.database);
+  if (s.ok()) s = ResolveFiles(base_dir, &c);
+  if (!s.ok()) return s;
   return c;
 }
 

@@ -1,10 +1,11 @@
 #include "common/webhook/handler.h"
 
-#include <chrono>
+#include <optional>
+#include <string>
 
-#include "common/base/clock.h"
 #include "common/base/json_out.h"
 #include "common/base/log.h"
+#include "common/base/time.h"
 #include "common/http/auth.h"
 #include "common/http/http_status.h"
 #include "common/http/query.h"
@@ -14,6 +15,22 @@
 namespace dlr {
 namespace {
 
+// What the steps of one request share, once its webhook is found.
+struct Call {
+  const Request& req;
+  const Config& config;
+  StoreWriter& store;
+  const Clock& clock;
+  Metrics* metrics;
+  const Webhook& webhook;
+  bool method_allowed;            // GET, POST or PUT
+  const StatusOr<Params>& query;  // the query string, parsed
+};
+
+void Warn(const Call& c, const std::string& what) {
+  Log(LogLevel::kWarning, what, LogContext(c.req, &c.webhook));
+}
+
 Response Json(int status, std::string body) {
   Response r;
   r.status = status;
@@ -21,15 +38,20 @@ Response Json(int status, std::string body) {
   return r;
 }
 
+Response MethodNotAllowed(const Call& c) {
+  Warn(c, "refused (method_not_allowed)");
+  return ErrorResponse(
+      Status::MethodNotAllowed("the method must be one of " + std::string(kAllowedMethods)));
+}
+
 // A refused request (400/422): kept in dlr_rejected so it can be recovered.
 // If even that cannot be written, the platform is asked to retry (503).
-Response Reject(const Request& req, const Webhook& w, const Status& why, Store& store,
-                Metrics* metrics) {
-  Log(LogLevel::kWarning, std::string("refused (") + ErrorCode(why.code()) + "): " + why.message(),
-      LogContext(req, &w));
+Response Reject(const Call& c, const Status& why) {
+  const Request& req = c.req;
+  Warn(c, std::string("refused (") + ErrorCode(why.code()) + "): " + why.message());
   Rejected r;
-  r.received_at = UtcNow();
-  r.webhook = w.name;
+  r.received_at = FormatUtcMillis(c.clock.NowMillis());
+  r.webhook = c.webhook.name;
   r.remote_addr = req.remote_addr;
   r.http_status = HttpStatusFor(why.code());
   r.error = ErrorCode(why.code());
@@ -40,16 +62,173 @@ Response Reject(const Request& req, const Webhook& w, const Status& why, Store& 
   r.method = req.method;
   // What a replay needs besides raw (dlrctl rejected --replay).
   if (!req.body.empty()) r.query = WithoutParam(req.query, "token");
-  Status s = store.RecordRejected(r);
+  Status s = c.store.RecordRejected(r);
   if (!s.ok()) {
-    Log(LogLevel::kError, "cannot keep a refused request: " + s.ToString(), LogContext(req, &w));
+    Log(LogLevel::kError, "cannot keep a refused request: " + s.ToString(),
+        LogContext(req, &c.webhook));
     return ErrorResponse(Status::Unavailable("the receiver cannot store right now"));
   }
-  if (metrics) metrics->CountRejected();
+  if (c.metrics) c.metrics->CountRejected();
   return ErrorResponse(why);
 }
 
-Response Handle(const Request& req, const Config& config, Store& store, Metrics* metrics);
+// Route: the answer when no webhook answers the request's path.
+Response NotFound(const Request& req) {
+  Log(LogLevel::kWarning, "refused (not_found): no webhook answers this path",
+      LogContext(req, nullptr));
+  return ErrorResponse(Status::NotFound("no webhook answers this path"));
+}
+
+// Auth: 405 for a method other than GET, POST or PUT that does not carry a
+// verification token (the handshake is answered whatever the method), 401
+// without a right bearer secret; nothing when the request may go on.
+std::optional<Response> Authorize(const Call& c) {
+  const bool has_token = c.query.ok() && FindParam(c.query.value(), "token") != nullptr;
+  if (!c.method_allowed && !has_token) return MethodNotAllowed(c);
+  if (!BearerAuthorized(c.req.authorization, c.webhook.secrets)) {
+    Warn(c, std::string("refused (unauthorized): ") +
+                (c.req.authorization.empty() ? "no Authorization header" : "wrong bearer secret"));
+    return ErrorResponse(
+        Status::Unauthenticated("a valid Authorization: Bearer secret is required"));
+  }
+  return std::nullopt;
+}
+
+// The body as the adapter read it: 413 when over max_body_bytes (kept
+// nowhere), 400 (kept) when it could not be read whole; nothing when it was.
+std::optional<Response> CheckBody(const Call& c) {
+  switch (c.req.body_state) {
+    case BodyState::kComplete:
+      return std::nullopt;
+    case BodyState::kTooLarge:
+      Warn(c, "refused (too_large): body over max_body_bytes");
+      return ErrorResponse(Status::TooLarge("the body is larger than " +
+                                            std::to_string(c.config.max_body_bytes) + " bytes"));
+    case BodyState::kBadLength:
+      return Reject(c, Status::InvalidArgument("CONTENT_LENGTH is not a number"));
+    case BodyState::kNoLength:
+      return Reject(c, Status::InvalidArgument("the body has no CONTENT_LENGTH (Transfer-Encoding "
+                                               "without a length): it cannot be read"));
+    case BodyState::kTruncated:
+      return Reject(c, Status::InvalidArgument("the body is shorter than its Content-Length"));
+  }
+  return std::nullopt;
+}
+
+// Parse: the DLRs (or the handshake's challenge) that the body and the
+// query string (valid) carry. `query_rest`: the query string without the token.
+StatusOr<Payload> Parse(const Call& c, const std::string& query_rest) {
+  return ParsePayload(c.req.body, c.req.content_type, query_rest, c.query.value(),
+                      c.webhook.field_names, c.config.limits);
+}
+
+// A payload that could not be parsed: 413 when over a limit (kept nowhere,
+// like an oversized body), else a kept refusal.
+Response RefuseUnparsed(const Call& c, const Status& why) {
+  if (why.code() == StatusCode::kTooLarge) {
+    Warn(c, "refused (too_large): " + why.message());
+    return ErrorResponse(why);
+  }
+  return Reject(c, why);
+}
+
+// Handshake: a payload without DLRs. With a token, the verification
+// handshake (403 for a wrong one); an empty body, 200; else 422 (kept).
+Response AnswerWithoutDlrs(const Call& c, const Payload& p) {
+  if (const std::string* token = FindParam(c.query.value(), "token")) {
+    Status s = CheckToken(*token, c.webhook.validation_key);
+    if (!s.ok()) {
+      Warn(c, "refused (forbidden): " + s.message());
+      return ErrorResponse(s);
+    }
+    return HandshakeResponse(p.challenge, *c.webhook.validation_key);
+  }
+  if (p.body_empty) return Json(200, "{\"ok\":true}");
+  return Reject(c, Status::Unprocessable("the body carries no DLR (no \"" +
+                                         c.webhook.field_names[Field::kId] + "\" or \"" +
+                                         c.webhook.field_names[Field::kStatus] + "\")"));
+}
+
+// Store: the batch `p` carries, received now.
+Batch MakeBatch(const Call& c, Payload p, const std::string& query_rest) {
+  Batch batch;
+  batch.webhook = c.webhook.name;
+  batch.received_at = FormatUtcMillis(c.clock.NowMillis());
+  if (!p.body_empty) batch.query = query_rest;
+  batch.dlrs = std::move(p.dlrs);
+  return batch;
+}
+
+// Commits `batch`, observing how long the commit took.
+StatusOr<BatchResult> Commit(const Call& c, const Batch& batch) {
+  const int64_t started = c.clock.MonotonicMicros();
+  StatusOr<BatchResult> result = c.store.StoreBatch(batch);
+  if (c.metrics && result.ok()) {
+    c.metrics->ObserveCommit(static_cast<uint64_t>(c.clock.MonotonicMicros() - started));
+  }
+  return result;
+}
+
+// Answer: 200 with the counts once `batch` is committed; a kept refusal when
+// a value cannot be stored; 503 for any other storage fault.
+Response AnswerCommitted(const Call& c, const Batch& batch, const StatusOr<BatchResult>& result) {
+  if (!result.ok() && result.status().code() == StatusCode::kUnprocessable) {
+    // A server database cannot hold a value (too long for its column, not
+    // valid UTF-8): retrying will not help; the body is kept for the operator.
+    return Reject(c, result.status());
+  }
+  if (!result.ok()) {
+    // Whatever the fault, nothing was stored and the platform should retry.
+    Log(LogLevel::kError, "storage failed, answered 503: " + result.status().ToString(),
+        LogContext(c.req, &c.webhook));
+    return ErrorResponse(Status::Unavailable("storage is unavailable; retry later"));
+  }
+  const BatchResult& counts = result.value();
+  if (c.metrics) {
+    c.metrics->CountStored(counts.stored, counts.duplicates);
+    for (const Dlr& d : batch.dlrs) c.metrics->CountStatus(d.Get(Field::kStatus).value_or(""));
+  }
+  if (LogEnabled(LogLevel::kInfo)) {  // not built at the default level: every stored DLR passes
+    Log(LogLevel::kInfo,
+        "stored " + std::to_string(counts.stored) + ", duplicates " +
+            std::to_string(counts.duplicates),
+        LogContext(c.req, &c.webhook));
+  }
+  JsonObjectWriter out;
+  out.Bool("ok", true);
+  out.Int("stored", static_cast<int64_t>(counts.stored));
+  out.Int("duplicates", static_cast<int64_t>(counts.duplicates));
+  return Json(200, out.Finish());
+}
+
+// The steps, top-down: route, auth, body, parse, handshake, store, answer.
+Response Handle(const Request& req, const Config& config, StoreWriter& store, const Clock& clock,
+                Metrics* metrics) {
+  const Webhook* w = FindWebhook(config, req.path);
+  if (!w) return NotFound(req);
+  const bool method_allowed = req.method == "GET" || req.method == "POST" || req.method == "PUT";
+  const StatusOr<Params> query = ParseUrlEncoded(req.query);
+  const Call c{req, config, store, clock, metrics, *w, method_allowed, query};
+
+  if (std::optional<Response> refused = Authorize(c)) return std::move(*refused);
+  if (std::optional<Response> refused = CheckBody(c)) return std::move(*refused);
+
+  if (!query.ok()) {
+    return Reject(
+        c, Status::InvalidArgument("the query string is not valid: " + query.status().message()));
+  }
+  // The verification token is no part of an event: it never reaches a row.
+  const std::string query_rest = WithoutParam(req.query, "token");
+  StatusOr<Payload> payload = Parse(c, query_rest);
+  const bool without_dlrs = payload.ok() && payload.value().dlrs.empty();
+  if (!method_allowed && !without_dlrs)
+    return MethodNotAllowed(c);  // other methods: handshake only
+  if (!payload.ok()) return RefuseUnparsed(c, payload.status());
+  if (without_dlrs) return AnswerWithoutDlrs(c, payload.value());
+
+  const Batch batch = MakeBatch(c, std::move(payload).value(), query_rest);
+  return AnswerCommitted(c, batch, Commit(c, batch));
+}
 
 }  // namespace
 
@@ -61,144 +240,11 @@ LogFields LogContext(const Request& req, const Webhook* w) {
           {"request_id", req.request_id.empty() ? "-" : req.request_id}};
 }
 
-Response HandleRequest(const Request& req, const Config& config, Store& store, Metrics* metrics) {
-  Response r = Handle(req, config, store, metrics);
+Response HandleRequest(const Request& req, const Config& config, StoreWriter& store,
+                       const Clock& clock, Metrics* metrics) {
+  Response r = Handle(req, config, store, clock, metrics);
   if (metrics) metrics->CountAnswer(r.status);
   return r;
 }
 
-namespace {
-
-Response Handle(const Request& req, const Config& config, Store& store, Metrics* metrics) {
-  const Webhook* w = FindWebhook(config, req.path);
-  if (!w) {
-    Log(LogLevel::kWarning, "refused (not_found): no webhook answers this path",
-        LogContext(req, nullptr));
-    return ErrorResponse(Status::NotFound("no webhook answers this path"));
-  }
-
-  // The verification handshake is answered whatever the method; anything
-  // else must come by GET, POST or PUT.
-  const bool method_allowed = req.method == "GET" || req.method == "POST" || req.method == "PUT";
-  StatusOr<Params> query = ParseUrlEncoded(req.query);
-  const bool has_token = query.ok() && FindParam(query.value(), "token") != nullptr;
-  const Response method_not_allowed = ErrorResponse(
-      Status::MethodNotAllowed("the method must be one of " + std::string(kAllowedMethods)));
-  if (!method_allowed && !has_token) {
-    Log(LogLevel::kWarning, "refused (method_not_allowed)", LogContext(req, w));
-    return method_not_allowed;
-  }
-
-  if (!BearerAuthorized(req.authorization, w->secrets)) {
-    Log(LogLevel::kWarning,
-        std::string("refused (unauthorized): ") +
-            (req.authorization.empty() ? "no Authorization header" : "wrong bearer secret"),
-        LogContext(req, w));
-    return ErrorResponse(
-        Status::Unauthenticated("a valid Authorization: Bearer secret is required"));
-  }
-
-  switch (req.body_state) {
-    case BodyState::kComplete:
-      break;
-    case BodyState::kTooLarge:
-      Log(LogLevel::kWarning, "refused (too_large): body over max_body_bytes", LogContext(req, w));
-      return ErrorResponse(Status::TooLarge("the body is larger than " +
-                                            std::to_string(config.max_body_bytes) + " bytes"));
-    case BodyState::kBadLength:
-      return Reject(req, *w, Status::InvalidArgument("CONTENT_LENGTH is not a number"), store,
-                    metrics);
-    case BodyState::kNoLength:
-      return Reject(req, *w,
-                    Status::InvalidArgument("the body has no CONTENT_LENGTH (Transfer-Encoding "
-                                            "without a length): it cannot be read"),
-                    store, metrics);
-    case BodyState::kTruncated:
-      return Reject(req, *w, Status::InvalidArgument("the body is shorter than its Content-Length"),
-                    store, metrics);
-  }
-
-  if (!query.ok()) {
-    return Reject(
-        req, *w,
-        Status::InvalidArgument("the query string is not valid: " + query.status().message()),
-        store, metrics);
-  }
-  // The verification token is no part of an event: it never reaches a row.
-  const std::string query_rest = WithoutParam(req.query, "token");
-  StatusOr<Payload> payload = ParsePayload(req.body, req.content_type, query_rest, query.value(),
-                                           w->field_names, config.limits);
-  if (!method_allowed && (!payload.ok() || !payload.value().dlrs.empty())) {
-    Log(LogLevel::kWarning, "refused (method_not_allowed)", LogContext(req, w));
-    return method_not_allowed;  // only the handshake is answered to other methods
-  }
-  if (!payload.ok()) {
-    if (payload.status().code() == StatusCode::kTooLarge) {  // like an oversized body: kept nowhere
-      Log(LogLevel::kWarning, "refused (too_large): " + payload.status().message(),
-          LogContext(req, w));
-      return ErrorResponse(payload.status());
-    }
-    return Reject(req, *w, payload.status(), store, metrics);
-  }
-  const Payload& p = payload.value();
-
-  if (p.dlrs.empty()) {
-    if (const std::string* token = FindParam(query.value(), "token")) {
-      Status s = CheckToken(*token, w->validation_key);
-      if (!s.ok()) {
-        Log(LogLevel::kWarning, "refused (forbidden): " + s.message(), LogContext(req, w));
-        return ErrorResponse(s);
-      }
-      return HandshakeResponse(p.challenge, *w->validation_key);
-    }
-    if (p.body_empty) return Json(200, "{\"ok\":true}");
-    return Reject(
-        req, *w,
-        Status::Unprocessable("the body carries no DLR (no \"" + w->field_names[Field::kId] +
-                              "\" or \"" + w->field_names[Field::kStatus] + "\")"),
-        store, metrics);
-  }
-
-  Batch batch;
-  batch.webhook = w->name;
-  batch.received_at = UtcNow();
-  if (!p.body_empty) batch.query = query_rest;
-  batch.dlrs = std::move(payload).value().dlrs;
-  const auto started = std::chrono::steady_clock::now();
-  StatusOr<BatchResult> result = store.StoreBatch(batch);
-  if (metrics && result.ok()) {
-    metrics->ObserveCommit(
-        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                  std::chrono::steady_clock::now() - started)
-                                  .count()));
-  }
-  if (!result.ok() && result.status().code() == StatusCode::kUnprocessable) {
-    // A server database cannot hold a value (too long for its column, not
-    // valid UTF-8): retrying will not help; the body is kept for the operator.
-    return Reject(req, *w, result.status(), store, metrics);
-  }
-  if (!result.ok()) {
-    // Whatever the fault, nothing was stored and the platform should retry.
-    Log(LogLevel::kError, "storage failed, answered 503: " + result.status().ToString(),
-        LogContext(req, w));
-    return ErrorResponse(Status::Unavailable("storage is unavailable; retry later"));
-  }
-  if (metrics) {
-    metrics->CountStored(result.value().stored, result.value().duplicates);
-    for (const Dlr& d : batch.dlrs) metrics->CountStatus(d.Get(Field::kStatus).value_or(""));
-  }
-  if (LogEnabled(LogLevel::kInfo)) {  // not built at the default level: every stored DLR passes
-    Log(LogLevel::kInfo,
-        "stored " + std::to_string(result.value().stored) + ", duplicates " +
-            std::to_string(result.value().duplicates),
-        LogContext(req, w));
-  }
-  JsonObjectWriter out;
-  out.Bool("ok", true);
-  out.Int("stored", static_cast<int64_t>(result.value().stored));
-  out.Int("duplicates", static_cast<int64_t>(result.value().duplicates));
-  return Json(200, out.Finish());
-}
-
-}  // namespace
 }  // namespace dlr

@@ -1,9 +1,11 @@
 // HandleRequest: the whole contract, from a parsed request to an answer.
-// No I/O of its own besides the Store it is given and log lines.
+// No I/O of its own besides the StoreWriter it is given and log lines; the time
+// comes from the Clock it is given.
 #ifndef DLR_COMMON_WEBHOOK_HANDLER_H_
 #define DLR_COMMON_WEBHOOK_HANDLER_H_
 
 #include "common/base/metrics.h"
+#include "common/base/time.h"
 #include "common/http/http.h"
 #include "common/store/store.h"
 #include "common/webhook/config.h"
@@ -14,12 +16,14 @@ namespace dlr {
 // verification handshake, answered to any method), bearer (401), size (413),
 // parse (400/422, kept in dlr_rejected), verification token (403/200),
 // storage (200 only once committed, else 503 whatever the storage fault).
-// `store` is used only when something must be written. Each refusal and
+// `store` is used only when something must be written. `clock` gives the
+// received_at of what is stored (a batch, a refused request) and times the
+// commit; the caller keeps it (SystemClock() outside tests). Each refusal and
 // each internal error is logged with the webhook, the remote address and the
 // request id (see LogContext). `metrics`, when given, counts the answer, the
 // DLRs and the commit's latency. Never throws.
-Response HandleRequest(const Request& request, const Config& config, Store& store,
-                       Metrics* metrics = nullptr);
+Response HandleRequest(const Request& request, const Config& config, StoreWriter& store,
+                       const Clock& clock, Metrics* metrics = nullptr);
 
 // The fields every log line about `request` carries: webhook (or "-"),
 // remote, method, path (never the query: it may hold the token), request_id.

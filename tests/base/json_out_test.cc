@@ -7,16 +7,16 @@
 #include <boost/test/unit_test.hpp>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <random>
 #include <string>
+
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
 
-template <size_t N>
-std::string Bytes(const char (&s)[N]) {
-  return std::string(s, N - 1);
-}
+using test::Bytes;
 
 const char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
 
@@ -145,6 +145,43 @@ BOOST_AUTO_TEST_CASE(OutputIsAValidJsonObject) {
   BOOST_TEST(doc.MemberCount() == 3u);
   BOOST_TEST(doc["ok"].IsFalse());
   BOOST_TEST(std::string(doc["error"].GetString()) == "bad_request");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(JsonWriterTest)
+
+BOOST_AUTO_TEST_CASE(NestsObjectsAndArraysWithJsonQuotesStrings) {
+  JsonWriter w;
+  w.StartObject();
+  w.Key("name");
+  w.String(Bytes("a\xff\"\x01"));
+  w.Key("list");
+  w.StartArray();
+  w.Int(-3);
+  w.Bool(true);
+  w.Null();
+  w.Number("0.6667");
+  w.StartObject();
+  w.EndObject();
+  w.EndArray();
+  w.Key("opt");
+  w.OptionalString(std::nullopt);
+  w.Key("opt2");
+  w.OptionalString(std::string("x"));
+  w.Key("empty");
+  w.NonEmptyString("");
+  w.Key(Bytes("k\xc3"));
+  w.NonEmptyString("v");
+  w.EndObject();
+  const std::string want = std::string("{\"name\":\"a") + kReplacement +
+                           "\\\"\\u0001\",\"list\":[-3,true,null,0.6667,{}],\"opt\":null,"
+                           "\"opt2\":\"x\",\"empty\":null,\"k" +
+                           kReplacement + "\":\"v\"}";
+  BOOST_TEST(w.Text() == want);
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(w.Text().data(), w.Text().size());
+  BOOST_TEST(!doc.HasParseError());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

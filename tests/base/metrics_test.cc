@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
@@ -142,7 +143,7 @@ BOOST_AUTO_TEST_CASE(AFileOfAnotherLayoutIsRefused) {
 BOOST_AUTO_TEST_CASE(AnUnopenableFileIsUnavailable) {
   StatusOr<std::unique_ptr<Metrics>> m = Metrics::OpenShared("/nonexistent-dir/m");
   BOOST_TEST_REQUIRE(!m.ok());
-  BOOST_TEST((m.status().code() == StatusCode::kUnavailable));
+  BOOST_TEST(m.status().code() == StatusCode::kUnavailable);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

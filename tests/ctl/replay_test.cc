@@ -4,8 +4,10 @@
 #include <boost/test/unit_test.hpp>
 #include <string>
 
+#include "common/base/time.h"
 #include "common/webhook/handler.h"
 #include "tests/testing/fake_store.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
@@ -97,7 +99,7 @@ BOOST_AUTO_TEST_CASE(WebhooksWithoutSecretOrPath) {
 BOOST_AUTO_TEST_CASE(AWebhookNoLongerConfiguredIsNotFound) {
   StatusOr<Request> r =
       ReplayRequest(Refused("{}", "POST", std::string(""), "gone"), TheConfig(), std::nullopt, {});
-  BOOST_TEST((r.status().code() == StatusCode::kNotFound));
+  BOOST_TEST(r.status().code() == StatusCode::kNotFound);
   BOOST_TEST(r.status().message().find("webhook \"gone\"") != std::string::npos);
 }
 
@@ -110,13 +112,13 @@ BOOST_AUTO_TEST_CASE(AReplayThroughTheHandlerStoresAndKeepsNoNewRefusal) {
   test::MemoryStore memory;
   ReplayStore replay(&memory);
   Config config = TheConfig();
-  Response bad =
-      HandleRequest(MustBuild(Refused("{\"id\":", "POST", std::string(""))), config, replay);
+  Response bad = HandleRequest(MustBuild(Refused("{\"id\":", "POST", std::string(""))), config,
+                               replay, SystemClock());
   BOOST_TEST(bad.status == 400);
   BOOST_TEST(memory.rejected().empty());  // refused again: no second row
   Response good = HandleRequest(MustBuild(Refused("{\"id\":", "POST", std::string("")),
                                           std::string("{\"id\":\"a\",\"status\":\"DELIVRD\"}")),
-                                config, replay);
+                                config, replay, SystemClock());
   BOOST_TEST(good.status == 200);
   BOOST_TEST(good.body == "{\"ok\":true,\"stored\":1,\"duplicates\":0}");
   BOOST_TEST_REQUIRE(memory.events().size() == 1u);

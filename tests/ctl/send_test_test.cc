@@ -7,9 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "common/base/time.h"
 #include "common/webhook/config.h"
 #include "common/webhook/handler.h"
 #include "tests/testing/fake_store.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
@@ -38,7 +40,7 @@ struct Deployment {
       r.content_type = call.content_type;
       r.authorization = call.authorization;
       r.body = call.body;
-      Response resp = HandleRequest(r, config, store);
+      Response resp = HandleRequest(r, config, store, SystemClock());
       return HttpAnswer{resp.status, resp.body};
     };
   }
@@ -151,7 +153,7 @@ BOOST_AUTO_TEST_CASE(AWrongPathAndNoServerAreNamed) {
              std::string::npos);
   d.down = true;
   r = RunIt(d, Options());
-  BOOST_TEST((r.status.code() == StatusCode::kUnavailable));
+  BOOST_TEST(r.status.code() == StatusCode::kUnavailable);
   BOOST_TEST(r.lines[0] ==
              "FAIL  1/4 verification (token and challenge): no answer: Connection refused");
 }

@@ -2,24 +2,16 @@
 #include "common/http/query.h"
 
 #include <boost/test/unit_test.hpp>
-#include <ostream>
 #include <string>
 #include <vector>
 
-namespace dlr {
+#include "tests/testing/test_util.h"
 
-// Lets BOOST_TEST print a StatusCode (internal linkage: one per test file).
-static std::ostream& operator<<(std::ostream& os, StatusCode code) {
-  return os << StatusCodeName(code);
-}
+namespace dlr {
 
 namespace {
 
-// A string with its embedded NULs: Bytes("a\0b") is three bytes long.
-template <size_t N>
-std::string Bytes(const char (&s)[N]) {
-  return std::string(s, N - 1);
-}
+using test::Bytes;
 
 struct DecodeCase {
   std::string in;

@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "common/base/datetime.h"
+#include "common/base/time.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
@@ -17,14 +18,7 @@ const int64_t kNow = DaysFromCivil(2026, 3, 2) * 86400000 + 10 * 3600000 + 30 * 
 
 const char kHostile[] = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>";
 
-StatusCounts Counts(int64_t delivered, int64_t failed, int64_t pending) {
-  StatusCounts c;
-  c.delivered = delivered;
-  c.failed = failed;
-  c.pending = pending;
-  c.events = delivered + failed + pending;
-  return c;
-}
+using test::Counts;
 
 DashboardData Sample() {
   DashboardData d;

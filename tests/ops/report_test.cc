@@ -6,17 +6,12 @@
 #include <boost/test/unit_test.hpp>
 #include <string>
 
+#include "tests/testing/test_util.h"
+
 namespace dlr {
 namespace {
 
-StatusCounts Counts(int64_t delivered, int64_t failed, int64_t pending) {
-  StatusCounts c;
-  c.delivered = delivered;
-  c.failed = failed;
-  c.pending = pending;
-  c.events = delivered + failed + pending;
-  return c;
-}
+using test::Counts;
 
 EventStats Sample() {
   EventStats s;

@@ -1,5 +1,5 @@
 // The status page against a real SQLite file: routes, access, headers, and
-// the figures it reads through Store::Stats and Store::ScanRejected.
+// the figures it reads through StoreReader::Stats and StoreReader::ScanRejected.
 #define BOOST_TEST_DYN_LINK
 #include "common/ops/status_page.h"
 
@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "common/base/datetime.h"
+#include "common/base/time.h"
+#include "common/store/reader.h"
 #include "common/store/sqlite/sqlite_store.h"
 #include "tests/testing/temp_dir.h"
 
@@ -87,11 +88,12 @@ struct Fixture {
     req.query = query;
     req.authorization = authorization;
     req.remote_addr = remote;
-    return HandleDashboard(req, c, store, kNow);
+    return HandleDashboard(req, c, reader, kNow);
   }
 
   TempDir dir{"status_page_test"};
   SqliteStore store;
+  StoreReader reader{store};
 };
 
 // "Basic " + base64("ops:page-pass"), and of "anyone:page-pass".
@@ -241,11 +243,11 @@ BOOST_AUTO_TEST_CASE(OnlyGetAndHead) {
   req.method = "POST";
   req.path = "/dlr/status";
   req.authorization = "Bearer page-pass";
-  Response r = HandleDashboard(req, c, store, kNow);
+  Response r = HandleDashboard(req, c, reader, kNow);
   BOOST_TEST(r.status == 405);
   BOOST_TEST(r.Header("Allow") == "GET, HEAD");
   req.method = "HEAD";
-  BOOST_TEST(HandleDashboard(req, c, store, kNow).status == 200);
+  BOOST_TEST(HandleDashboard(req, c, reader, kNow).status == 200);
 }
 
 BOOST_AUTO_TEST_CASE(AnUnreadableDatabaseIs503) {
@@ -255,7 +257,8 @@ BOOST_AUTO_TEST_CASE(AnUnreadableDatabaseIs503) {
   req.method = "GET";
   req.path = "/dlr/status";
   req.authorization = "Bearer page-pass";
-  Response r = HandleDashboard(req, c, missing, kNow);
+  StoreReader missing_reader(missing);
+  Response r = HandleDashboard(req, c, missing_reader, kNow);
   BOOST_TEST(r.status == 503);
   BOOST_TEST(!r.Header("Retry-After").empty());
 }

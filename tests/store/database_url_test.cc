@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/webhook/config.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
@@ -96,7 +97,7 @@ BOOST_AUTO_TEST_CASE(DatabaseUrlRefusesMalformedOnesWithoutShowingThePassword) {
     BOOST_TEST_CONTEXT(b.url) {
       StatusOr<DatabaseUrl> u = ParseDatabaseUrl(b.url);
       BOOST_REQUIRE(!u.ok());
-      BOOST_TEST((u.status().code() == StatusCode::kInvalidArgument));
+      BOOST_TEST(u.status().code() == StatusCode::kInvalidArgument);
       BOOST_TEST(u.status().message().find(b.error) != std::string::npos, u.status().message());
       BOOST_TEST(u.status().message().rfind("database: ", 0) == 0u);
       BOOST_TEST(u.status().message().find("s3cret") == std::string::npos);

@@ -170,6 +170,52 @@ BOOST_AUTO_TEST_CASE(NoValueIsEverInTheSqlText) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(ColumnListsOfTheWrites) {
+  auto count = [](const std::string& list) {
+    size_t n = 1;
+    for (char ch : list) n += ch == ',';
+    return n;
+  };
+  // kColumns without "seq, ": the select list is the write's, received_at
+  // and query aside.
+  BOOST_TEST(EventInsertColumns() == std::string(kColumns).substr(5) + ", received_at, query");
+  BOOST_TEST(count(EventInsertColumns()) == kEventInsertColumns);
+  BOOST_TEST(MessageColumns() ==
+             "id, webhook, status, final, delivered, deliv_time, sent_time, submit_time, "
+             "deliv_at, sent_at, submit_at, updated_at");
+  BOOST_TEST(count(MessageColumns()) == kMessageColumns);
+  BOOST_TEST(RejectedInsertColumns() ==
+             "received_at, webhook, remote_addr, http_status, error, reason, content_type, raw, "
+             "method, query");
+  BOOST_TEST(count(RejectedInsertColumns()) == kRejectedInsertColumns);
+  // Built once: the same string at every call.
+  BOOST_TEST(&EventInsertColumns() == &EventInsertColumns());
+
+  BOOST_TEST(Placeholders(SqlDialect::kSqlite, 3) == "?1, ?2, ?3");
+  BOOST_TEST(Placeholders(SqlDialect::kPostgres, 3) == "$1, $2, $3");
+  BOOST_TEST(Placeholders(SqlDialect::kMysql, 3) == "?, ?, ?");
+  BOOST_TEST(Placeholders(SqlDialect::kMysql, 0) == "");
+  BOOST_TEST(InsertRejectedSql(SqlDialect::kPostgres) ==
+             "INSERT INTO dlr_rejected (received_at, webhook, remote_addr, http_status, error, "
+             "reason, content_type, raw, method, query) "
+             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+  BOOST_TEST(InsertMessageSql(SqlDialect::kMysql) ==
+             "INSERT INTO dlr_messages (" + MessageColumns() +
+                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  std::string events = InsertEventSql(SqlDialect::kSqlite);
+  BOOST_TEST(
+      events.rfind("INSERT INTO dlr_events (" + EventInsertColumns() + ") VALUES (?1, ", 0) == 0u);
+  BOOST_TEST(events.size() - events.find("?25)") == 4u);
+
+  std::string conflict = MessageConflictSql("m");
+  BOOST_TEST(conflict.rfind(" ON CONFLICT (id) DO UPDATE SET webhook = excluded.webhook,", 0) ==
+             0u);
+  BOOST_TEST(conflict.find("sent_time = COALESCE(excluded.sent_time, m.sent_time)") !=
+             std::string::npos);
+  BOOST_TEST(conflict.find(" WHERE m.final = 0 OR ") != std::string::npos);
+  BOOST_TEST(conflict.find('@') == std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace dlr

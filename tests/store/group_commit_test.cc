@@ -12,10 +12,12 @@
 #include <vector>
 
 #include "common/base/log.h"
+#include "common/base/time.h"
 #include "common/store/sqlite/sqlite_store.h"
 #include "common/webhook/config.h"
 #include "common/webhook/handler.h"
 #include "tests/testing/concurrent_fake_store.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
@@ -41,7 +43,7 @@ struct Outcome {
   BatchResult result;
 };
 
-Outcome CommitOne(Store& store, const Batch& batch) {
+Outcome CommitOne(StoreWriter& store, const Batch& batch) {
   StatusOr<BatchResult> r = store.StoreBatch(batch);
   Outcome o;
   o.status = r.ok() ? Status::Ok() : r.status();
@@ -132,7 +134,7 @@ BOOST_AUTO_TEST_CASE(FailedTransactionFailsEveryCallerInItAndStoresNone) {
 
   BOOST_TEST(a.status.ok());
   for (const Outcome* o : {&b, &c, &d}) {
-    BOOST_TEST((o->status.code() == StatusCode::kUnavailable));
+    BOOST_TEST(o->status.code() == StatusCode::kUnavailable);
     BOOST_TEST(o->result.stored == 0u);
     BOOST_TEST(o->result.duplicates == 0u);
   }
@@ -168,7 +170,7 @@ BOOST_AUTO_TEST_CASE(OneBadBatchFailsOnlyItsSender) {
   BOOST_TEST(b.result.stored == 1u);
   BOOST_TEST(d.status.ok());
   BOOST_TEST(d.result.stored == 1u);
-  BOOST_TEST((c.status.code() == StatusCode::kInternal));
+  BOOST_TEST(c.status.code() == StatusCode::kInternal);
   BOOST_TEST(!fx.fake->Has("c1", "DELIVRD"));  // all or nothing within a request
   BOOST_TEST(fx.fake->Has("b1", "DELIVRD"));
   BOOST_TEST(fx.fake->Has("d1", "DELIVRD"));
@@ -261,13 +263,15 @@ BOOST_AUTO_TEST_CASE(EveryRequestInAFailedGroupIsAnswered503) {
   fx.fake->Hold();
   std::vector<Response> answers(4);
   std::vector<std::thread> threads;
-  threads.emplace_back(
-      [&] { answers[0] = HandleRequest(request("first"), config.value(), *fx.store); });
+  threads.emplace_back([&] {
+    answers[0] = HandleRequest(request("first"), config.value(), *fx.store, SystemClock());
+  });
   fx.fake->WaitUntilHeldCommitArrives();
   for (int i = 1; i < 4; ++i) {
     threads.emplace_back([&, i] {
       SetThreadLogWriter([](void*, const std::string&) {}, nullptr);  // 503s are logged
-      answers[i] = HandleRequest(request("r" + std::to_string(i)), config.value(), *fx.store);
+      answers[i] =
+          HandleRequest(request("r" + std::to_string(i)), config.value(), *fx.store, SystemClock());
     });
   }
   WaitQueued(*fx.store, 3);

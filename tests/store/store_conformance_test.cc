@@ -5,7 +5,8 @@
 // runs this binary once per backend, each time on an empty database.
 //
 // Cases talk to the backend only through the Store interface (OpenStore,
-// Commit, RecordRejected, and Query with SQL every backend accepts).
+// Commit, RecordRejected, and Query with SQL every backend accepts) and a
+// StoreReader over it.
 #define BOOST_TEST_MODULE store_conformance
 #include <unistd.h>
 
@@ -20,7 +21,9 @@
 #include <vector>
 
 #include "common/store/factory/open_store.h"
+#include "common/store/reader.h"
 #include "common/store/store.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
@@ -116,6 +119,7 @@ struct Fixture {
   }
 
   std::unique_ptr<Store> store;
+  StoreReader reader{*store};  // the operator's side, over `store`
 };
 
 BOOST_FIXTURE_TEST_SUITE(StoreConformance, Fixture)
@@ -482,7 +486,7 @@ BOOST_AUTO_TEST_CASE(ScanEventsStreamsRowsPrintedAlikeEverywhere) {
   EventFilter f;
   f.webhook = hook;
   std::vector<EventRow> rows;
-  Status s = store->ScanEvents(f, [&](const EventRow& e) {
+  Status s = reader.ScanEvents(f, [&](const EventRow& e) {
     rows.push_back(e);
     return Status::Ok();
   });
@@ -503,7 +507,7 @@ BOOST_AUTO_TEST_CASE(ScanEventsStreamsRowsPrintedAlikeEverywhere) {
 
   auto count = [&](const EventFilter& filter) {
     int n = 0;
-    Status st = store->ScanEvents(filter, [&](const EventRow&) {
+    Status st = reader.ScanEvents(filter, [&](const EventRow&) {
       ++n;
       return Status::Ok();
     });
@@ -527,7 +531,7 @@ BOOST_AUTO_TEST_CASE(ScanEventsStreamsRowsPrintedAlikeEverywhere) {
 
   // A callback that stops the scan stops it; the store is usable after.
   int seen = 0;
-  s = store->ScanEvents(f, [&](const EventRow&) {
+  s = reader.ScanEvents(f, [&](const EventRow&) {
     return ++seen == 2 ? Status::Unavailable("stop here") : Status::Ok();
   });
   BOOST_TEST(seen == 2);
@@ -551,7 +555,7 @@ BOOST_AUTO_TEST_CASE(StatsAreComputedAlikeEverywhere) {
   Store1(b2);
   EventFilter f;
   f.webhook = hook;
-  StatusOr<EventStats> got = store->Stats(f);
+  StatusOr<EventStats> got = reader.Stats(f);
   BOOST_REQUIRE_MESSAGE(got.ok(), got.status().ToString());
   const EventStats& st = got.value();
   BOOST_TEST(st.total.events == 4);
@@ -597,12 +601,12 @@ BOOST_AUTO_TEST_CASE(LastReceivedAtLooksPastAnyWindow) {
   Store1(b2);
   Store1(b1);  // stored after, older: the latest time wins, not the latest row
   Store1(b3);
-  StatusOr<std::vector<std::string>> got = store->LastReceivedAt({quiet, none, hook});
+  StatusOr<std::vector<std::string>> got = reader.LastReceivedAt({quiet, none, hook});
   BOOST_REQUIRE_MESSAGE(got.ok(), got.status().ToString());
   BOOST_TEST(got.value() == (std::vector<std::string>{"2025-11-22T10:00:00.000Z", "",
                                                       "2026-03-02T01:00:00.123Z"}),
              boost::test_tools::per_element());
-  StatusOr<std::vector<std::string>> empty = store->LastReceivedAt({});
+  StatusOr<std::vector<std::string>> empty = reader.LastReceivedAt({});
   BOOST_REQUIRE_MESSAGE(empty.ok(), empty.status().ToString());
   BOOST_TEST(empty.value().empty());
 }
@@ -628,7 +632,7 @@ BOOST_AUTO_TEST_CASE(RefusedRequestsAreListedShownAndMarkedReplayed) {
   RejectedFilter f;
   f.webhook = hook;
   std::vector<RejectedRow> rows;
-  Status s = store->ScanRejected(f, [&](const RejectedRow& r) {
+  Status s = reader.ScanRejected(f, [&](const RejectedRow& r) {
     rows.push_back(r);
     return Status::Ok();
   });
@@ -646,7 +650,7 @@ BOOST_AUTO_TEST_CASE(RefusedRequestsAreListedShownAndMarkedReplayed) {
   f.since = "2026-03-01T10:00:00.123Z";
   f.until = "2026-03-03T00:00:00.000Z";
   int n = 0;
-  s = store->ScanRejected(f, [&](const RejectedRow& r) {
+  s = reader.ScanRejected(f, [&](const RejectedRow& r) {
     ++n;
     BOOST_TEST(r.rejected.remote_addr == "203.0.113.2");
     return Status::Ok();
@@ -654,16 +658,16 @@ BOOST_AUTO_TEST_CASE(RefusedRequestsAreListedShownAndMarkedReplayed) {
   BOOST_TEST(n == 1);
 
   const int64_t seq = rows[2].seq;
-  StatusOr<RejectedRow> one = store->GetRejected(seq);
+  StatusOr<RejectedRow> one = reader.GetRejected(seq);
   BOOST_REQUIRE_MESSAGE(one.ok(), one.status().ToString());
   BOOST_TEST(one.value().rejected.webhook == hook);
   BOOST_TEST(!one.value().replayed_at.has_value());
-  s = store->MarkReplayed(seq, "2026-03-04T05:06:07.089Z", 200);
+  s = reader.MarkReplayed(seq, "2026-03-04T05:06:07.089Z", 200);
   BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
-  one = store->GetRejected(seq);
+  one = reader.GetRejected(seq);
   BOOST_TEST(one.value().replayed_at.value_or("NULL") == "2026-03-04T05:06:07.089Z");
   BOOST_TEST(one.value().replay_status == 200);
-  BOOST_TEST((store->GetRejected(seq + 1000000).status().code() == StatusCode::kNotFound));
+  BOOST_TEST((reader.GetRejected(seq + 1000000).status().code() == StatusCode::kNotFound));
 }
 
 BOOST_AUTO_TEST_CASE(PurgeDeletesOldRowsInBoundedBatches) {
@@ -680,7 +684,7 @@ BOOST_AUTO_TEST_CASE(PurgeDeletesOldRowsInBoundedBatches) {
   r.reason = "x";
   BOOST_REQUIRE(store->RecordRejected(r).ok());
   const std::string before = "1991-01-01T00:00:00.000Z";
-  StatusOr<PurgeCounts> dry = store->PurgeBefore(before, 2, true, nullptr);
+  StatusOr<PurgeCounts> dry = reader.PurgeBefore(before, 2, true, nullptr);
   BOOST_REQUIRE_MESSAGE(dry.ok(), dry.status().ToString());
   BOOST_TEST(dry.value().events == 3);
   BOOST_TEST(dry.value().messages == 3);
@@ -688,7 +692,7 @@ BOOST_AUTO_TEST_CASE(PurgeDeletesOldRowsInBoundedBatches) {
   BOOST_TEST(Events(Id("p1")) == 1);
   int batches = 0;
   StatusOr<PurgeCounts> done =
-      store->PurgeBefore(before, 2, false, [&](const PurgeCounts&) { ++batches; });
+      reader.PurgeBefore(before, 2, false, [&](const PurgeCounts&) { ++batches; });
   BOOST_REQUIRE_MESSAGE(done.ok(), done.status().ToString());
   BOOST_TEST(done.value().events == 3);
   BOOST_TEST(done.value().messages == 3);

@@ -1,4 +1,4 @@
-// The operator's side of Store (store_read.cc) against a real SQLite file:
+// StoreReader (store_read.cc) against a real SQLite file:
 // migrations, Ping, the event scan and its filters, the stats, the refused
 // requests, purge. The same operations run against PostgreSQL and MariaDB in
 // tests/store/store_conformance_test.cc.
@@ -15,10 +15,11 @@
 #include <vector>
 
 #include "common/store/event_sql.h"
+#include "common/store/reader.h"
 #include "common/store/sqlite/sqlite_store.h"
 #include "common/store/store.h"
-#include "tests/testing/fake_store.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
@@ -76,7 +77,7 @@ struct Fixture {
   // "id/status" of each event `filter` selects, in order.
   std::vector<std::string> Ids(const EventFilter& filter) {
     std::vector<std::string> out;
-    Status s = store.ScanEvents(filter, [&](const EventRow& e) {
+    Status s = reader.ScanEvents(filter, [&](const EventRow& e) {
       out.push_back(*e.dlr.Get(Field::kId) + "/" + *e.dlr.Get(Field::kStatus));
       return Status::Ok();
     });
@@ -87,6 +88,7 @@ struct Fixture {
   TempDir dir{"store_read_test"};
   std::string path;
   SqliteStore store;
+  StoreReader reader{store};
 };
 
 using V = std::vector<std::string>;
@@ -133,12 +135,13 @@ BOOST_AUTO_TEST_CASE(MigratesAVersion1Database) {
   r = other.Migrate();
   BOOST_TEST_REQUIRE(r.ok());
   BOOST_TEST(r.value().before == kSchemaVersion);
-  StatusOr<RejectedRow> old = store.GetRejected(1);
+  StoreReader reader(store);
+  StatusOr<RejectedRow> old = reader.GetRejected(1);
   BOOST_TEST_REQUIRE(old.ok(), old.status().ToString());
   BOOST_TEST(old.value().rejected.raw == "{");
   BOOST_TEST(old.value().rejected.method.empty());
   BOOST_TEST(!old.value().rejected.query);
-  BOOST_TEST(store.MarkReplayed(1, "2026-01-01T00:00:00.000Z", 200).ok());
+  BOOST_TEST(reader.MarkReplayed(1, "2026-01-01T00:00:00.000Z", 200).ok());
 }
 
 BOOST_AUTO_TEST_CASE(MigratesAVersion2DatabaseTo3) {
@@ -165,7 +168,7 @@ BOOST_AUTO_TEST_CASE(MigratesAVersion2DatabaseTo3) {
   BOOST_TEST_REQUIRE(index.ok());
   BOOST_TEST_REQUIRE(index.value().size() == 1u);
   BOOST_TEST(index.value()[0][0].value_or("").find("(webhook, received_at)") != std::string::npos);
-  StatusOr<std::vector<std::string>> last = store.LastReceivedAt({"quiet", "sms"});
+  StatusOr<std::vector<std::string>> last = StoreReader(store).LastReceivedAt({"quiet", "sms"});
   BOOST_TEST_REQUIRE(last.ok(), last.status().ToString());
   BOOST_TEST(last.value() == (V{"2025-11-22T10:00:00.000Z", ""}), boost::test_tools::per_element());
 }
@@ -197,7 +200,7 @@ BOOST_AUTO_TEST_CASE(PingCreatesNothing) {
   const std::string path = dir.File("none.sqlite");
   SqliteStore store(path, StoreOptions());
   StatusOr<int> v = store.Ping();
-  BOOST_TEST((v.status().code() == StatusCode::kNotFound));
+  BOOST_TEST(v.status().code() == StatusCode::kNotFound);
   BOOST_TEST(!std::filesystem::exists(path));
   BOOST_TEST_REQUIRE(store.EnsureSchema().ok());
   v = store.Ping();
@@ -205,7 +208,7 @@ BOOST_AUTO_TEST_CASE(PingCreatesNothing) {
   BOOST_TEST(v.value() == kSchemaVersion);
   std::ofstream(dir.File("text")) << "this is not a database, not at all; far from it.\n";
   SqliteStore text(dir.File("text"), StoreOptions());
-  BOOST_TEST((text.Ping().status().code() == StatusCode::kUnavailable));
+  BOOST_TEST(text.Ping().status().code() == StatusCode::kUnavailable);
 }
 
 BOOST_AUTO_TEST_CASE(ANewerSchemaIsRefusedAndLeftAlone) {
@@ -215,16 +218,48 @@ BOOST_AUTO_TEST_CASE(ANewerSchemaIsRefusedAndLeftAlone) {
   SqliteStore store(path, StoreOptions());
   BOOST_TEST(store.Ping().value() == kSchemaVersion + 1);
   StatusOr<SchemaReport> r = store.Migrate();
-  BOOST_TEST((r.status().code() == StatusCode::kInternal));
+  BOOST_TEST(r.status().code() == StatusCode::kInternal);
   BOOST_TEST(r.status().message().find("newer than this program knows") != std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(AStoreWithoutAnOperatorsSideSaysSo) {
-  test::MemoryStore memory;
-  BOOST_TEST((memory.Ping().status().code() == StatusCode::kInternal));
-  BOOST_TEST((memory.Stats(EventFilter()).status().code() == StatusCode::kInternal));
-  Status s = memory.ScanEvents(EventFilter(), [](const EventRow&) { return Status::Ok(); });
+BOOST_AUTO_TEST_CASE(TheDatabasesFailuresComeBack) {
+  // A database that cannot be reached, and one answering other columns.
+  class Broken : public Database {
+   public:
+    explicit Broken(bool reachable) : reachable_(reachable) {}
+    StatusOr<int> Ping() override { return Down(); }
+    StatusOr<SchemaReport> Migrate() override { return Down(); }
+    Status QueryEach(const std::string&, const std::vector<std::string>&,
+                     const RowCallback& each) override {
+      if (!reachable_) return Down();
+      return each(Row{std::string("1")});
+    }
+    StatusOr<int64_t> Execute(const std::string&, const std::vector<std::string>&) override {
+      return Down();
+    }
+    SqlDialect dialect() const override { return SqlDialect::kSqlite; }
+
+   private:
+    static Status Down() { return Status::Unavailable("the database does not answer"); }
+    const bool reachable_;
+  };
+  Broken down(false);
+  StoreReader r(down);
+  BOOST_TEST((r.Ping().status().code() == StatusCode::kUnavailable));
+  BOOST_TEST((r.Stats(EventFilter()).status().code() == StatusCode::kUnavailable));
+  BOOST_TEST(
+      (r.MarkReplayed(1, "2026-01-01T00:00:00.000Z", 200).code() == StatusCode::kUnavailable));
+  BOOST_TEST((r.PurgeBefore("2026-01-01T00:00:00.000Z", 10, false, nullptr).status().code() ==
+              StatusCode::kUnavailable));
+  BOOST_TEST((down.Query("SELECT 1", {}).status().code() == StatusCode::kUnavailable));
+  Broken odd(true);
+  StoreReader o(odd);
+  Status s = o.ScanEvents(EventFilter(), [](const EventRow&) { return Status::Ok(); });
   BOOST_TEST((s.code() == StatusCode::kInternal));
+  BOOST_TEST((o.GetRejected(1).status().code() == StatusCode::kInternal));
+  StatusOr<std::vector<Row>> rows = odd.Query("SELECT 1", {});
+  BOOST_TEST_REQUIRE(rows.ok());
+  BOOST_TEST(rows.value().size() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -239,7 +274,7 @@ BOOST_AUTO_TEST_CASE(ScansEveryEventInOrder) {
 
 BOOST_AUTO_TEST_CASE(EventRowsCarryEveryColumn) {
   std::vector<EventRow> rows;
-  Status s = store.ScanEvents(EventFilter(), [&](const EventRow& e) {
+  Status s = reader.ScanEvents(EventFilter(), [&](const EventRow& e) {
     rows.push_back(e);
     return Status::Ok();
   });
@@ -282,7 +317,7 @@ BOOST_AUTO_TEST_CASE(FiltersSelectTheirEvents) {
 
 BOOST_AUTO_TEST_CASE(ACallbackStopsTheScan) {
   int seen = 0;
-  Status s = store.ScanEvents(EventFilter(), [&](const EventRow&) {
+  Status s = reader.ScanEvents(EventFilter(), [&](const EventRow&) {
     return ++seen == 2 ? Status::Unavailable("disk full") : Status::Ok();
   });
   BOOST_TEST(seen == 2);
@@ -291,7 +326,7 @@ BOOST_AUTO_TEST_CASE(ACallbackStopsTheScan) {
 }
 
 BOOST_AUTO_TEST_CASE(StatsCountByStatusProviderLocationAndDay) {
-  StatusOr<EventStats> got = store.Stats(EventFilter());
+  StatusOr<EventStats> got = reader.Stats(EventFilter());
   BOOST_TEST_REQUIRE(got.ok(), got.status().ToString());
   const EventStats& s = got.value();
   BOOST_TEST(s.total.events == 6);
@@ -321,7 +356,7 @@ BOOST_AUTO_TEST_CASE(StatsCountByStatusProviderLocationAndDay) {
   BOOST_TEST(s.by_day[1].counts.events == 3);
   EventFilter f;
   f.webhook = "nobody";
-  got = store.Stats(f);
+  got = reader.Stats(f);
   BOOST_TEST_REQUIRE(got.ok());
   BOOST_TEST(got.value().total.events == 0);
   BOOST_TEST(got.value().first_received_at.empty());
@@ -329,7 +364,7 @@ BOOST_AUTO_TEST_CASE(StatsCountByStatusProviderLocationAndDay) {
 }
 
 BOOST_AUTO_TEST_CASE(StatsCountByHourAndWebhook) {
-  StatusOr<EventStats> got = store.Stats(EventFilter());
+  StatusOr<EventStats> got = reader.Stats(EventFilter());
   BOOST_TEST_REQUIRE(got.ok(), got.status().ToString());
   const EventStats& s = got.value();
   // By time, hours without events absent.
@@ -377,20 +412,20 @@ BOOST_AUTO_TEST_CASE(RefusedRequestsListShowAndReplay) {
     seqs.push_back(r.seq);
     return Status::Ok();
   };
-  BOOST_TEST_REQUIRE(store.ScanRejected(f, collect).ok());
+  BOOST_TEST_REQUIRE(reader.ScanRejected(f, collect).ok());
   BOOST_TEST(seqs == std::vector<int64_t>({3, 2, 1}), boost::test_tools::per_element());
   seqs.clear();
   f.limit = 1;
   f.webhook = "sms";
-  BOOST_TEST_REQUIRE(store.ScanRejected(f, collect).ok());
+  BOOST_TEST_REQUIRE(reader.ScanRejected(f, collect).ok());
   BOOST_TEST(seqs == std::vector<int64_t>({2}), boost::test_tools::per_element());
   seqs.clear();
   f = RejectedFilter();
   f.until = "2026-03-02T00:00:00.000Z";
-  BOOST_TEST_REQUIRE(store.ScanRejected(f, collect).ok());
+  BOOST_TEST_REQUIRE(reader.ScanRejected(f, collect).ok());
   BOOST_TEST(seqs == std::vector<int64_t>({1}), boost::test_tools::per_element());
 
-  StatusOr<RejectedRow> one = store.GetRejected(1);
+  StatusOr<RejectedRow> one = reader.GetRejected(1);
   BOOST_TEST_REQUIRE(one.ok(), one.status().ToString());
   BOOST_TEST(one.value().rejected.raw == std::string("{\0\xff", 3));  // bytes as they came
   BOOST_TEST(one.value().rejected.received_at == "2026-03-01T00:00:00.000Z");
@@ -399,15 +434,15 @@ BOOST_AUTO_TEST_CASE(RefusedRequestsListShowAndReplay) {
   BOOST_TEST(one.value().rejected.method == "POST");
   BOOST_TEST((one.value().rejected.query == std::optional<std::string>("a=1")));
   BOOST_TEST(!one.value().replayed_at);
-  BOOST_TEST(!store.GetRejected(2).value().rejected.query);
-  BOOST_TEST((store.GetRejected(99).status().code() == StatusCode::kNotFound));
+  BOOST_TEST(!reader.GetRejected(2).value().rejected.query);
+  BOOST_TEST((reader.GetRejected(99).status().code() == StatusCode::kNotFound));
 
-  BOOST_TEST_REQUIRE(store.MarkReplayed(1, "2026-03-05T00:00:00.000Z", 200).ok());
-  one = store.GetRejected(1);
+  BOOST_TEST_REQUIRE(reader.MarkReplayed(1, "2026-03-05T00:00:00.000Z", 200).ok());
+  one = reader.GetRejected(1);
   BOOST_TEST((one.value().replayed_at == std::optional<std::string>("2026-03-05T00:00:00.000Z")));
   BOOST_TEST(one.value().replay_status == 200);
   BOOST_TEST(
-      (store.MarkReplayed(99, "2026-03-05T00:00:00.000Z", 200).code() == StatusCode::kNotFound));
+      (reader.MarkReplayed(99, "2026-03-05T00:00:00.000Z", 200).code() == StatusCode::kNotFound));
 }
 
 BOOST_AUTO_TEST_CASE(PurgeDeletesOldRowsInBatches) {
@@ -418,7 +453,7 @@ BOOST_AUTO_TEST_CASE(PurgeDeletesOldRowsInBatches) {
   r.reason = "no status";
   BOOST_TEST_REQUIRE(store.RecordRejected(r).ok());
   const std::string before = "2026-03-02T00:00:00.000Z";
-  StatusOr<PurgeCounts> dry = store.PurgeBefore(before, 2, true, nullptr);
+  StatusOr<PurgeCounts> dry = reader.PurgeBefore(before, 2, true, nullptr);
   BOOST_TEST_REQUIRE(dry.ok(), dry.status().ToString());
   BOOST_TEST(dry.value().events == 3);
   BOOST_TEST(dry.value().messages == 2);  // a and b, last updated on March 1st
@@ -427,7 +462,7 @@ BOOST_AUTO_TEST_CASE(PurgeDeletesOldRowsInBatches) {
 
   int batches = 0;
   StatusOr<PurgeCounts> done =
-      store.PurgeBefore(before, 2, false, [&](const PurgeCounts&) { ++batches; });
+      reader.PurgeBefore(before, 2, false, [&](const PurgeCounts&) { ++batches; });
   BOOST_TEST_REQUIRE(done.ok(), done.status().ToString());
   BOOST_TEST(done.value().events == 3);
   BOOST_TEST(done.value().messages == 2);
@@ -435,10 +470,10 @@ BOOST_AUTO_TEST_CASE(PurgeDeletesOldRowsInBatches) {
   BOOST_TEST(batches == 2 + 1 + 2);  // 2+1 events; 1 refused; 2 messages and an empty batch
   BOOST_TEST(Ids(EventFilter()) == V({"c/UNDELIV", "d/delivrd", "e/EXPIRED"}),
              boost::test_tools::per_element());
-  done = store.PurgeBefore(before, 2, false, nullptr);
+  done = reader.PurgeBefore(before, 2, false, nullptr);
   BOOST_TEST_REQUIRE(done.ok());
   BOOST_TEST(done.value().events == 0);  // nothing left to do
-  BOOST_TEST((store.PurgeBefore(before, 0, false, nullptr).status().code() ==
+  BOOST_TEST((reader.PurgeBefore(before, 0, false, nullptr).status().code() ==
               StatusCode::kInvalidArgument));
 }
 

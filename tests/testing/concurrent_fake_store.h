@@ -1,4 +1,4 @@
-// FakeStore: an in-memory Store for tests, failing on demand.
+// FakeStore: an in-memory StoreWriter for tests, failing on demand.
 //
 // Events are keyed by (id, status, deliv_time) like the real backends; a
 // Commit stores all of its batches or none. It also checks the Store contract
@@ -22,7 +22,7 @@
 
 namespace dlr {
 
-class FakeStore : public Store {
+class FakeStore : public StoreWriter {
  public:
   Status EnsureSchema() override {
     Enter();

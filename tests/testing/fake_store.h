@@ -1,4 +1,5 @@
-// Stores for tests, in the spirit of leveldb's helpers/memenv and ErrorEnv.
+// Writers (StoreWriter) for tests, in the spirit of leveldb's helpers/memenv
+// and ErrorEnv.
 //
 // MemoryStore keeps everything in memory with the semantics of the SQLite
 // backend (see common/store/store.h): an event equal in id, status and deliv_time
@@ -7,7 +8,7 @@
 // pending one never replaces and, among finals, the one with the latest
 // deliv_time; a Commit is applied whole or not at all.
 //
-// FailingStore wraps another Store and fails the calls a test asks it to,
+// FailingStore wraps another StoreWriter and fails the calls a test asks it to,
 // without passing them on, so nothing of a failed call reaches the store
 // underneath.
 //
@@ -47,7 +48,7 @@ struct StoredMessage {
   std::string updated_at;
 };
 
-class MemoryStore : public Store {
+class MemoryStore : public StoreWriter {
  public:
   MemoryStore() = default;
   MemoryStore(const MemoryStore&) = delete;
@@ -83,9 +84,9 @@ class MemoryStore : public Store {
   Status fail_status_;
 };
 
-class FailingStore : public Store {
+class FailingStore : public StoreWriter {
  public:
-  explicit FailingStore(Store* base) : base_(base) {}
+  explicit FailingStore(StoreWriter* base) : base_(base) {}
   FailingStore(const FailingStore&) = delete;
   FailingStore& operator=(const FailingStore&) = delete;
 
@@ -112,7 +113,7 @@ class FailingStore : public Store {
   size_t schema_calls() const { return schema_calls_; }
 
  private:
-  Store* const base_;
+  StoreWriter* const base_;
   Status schema_error_, commit_error_, rejected_error_, nth_commit_error_;
   size_t nth_commit_ = 0;
   size_t commit_calls_ = 0, rejected_calls_ = 0, schema_calls_ = 0;

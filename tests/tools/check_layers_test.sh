@@ -44,6 +44,10 @@ plant "the webhook layer naming a concrete backend is refused" common/webhook/ha
   '#include "common/store/sqlite/sqlite_store.h"' "the webhook layer includes common/store/sqlite/sqlite_store.h"
 plant "the webhook layer naming the factory is refused" common/webhook/config.cc \
   '#include "common/store/factory/open_store.h"' "the webhook layer includes common/store/factory/open_store.h"
+plant "the handler reaching the operator's reads is refused" common/webhook/handler.cc \
+  '#include "common/store/reader.h"' "the request path includes common/store/reader.h"
+plant "the group commit reaching the SQL primitives is refused" common/store/group_commit.cc \
+  '#include "common/store/database.h"' "the request path includes common/store/database.h"
 plant "one backend including another is refused" common/store/mysql/mysql_store.cc \
   '#include "common/store/postgres/postgres_store.h"' "common/store/mysql includes common/store/postgres/postgres_store.h"
 plant "an upward include is refused" common/base/log.cc '#include "common/http/http.h"' \

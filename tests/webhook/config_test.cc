@@ -8,16 +8,12 @@
 #include <climits>
 #include <cstdio>
 #include <fstream>
-#include <ostream>
 #include <string>
 #include <vector>
 
-namespace dlr {
+#include "tests/testing/test_util.h"
 
-// Lets BOOST_TEST print a StatusCode (internal linkage: one per test file).
-static std::ostream& operator<<(std::ostream& os, StatusCode code) {
-  return os << StatusCodeName(code);
-}
+namespace dlr {
 
 namespace {
 

@@ -11,6 +11,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cstddef>
 #include <iterator>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -18,7 +19,9 @@
 #include "common/base/log.h"
 #include "common/http/http.h"
 #include "common/webhook/config.h"
+#include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_store.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
 namespace {
@@ -44,22 +47,7 @@ constexpr char kConfig[] = R"({
   ]
 })";
 
-// The platform's DLR example (seed/platform-sms-webhook.md), verbatim.
-constexpr char kPlatformDlr[] = R"({
-      "id": "b34e35ad-fe34-4a8b-977c-b21cd76cd7d6:1",
-      "mobile": "918921269xxx",
-      "status": "DELIVRD",
-      "credits": "2.0000",
-      "units": 2,
-      "deliv_at": "1701086585",
-      "sent_at": "1701063180",
-      "submit_at": "1701059582",
-      "deliv_time": "2021-04-09 16:27:51",
-      "sent_time": "2021-04-09 16:27:35",
-      "submit_time": "2021-04-09 16:27:39",
-      "cid": "1234444XXXX",
-      "custom": "9882XXXX",
-    })";
+using test::kPlatformDlrExample;
 
 // The platform's verification body (seed/platform-verify-webhook.md), verbatim.
 constexpr char kPlatformVerify[] = R"({
@@ -109,8 +97,9 @@ struct Fixture {
   Config config = ParseOrDie(kConfig);
   test::MemoryStore memory;
   test::FailingStore store{&memory};
+  test::FakeClock clock;
 
-  Response Handle(const Req& req) { return HandleRequest(req.r, config, store); }
+  Response Handle(const Req& req) { return HandleRequest(req.r, config, store, clock); }
 
   // Nothing written anywhere, not even attempted.
   void ExpectNothingStored() {
@@ -323,13 +312,13 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_FIXTURE_TEST_SUITE(StoreDlrTest, Fixture)
 
 BOOST_AUTO_TEST_CASE(ThePlatformsExampleIsStored) {
-  Response r = Handle(Req("POST").Body(kPlatformDlr));
+  Response r = Handle(Req("POST").Body(kPlatformDlrExample));
   ExpectStored(r, 1, 0);
   BOOST_TEST(r.headers.empty());
   BOOST_TEST_REQUIRE(memory.events().size() == 1u);
   const test::StoredEvent& e = memory.events()[0];
   BOOST_TEST(e.webhook == "sms");
-  BOOST_TEST(e.dlr.raw == kPlatformDlr);
+  BOOST_TEST(e.dlr.raw == kPlatformDlrExample);
   BOOST_TEST(e.dlr.Get(Field::kId).value_or("") == "b34e35ad-fe34-4a8b-977c-b21cd76cd7d6:1");
   BOOST_TEST(e.dlr.Get(Field::kCredits).value_or("") == "2.0000");
   BOOST_TEST(e.dlr.Get(Field::kUnits).value_or("") == "2");
@@ -1027,10 +1016,11 @@ BOOST_FIXTURE_TEST_CASE(TheBodyIsNeverLoggedAtWarning, Fixture) {
 
 BOOST_FIXTURE_TEST_CASE(MetricsCountAnswersDlrsAndCommits, Fixture) {
   std::unique_ptr<Metrics> m = Metrics::InMemory();
-  BOOST_TEST(HandleRequest(Req("POST").Body(kDlr).r, config, store, m.get()).status == 200);
-  BOOST_TEST(HandleRequest(Req("POST").Body(kDlr).r, config, store, m.get()).status == 200);
-  BOOST_TEST(HandleRequest(Req("POST").Body("{bad").r, config, store, m.get()).status == 400);
-  BOOST_TEST(HandleRequest(Req("GET").Auth("").r, config, store, m.get()).status == 401);
+  BOOST_TEST(HandleRequest(Req("POST").Body(kDlr).r, config, store, clock, m.get()).status == 200);
+  BOOST_TEST(HandleRequest(Req("POST").Body(kDlr).r, config, store, clock, m.get()).status == 200);
+  BOOST_TEST(HandleRequest(Req("POST").Body("{bad").r, config, store, clock, m.get()).status ==
+             400);
+  BOOST_TEST(HandleRequest(Req("GET").Auth("").r, config, store, clock, m.get()).status == 401);
   std::string text = m->Render();
   for (const char* want :
        {"dlr_webhook_requests_total{code=\"200\"} 2\n",
@@ -1038,6 +1028,79 @@ BOOST_FIXTURE_TEST_CASE(MetricsCountAnswersDlrsAndCommits, Fixture) {
         "dlr_webhook_requests_total{code=\"401\"} 1\n", "dlr_webhook_dlrs_stored_total 1\n",
         "dlr_webhook_dlrs_duplicate_total 1\n", "dlr_webhook_rejected_total 1\n",
         "dlr_webhook_dlrs_total{status=\"DELIVRD\"} 2\n", "dlr_webhook_commit_seconds_count 2\n"}) {
+    BOOST_TEST(text.find(want) != std::string::npos, want << " in\n" << text);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------
+// The time comes from the Clock HandleRequest is given, never from the
+// machine's: received_at of what is stored, and the commit's duration.
+
+namespace {
+
+// 2026-03-15T12:34:56.789Z
+constexpr int64_t kThen = 1773578096789;
+
+// A store whose every Commit takes `millis` on `clock`.
+class SlowStore : public StoreWriter {
+ public:
+  SlowStore(StoreWriter* base, test::FakeClock* clock, int64_t millis)
+      : base_(base), clock_(clock), millis_(millis) {}
+  Status EnsureSchema() override { return base_->EnsureSchema(); }
+  Status Commit(const std::vector<const Batch*>& batches,
+                std::vector<BatchResult>* results) override {
+    clock_->AdvanceMillis(millis_);
+    return base_->Commit(batches, results);
+  }
+  Status RecordRejected(const Rejected& rejected) override {
+    return base_->RecordRejected(rejected);
+  }
+
+ private:
+  StoreWriter* const base_;
+  test::FakeClock* const clock_;
+  const int64_t millis_;
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(HandlerClockTest, Fixture)
+
+BOOST_AUTO_TEST_CASE(AStoredBatchIsReceivedAtTheClocksTime) {
+  clock.SetMillis(kThen);
+  ExpectStored(Handle(Req("POST").Body(kDlr)), 1, 0);
+  clock.AdvanceMillis(61001);
+  ExpectStored(Handle(Req("POST").Body(R"({"id": "msg-2", "status": "DELIVRD"})")), 1, 0);
+  BOOST_TEST_REQUIRE(memory.events().size() == 2u);
+  BOOST_TEST(memory.events()[0].received_at == "2026-03-15T12:34:56.789Z");
+  BOOST_TEST(memory.events()[1].received_at == "2026-03-15T12:35:57.790Z");
+}
+
+BOOST_AUTO_TEST_CASE(ARefusedRequestIsReceivedAtTheClocksTime) {
+  clock.SetMillis(kThen);
+  ExpectError(Handle(Req("POST").Body("{bad")), 400, "bad_request");
+  clock.SetMillis(0);
+  ExpectError(Handle(Req("POST").Body(R"({"id": "no-status"})")), 422, "invalid_dlr");
+  BOOST_TEST_REQUIRE(memory.rejected().size() == 2u);
+  BOOST_TEST(memory.rejected()[0].received_at == "2026-03-15T12:34:56.789Z");
+  BOOST_TEST(memory.rejected()[1].received_at == "1970-01-01T00:00:00.000Z");
+}
+
+BOOST_AUTO_TEST_CASE(TheCommitIsTimedOnTheClocksMonotonicReading) {
+  clock.SetMillis(kThen);
+  SlowStore slow(&memory, &clock, 300);
+  std::unique_ptr<Metrics> m = Metrics::InMemory();
+  Response r = HandleRequest(Req("POST").Body(kDlr).r, config, slow, clock, m.get());
+  ExpectStored(r, 1, 0);
+  BOOST_TEST_REQUIRE(memory.events().size() == 1u);
+  // Stamped before the commit began.
+  BOOST_TEST(memory.events()[0].received_at == "2026-03-15T12:34:56.789Z");
+  std::string text = m->Render();
+  for (const char* want : {"dlr_webhook_commit_seconds_bucket{le=\"0.25\"} 0\n",
+                           "dlr_webhook_commit_seconds_bucket{le=\"0.5\"} 1\n",
+                           "dlr_webhook_commit_seconds_sum 0.3\n"}) {
     BOOST_TEST(text.find(want) != std::string::npos, want << " in\n" << text);
   }
 }

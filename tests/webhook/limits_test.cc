@@ -2,18 +2,13 @@
 // enforces them (413 for too many DLRs, 422 for a long field or deep JSON).
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
-#include <ostream>
 #include <string>
 
 #include "common/webhook/config.h"
 #include "common/webhook/payload.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
-
-// For BOOST_TEST's messages (internal linkage: other test files may have their own).
-static std::ostream& operator<<(std::ostream& os, StatusCode code) {
-  return os << StatusCodeName(code);
-}
 
 namespace {
 

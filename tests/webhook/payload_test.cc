@@ -3,43 +3,22 @@
 
 #include <boost/test/unit_test.hpp>
 #include <optional>
-#include <ostream>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/http/query.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
-
-// Lets BOOST_TEST print a StatusCode (internal linkage: one per test file).
-static std::ostream& operator<<(std::ostream& os, StatusCode code) {
-  return os << StatusCodeName(code);
-}
 
 namespace {
 
 constexpr char kJson[] = "application/json";
 constexpr char kForm[] = "application/x-www-form-urlencoded";
 
-// The platform's DLR example, copied verbatim from seed/platform-sms-webhook.md
-// (the body of its curl -d), trailing comma included.
-constexpr char kPlatformDlrExample[] = R"({
-      "id": "b34e35ad-fe34-4a8b-977c-b21cd76cd7d6:1",
-      "mobile": "918921269xxx",
-      "status": "DELIVRD",
-      "credits": "2.0000",
-      "units": 2,
-      "deliv_at": "1701086585",
-      "sent_at": "1701063180",
-      "submit_at": "1701059582",
-      "deliv_time": "2021-04-09 16:27:51",
-      "sent_time": "2021-04-09 16:27:35",
-      "submit_time": "2021-04-09 16:27:39",
-      "cid": "1234444XXXX",
-      "custom": "9882XXXX",
-    })";
+using test::kPlatformDlrExample;
 
 // The fuller example of seed/platform-verify-webhook.md ("After Verification").
 constexpr char kPlatformVerifiedDlrExample[] = R"({
@@ -78,10 +57,7 @@ constexpr char kComposeExample[] = R"({
       "credits": "@{{credits}}",
     })";
 
-template <size_t N>
-std::string Bytes(const char (&s)[N]) {
-  return std::string(s, N - 1);
-}
+using test::Bytes;
 
 StatusOr<Payload> Parse(std::string_view body, std::string_view content_type = kJson,
                         std::string_view raw_query = "", const FieldNames& names = FieldNames(),

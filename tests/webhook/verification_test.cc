@@ -5,15 +5,11 @@
 
 #include <boost/test/unit_test.hpp>
 #include <optional>
-#include <ostream>
 #include <string>
 
-namespace dlr {
+#include "tests/testing/test_util.h"
 
-// Lets BOOST_TEST print a StatusCode (internal linkage: one per test file).
-static std::ostream& operator<<(std::ostream& os, StatusCode code) {
-  return os << StatusCodeName(code);
-}
+namespace dlr {
 
 namespace {
 

@@ -5,17 +5,13 @@
 #include <mysqld_error.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstring>
-#include <random>
-#include <thread>
+#include <utility>
 
-#include "common/base/log.h"
+#include "common/store/event_sql.h"
 
 namespace dlr {
 namespace {
-
-constexpr int kMaxAttempts = 4;
 
 // MySQL 8 only (MariaDB has no such code): a connection idle past
 // wait_timeout, told so at its next statement.
@@ -82,22 +78,6 @@ const char kCollation[] =
 const char kSchemaLock[] = "SELECT GET_LOCK(CONCAT('dlr_schema_', MD5(DATABASE())), 30)";
 const char kSchemaUnlock[] = "SELECT RELEASE_LOCK(CONCAT('dlr_schema_', MD5(DATABASE())))";
 
-// Affected rows: 1 for a new event, 0 for a duplicate (id = id changes
-// nothing). Unlike INSERT IGNORE, it turns no other error into a warning.
-const char kInsertEvent[] =
-    "INSERT INTO dlr_events (id, mobile, status, credits, units, deliv_time, sent_time,"
-    " submit_time, deliv_at, sent_at, submit_at, cid, custom, custom1, custom2, location,"
-    " region, provider, location_code, region_code, provider_code, webhook, raw, received_at,"
-    " query)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    " ON DUPLICATE KEY UPDATE seq = seq";
-
-// Affected rows: 1 for a new message, 0 when it exists (then kUpdateMessage).
-const char kInsertMessage[] =
-    "INSERT INTO dlr_messages (id, webhook, status, final, delivered, deliv_time,"
-    " sent_time, submit_time, deliv_at, sent_at, submit_at, updated_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id";
-
 // A pending status never replaces a final one; among final statuses the
 // latest deliv_time wins; a pending row takes whatever comes next. The
 // condition is in WHERE, which sees the row before any SET (MySQL applies
@@ -109,9 +89,24 @@ const char kUpdateMessage[] =
     " sent_at = COALESCE(?, sent_at), submit_at = COALESCE(?, submit_at), updated_at = ?"
     " WHERE id = ? AND (final = 0 OR (? = 1 AND COALESCE(?, '') > COALESCE(deliv_time, '')))";
 
-const char kInsertRejected[] =
-    "INSERT INTO dlr_rejected (received_at, webhook, remote_addr, http_status, error,"
-    " reason, content_type, raw, method, query) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+// The statements of the writes, prepared on each connection; their column
+// lists are event_sql.h's. Built once, by the first connection.
+struct Statements {
+  // Affected rows: 1 for a new event, 0 for a duplicate (seq = seq changes
+  // nothing). Unlike INSERT IGNORE, it turns no other error into a warning.
+  std::string insert_event =
+      InsertEventSql(SqlDialect::kMysql) + " ON DUPLICATE KEY UPDATE seq = seq";
+  // Affected rows: 1 for a new message, 0 when it exists (then
+  // kUpdateMessage).
+  std::string insert_message =
+      InsertMessageSql(SqlDialect::kMysql) + " ON DUPLICATE KEY UPDATE id = id";
+  std::string insert_rejected = InsertRejectedSql(SqlDialect::kMysql);
+};
+
+const Statements& Sql() {
+  static const Statements statements;
+  return statements;
+}
 
 // "YYYY-MM-DDTHH:MM:SS.mmmZ" -> "YYYY-MM-DD HH:MM:SS.mmm" (DATETIME(3), UTC).
 std::string ToDatetime(std::string t) {
@@ -119,11 +114,6 @@ std::string ToDatetime(std::string t) {
   size_t tee = t.find('T');
   if (tee != std::string::npos) t[tee] = ' ';
   return t;
-}
-
-int BackoffMs(int attempt) {
-  static thread_local std::minstd_rand rng(std::random_device{}());
-  return (5 << attempt) + static_cast<int>(rng() % 20);
 }
 
 void CloseStmt(MYSQL_STMT** st) {
@@ -161,7 +151,7 @@ MysqlStore::MysqlStore(DatabaseUrl url, const StoreOptions& options)
 
 MysqlStore::~MysqlStore() { Disconnect(); }
 
-void MysqlStore::Disconnect() {
+void MysqlStore::CloseConnection() {
   CloseStmt(&insert_event_);
   CloseStmt(&insert_message_);
   CloseStmt(&update_message_);
@@ -169,8 +159,6 @@ void MysqlStore::Disconnect() {
   if (conn_) mysql_close(conn_);
   conn_ = nullptr;
   in_transaction_ = false;
-  broken_ = false;
-  ready_ = false;
 }
 
 std::string MysqlStore::Where() const {
@@ -186,13 +174,13 @@ std::string MysqlStore::Where() const {
 }
 
 Status MysqlStore::Fail(unsigned int err, const char* message) {
-  retry_ = false;
   std::string detail = ScrubSecret(message ? message : "", url_.password);
   std::string msg = Where() + ": " + detail + " [error " + std::to_string(err) + "]";
+  FailureKind kind = FailureKind::kOther;
   switch (err) {
     case ER_LOCK_DEADLOCK:  // InnoDB rolled the transaction back
-      retry_ = true;
-      return Status::Unavailable(msg);
+      kind = FailureKind::kConflict;
+      break;
     case CR_SERVER_GONE_ERROR:
     case CR_SERVER_LOST:
     case CR_SERVER_LOST_EXTENDED:
@@ -205,9 +193,8 @@ Status MysqlStore::Fail(unsigned int err, const char* message) {
     case ER_OPTION_PREVENTS_STATEMENT:  // --read-only: a failover may be under way
     case ER_READ_ONLY_MODE:
     case ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION:
-      broken_ = true;
-      retry_ = true;
-      return Status::Unavailable(msg);
+      kind = FailureKind::kConnectionLost;
+      break;
     case ER_LOCK_WAIT_TIMEOUT:
     case ER_QUERY_INTERRUPTED:
     case ER_STATEMENT_TIMEOUT:
@@ -216,19 +203,22 @@ Status MysqlStore::Fail(unsigned int err, const char* message) {
     case ER_USER_LIMIT_REACHED:
     case ER_DISK_FULL:
     case ER_RECORD_FILE_FULL:
-      return Status::Unavailable(msg);
+      kind = FailureKind::kBusy;
+      break;
     case ER_DATA_TOO_LONG:
     case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:
     case ER_INVALID_CHARACTER_STRING:
-      return Status::Unprocessable("the database cannot hold a value of this request: " + detail);
+      kind = FailureKind::kUnfitValue;
+      break;
     case ER_NO_SUCH_TABLE:
     case ER_BAD_FIELD_ERROR:  // the tables changed under us: check them again
-      broken_ = true;
-      return Status::Internal(msg);
+      kind = FailureKind::kReconnect;
+      break;
     default:
-      if (err >= 2000 && err < 3000) broken_ = true;  // a client-side error
-      return Status::Internal(msg);
+      if (err >= 2000 && err < 3000) kind = FailureKind::kReconnect;  // a client-side error
+      break;
   }
+  return Failure(kind, std::move(msg), detail);
 }
 
 Status MysqlStore::FailConnection() {
@@ -312,14 +302,12 @@ Status MysqlStore::Execute(MYSQL_STMT* st, const std::vector<Param>& params, uin
 }
 
 void MysqlStore::RollbackQuietly() {
-  if (!conn_ || !in_transaction_ || broken_) return;
-  if (mysql_real_query(conn_, "ROLLBACK", 8) != 0) broken_ = true;
+  if (!conn_ || !in_transaction_ || broken()) return;
+  if (mysql_real_query(conn_, "ROLLBACK", 8) != 0) MarkBroken();
   in_transaction_ = false;
 }
 
-Status MysqlStore::OpenConnection() {
-  if (broken_) Disconnect();
-  if (conn_) return Status::Ok();
+Status MysqlStore::OpenSession() {
   conn_ = mysql_init(nullptr);
   if (!conn_) return Status::Unavailable("cannot connect to " + Where() + ": out of memory");
   int busy = std::max(options_.busy_timeout_ms, 1);
@@ -343,7 +331,6 @@ Status MysqlStore::OpenConnection() {
                           static_cast<unsigned int>(url_.port),
                           socket_.empty() ? nullptr : socket_.c_str(), 0)) {
     std::string why = ScrubSecret(mysql_error(conn_), url_.password);
-    Disconnect();
     return Status::Unavailable("cannot connect to " + Where() + ": " + why);
   }
   // Strict mode: a value that does not fit is an error, never silently cut.
@@ -356,27 +343,18 @@ Status MysqlStore::OpenConnection() {
   if (options_.long_reads) session += ", SESSION net_write_timeout = 3600";
   Status s = Exec(session.c_str());
   if (s.ok()) s = Exec("SET NAMES utf8mb4 COLLATE utf8mb4_bin");
-  if (!s.ok()) Disconnect();
   return s;
 }
 
-Status MysqlStore::Connect() {
-  Status s = OpenConnection();
-  if (!s.ok() || ready_) return s;
-  s = CheckSchema();
-  if (s.ok()) s = Prepare(kInsertEvent, &insert_event_);
-  if (s.ok()) s = Prepare(kInsertMessage, &insert_message_);
+Status MysqlStore::PrepareStatements() {
+  Status s = Prepare(Sql().insert_event.c_str(), &insert_event_);
+  if (s.ok()) s = Prepare(Sql().insert_message.c_str(), &insert_message_);
   if (s.ok()) s = Prepare(kUpdateMessage, &update_message_);
-  if (s.ok()) s = Prepare(kInsertRejected, &insert_rejected_);
-  if (!s.ok()) {
-    Disconnect();
-    return s;
-  }
-  ready_ = true;
+  if (s.ok()) s = Prepare(Sql().insert_rejected.c_str(), &insert_rejected_);
   return s;
 }
 
-Status MysqlStore::ReadSchemaVersion(long long* version) {
+Status MysqlStore::ReadSchemaVersion(int* version) {
   long long tables = 0;
   Status s = ExecInt(
       "SELECT COUNT(*) FROM information_schema.tables"
@@ -384,7 +362,9 @@ Status MysqlStore::ReadSchemaVersion(long long* version) {
       &tables);
   *version = 0;
   if (s.ok() && tables > 0) {
-    s = ExecInt("SELECT COALESCE(MAX(version), 0) FROM dlr_schema", version);
+    long long recorded = 0;
+    s = ExecInt("SELECT COALESCE(MAX(version), 0) FROM dlr_schema", &recorded);
+    if (s.ok()) *version = static_cast<int>(recorded);
   }
   return s;
 }
@@ -443,50 +423,18 @@ Status MysqlStore::ApplyMigration(int version) {
   return Status::Internal("no migration to schema version " + std::to_string(version));
 }
 
-Status MysqlStore::CheckSchema() {
-  long long version = 0;
-  Status s = ReadSchemaVersion(&version);
-  if (s.ok()) schema_found_ = static_cast<int>(version);
-  if (!s.ok() || version == kSchemaVersion) return s;
-  if (version < kSchemaVersion) {
-    // The lock keeps two processes from migrating at once; the version is
-    // read again under it, since another one may have migrated since.
-    long long locked = 0;
-    s = ExecInt(kSchemaLock, &locked);
-    if (!s.ok()) return s;
-    if (locked != 1) return Status::Unavailable("timed out waiting for the schema lock");
-    s = ReadSchemaVersion(&version);
-    if (s.ok()) schema_found_ = static_cast<int>(version);
-    for (int v = static_cast<int>(version) + 1; s.ok() && v <= kSchemaVersion; ++v) {
-      s = ApplyMigration(v);
-      std::string record = "INSERT INTO dlr_schema (version) VALUES (" + std::to_string(v) + ")";
-      if (s.ok()) s = Exec(record.c_str());
-    }
-    Status unlock = Exec(kSchemaUnlock);
-    if (!s.ok()) return s;
-    if (!unlock.ok()) return unlock;
-    if (version <= kSchemaVersion) return Status::Ok();
-  }
-  return Status::Internal("the database schema (" + Where() + ") is version " +
-                          std::to_string(version) + ", newer than this program knows (" +
-                          std::to_string(kSchemaVersion) + "); upgrade dlr-webhook");
+Status MysqlStore::LockSchema() {
+  long long locked = 0;
+  Status s = ExecInt(kSchemaLock, &locked);
+  if (s.ok() && locked != 1) s = Status::Unavailable("timed out waiting for the schema lock");
+  return s;
 }
 
-Status MysqlStore::EnsureSchema() {
-  if (conn_ && !broken_ && ready_) return CheckSchema();
-  return Connect();  // a new connection checks the schema
-}
-
-Status MysqlStore::Retrying(const std::function<Status()>& attempt) {
-  for (int n = 1;; ++n) {
-    Status s = Connect();
-    if (!s.ok()) return s;
-    retry_ = false;
-    s = attempt();
-    if (s.ok() || !retry_ || n >= kMaxAttempts) return s;
-    Log(LogLevel::kInfo, "retrying: " + s.message());
-    if (!broken_) std::this_thread::sleep_for(std::chrono::milliseconds(BackoffMs(n)));
-  }
+// MySQL commits each DDL statement on its own: there is nothing to undo.
+Status MysqlStore::UnlockSchema(Status migrated, bool /*keep*/) {
+  Status unlock = Exec(kSchemaUnlock);
+  if (!migrated.ok()) return migrated;
+  return unlock;
 }
 
 Status MysqlStore::StoreEvent(const Batch& batch, const std::string& received_at, const Dlr& dlr,
@@ -495,7 +443,8 @@ Status MysqlStore::StoreEvent(const Batch& batch, const std::string& received_at
     return v ? Param{v->data(), v->size(), false} : Param{};
   };
   auto text = [](const std::string& v) { return Param{v.data(), v.size(), false}; };
-  std::vector<Param> event;
+  std::vector<Param> event;  // in EventInsertColumns' order
+  event.reserve(kEventInsertColumns);
   for (size_t i = 0; i < kFieldCount; ++i) event.push_back(opt(dlr.values[i]));
   event.push_back(text(batch.webhook));
   event.push_back(text(dlr.raw));
@@ -510,34 +459,22 @@ Status MysqlStore::StoreEvent(const Batch& batch, const std::string& received_at
   const std::optional<std::string>& status = dlr.Get(Field::kStatus);
   std::string is_final = !status || IsFinalStatus(*status) ? "1" : "0";
   std::string delivered = status && IsDeliveredStatus(*status) ? "1" : "0";
-  std::vector<Param> message = {opt(dlr.Get(Field::kId)),
-                                text(batch.webhook),
-                                opt(status),
-                                text(is_final),
-                                text(delivered),
-                                opt(dlr.Get(Field::kDelivTime)),
-                                opt(dlr.Get(Field::kSentTime)),
-                                opt(dlr.Get(Field::kSubmitTime)),
-                                opt(dlr.Get(Field::kDelivAt)),
-                                opt(dlr.Get(Field::kSentAt)),
-                                opt(dlr.Get(Field::kSubmitAt)),
-                                text(received_at)};
+  // In MessageColumns' order.
+  std::vector<Param> message;
+  message.reserve(kMessageColumns);
+  message = {opt(dlr.Get(Field::kId)), text(batch.webhook), opt(status), text(is_final),
+             text(delivered)};
+  for (Field time : kMessageTimes) message.push_back(opt(dlr.Get(time)));
+  message.push_back(text(received_at));
   s = Execute(insert_message_, message, &affected);
   if (!s.ok() || affected == 1) return s;
-  std::vector<Param> update = {text(batch.webhook),
-                               opt(status),
-                               text(is_final),
-                               text(delivered),
-                               opt(dlr.Get(Field::kDelivTime)),
-                               opt(dlr.Get(Field::kSentTime)),
-                               opt(dlr.Get(Field::kSubmitTime)),
-                               opt(dlr.Get(Field::kDelivAt)),
-                               opt(dlr.Get(Field::kSentAt)),
-                               opt(dlr.Get(Field::kSubmitAt)),
-                               text(received_at),
-                               opt(dlr.Get(Field::kId)),
-                               text(is_final),
-                               opt(dlr.Get(Field::kDelivTime))};
+  // kUpdateMessage's: the message's values but id, then the condition's.
+  std::vector<Param> update;
+  update.reserve(kMessageColumns + 2);
+  update.assign(message.begin() + 1, message.end());
+  update.push_back(opt(dlr.Get(Field::kId)));
+  update.push_back(text(is_final));
+  update.push_back(opt(dlr.Get(Field::kDelivTime)));
   return Execute(update_message_, update, nullptr);
 }
 
@@ -566,17 +503,7 @@ Status MysqlStore::CommitOnce(const std::vector<const Batch*>& batches,
   return s;
 }
 
-Status MysqlStore::Commit(const std::vector<const Batch*>& batches,
-                          std::vector<BatchResult>* results) {
-  // A retry after a connection lost during COMMIT may find the events of the
-  // lost attempt committed: they are then counted as duplicates, never stored
-  // twice.
-  Status s = Retrying([&] { return CommitOnce(batches, results); });
-  if (!s.ok()) results->assign(batches.size(), BatchResult());
-  return s;
-}
-
-Status MysqlStore::RecordRejected(const Rejected& r) {
+Status MysqlStore::InsertRejected(const Rejected& r) {
   std::string received_at = ToDatetime(r.received_at);
   std::string http_status = std::to_string(r.http_status);
   auto text = [](const std::string& v) { return Param{v.data(), v.size(), false}; };
@@ -590,109 +517,7 @@ Status MysqlStore::RecordRejected(const Rejected& r) {
                                Param{r.raw.data(), r.raw.size(), true},
                                r.method.empty() ? Param{} : text(r.method),
                                r.query ? text(*r.query) : Param{}};
-  return Retrying([&] { return Execute(insert_rejected_, params, nullptr); });
-}
-
-StatusOr<std::vector<Row>> MysqlStore::Query(const std::string& sql,
-                                             const std::vector<std::string>& params) {
-  std::vector<Row> rows;
-  Status s = Retrying([&]() -> Status {
-    rows.clear();
-    MYSQL_STMT* st = nullptr;
-    Status q = Prepare(sql.c_str(), &st);
-    if (!q.ok()) return q;
-    std::unique_ptr<MYSQL_STMT, void (*)(MYSQL_STMT*)> owned(
-        st, [](MYSQL_STMT* p) { mysql_stmt_close(p); });
-    std::vector<Param> bound;
-    for (const std::string& p : params) bound.push_back(Param{p.data(), p.size(), false});
-    my_bool update_max = 1;
-    mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max);
-    std::vector<MYSQL_BIND> in(bound.size());
-    std::vector<unsigned long> in_lengths(bound.size());
-    for (size_t i = 0; i < bound.size(); ++i) {
-      std::memset(&in[i], 0, sizeof in[i]);
-      in_lengths[i] = static_cast<unsigned long>(bound[i].length);
-      in[i].buffer_type = MYSQL_TYPE_STRING;
-      in[i].buffer = const_cast<char*>(bound[i].data);
-      in[i].buffer_length = in_lengths[i];
-      in[i].length = &in_lengths[i];
-    }
-    if (mysql_stmt_param_count(st) != bound.size()) {
-      return Status::InvalidArgument("the query takes " +
-                                     std::to_string(mysql_stmt_param_count(st)) + " values, not " +
-                                     std::to_string(bound.size()));
-    }
-    if (!in.empty() && mysql_stmt_bind_param(st, in.data()) != 0) return FailStatement(st);
-    if (mysql_stmt_execute(st) != 0) return FailStatement(st);
-    MYSQL_RES* meta = mysql_stmt_result_metadata(st);
-    if (!meta) return Status::Ok();  // not a SELECT
-    std::unique_ptr<MYSQL_RES, void (*)(MYSQL_RES*)> owned_meta(
-        meta, [](MYSQL_RES* m) { mysql_free_result(m); });
-    if (mysql_stmt_store_result(st) != 0) return FailStatement(st);
-    unsigned int ncols = mysql_num_fields(meta);
-    MYSQL_FIELD* fields = mysql_fetch_fields(meta);
-    std::vector<MYSQL_BIND> out(ncols);
-    std::vector<std::string> buffers(ncols);
-    std::vector<unsigned long> lengths(ncols);
-    std::vector<my_bool> nulls(ncols), errors(ncols);
-    for (unsigned int c = 0; c < ncols; ++c) {
-      buffers[c].resize(std::max<unsigned long>(fields[c].max_length, 64) + 1);
-      std::memset(&out[c], 0, sizeof out[c]);
-      out[c].buffer_type = MYSQL_TYPE_STRING;
-      out[c].buffer = &buffers[c][0];
-      out[c].buffer_length = static_cast<unsigned long>(buffers[c].size());
-      out[c].length = &lengths[c];
-      out[c].is_null = &nulls[c];
-      out[c].error = &errors[c];
-    }
-    if (ncols > 0 && mysql_stmt_bind_result(st, out.data()) != 0) return FailStatement(st);
-    for (;;) {
-      int rc = mysql_stmt_fetch(st);
-      if (rc == MYSQL_NO_DATA) break;
-      if (rc == 1) return FailStatement(st);
-      Row row;
-      for (unsigned int c = 0; c < ncols; ++c) {
-        if (nulls[c]) {
-          row.emplace_back();
-          continue;
-        }
-        if (lengths[c] <= buffers[c].size()) {
-          row.emplace_back(buffers[c].substr(0, lengths[c]));
-          continue;
-        }
-        // Longer than the buffer (MYSQL_DATA_TRUNCATED): fetch it whole.
-        std::string whole(lengths[c], '\0');
-        MYSQL_BIND one;
-        std::memset(&one, 0, sizeof one);
-        unsigned long got = 0;
-        one.buffer_type = MYSQL_TYPE_STRING;
-        one.buffer = &whole[0];
-        one.buffer_length = lengths[c];
-        one.length = &got;
-        if (mysql_stmt_fetch_column(st, &one, c, 0) != 0) return FailStatement(st);
-        row.emplace_back(std::move(whole));
-      }
-      rows.push_back(std::move(row));
-    }
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  return rows;
-}
-
-StatusOr<int> MysqlStore::Ping() {
-  Status s = OpenConnection();
-  long long version = 0;
-  if (s.ok()) s = ReadSchemaVersion(&version);
-  if (!s.ok()) return s;
-  return static_cast<int>(version);
-}
-
-StatusOr<SchemaReport> MysqlStore::Migrate() {
-  schema_found_ = -1;
-  Status s = EnsureSchema();
-  if (!s.ok()) return s;
-  return SchemaReport{schema_found_, kSchemaVersion};
+  return Execute(insert_rejected_, params, nullptr);
 }
 
 Status MysqlStore::PrepareAndRun(const std::string& sql, const std::vector<std::string>& params,

@@ -9,7 +9,9 @@
 // that responders starting together do not race). Every session runs in
 // strict SQL mode with utf8mb4 and a binary collation: text is stored and
 // compared byte for byte, ids differing in case are different messages.
-// Used by one thread at a time.
+// That handling, and the retries below, are ServerStore's
+// (server/server_store.h); this class is the connector and MySQL's SQL. Used
+// by one thread at a time.
 //
 // Every Commit is one InnoDB transaction, durable when it returns ok (with
 // the server's default innodb_flush_log_at_trx_commit=1). A deadlock is
@@ -23,12 +25,12 @@
 #define DLR_COMMON_STORE_MYSQL_MYSQL_STORE_H_
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "common/store/database_url.h"
+#include "common/store/server/server_store.h"
 #include "common/store/store.h"
 
 struct st_mysql;
@@ -36,7 +38,7 @@ struct st_mysql_stmt;
 
 namespace dlr {
 
-class MysqlStore : public Store {
+class MysqlStore : public ServerStore {
  public:
   // A store for `url` (scheme mysql), which must name the database. Its only
   // query parameter is `socket` (a unix socket file); a host that is a path
@@ -48,24 +50,15 @@ class MysqlStore : public Store {
   MysqlStore(const MysqlStore&) = delete;
   MysqlStore& operator=(const MysqlStore&) = delete;
 
-  Status EnsureSchema() override;
-  Status Commit(const std::vector<const Batch*>& batches,
-                std::vector<BatchResult>* results) override;
-  Status RecordRejected(const Rejected& rejected) override;
-  StatusOr<std::vector<Row>> Query(const std::string& sql,
-                                   const std::vector<std::string>& params) override;
+  // (EnsureSchema, Commit, RecordRejected, Ping, Migrate: ServerStore's.)
 
-  // Ping connects without checking the schema (the connection is kept; the
-  // next other call checks it). QueryEach fetches unbuffered, row by row; a
-  // callback that stops the scan leaves the rest to be read and dropped
-  // when the statement closes.
-  StatusOr<int> Ping() override;
-  StatusOr<SchemaReport> Migrate() override;
+  // QueryEach fetches unbuffered, row by row; a callback that stops the scan
+  // leaves the rest to be read and dropped when the statement closes.
   Status QueryEach(const std::string& sql, const std::vector<std::string>& params,
                    const RowCallback& each) override;
   StatusOr<int64_t> Execute(const std::string& sql,
                             const std::vector<std::string>& params) override;
-  std::optional<SqlDialect> dialect() const override { return SqlDialect::kMysql; }
+  SqlDialect dialect() const override { return SqlDialect::kMysql; }
 
  private:
   // One bound value; NULL when `data` is nullptr. `blob` sends bytes that
@@ -78,18 +71,26 @@ class MysqlStore : public Store {
 
   MysqlStore(DatabaseUrl url, const StoreOptions& options);
 
-  Status OpenConnection();  // no-op when connected; checks nothing
-  Status Connect();         // no-op when ready; checks the schema, prepares the statements
-  void Disconnect();
-  Status ReadSchemaVersion(long long* version);
-  Status ApplyMigration(int version);  // from version - 1 to version
-  Status CheckSchema();                // creates or upgrades the schema; sets schema_found_
+  // ServerStore's hooks. The schema lock is GET_LOCK; each migration's
+  // statements are written to be run again after an interruption, since
+  // MySQL commits every DDL statement on its own.
+  Status OpenSession() override;
+  void CloseConnection() override;
+  Status RunStatement(const char* sql) override { return Exec(sql); }
+  Status ReadSchemaVersion(int* version) override;
+  Status LockSchema() override;
+  Status ApplyMigration(int version) override;
+  Status UnlockSchema(Status migrated, bool keep) override;
+  Status PrepareStatements() override;  // the statements of the writes
+  Status CommitOnce(const std::vector<const Batch*>& batches,
+                    std::vector<BatchResult>* results) override;
+  Status InsertRejected(const Rejected& rejected) override;
+  std::string Where() const override;  // "MySQL user@host:port/db"
+
   // Prepares `sql` and executes it with `params` bound as text; the caller
   // owns *stmt (also when this fails).
   Status PrepareAndRun(const std::string& sql, const std::vector<std::string>& params,
                        st_mysql_stmt** stmt);
-  Status Retrying(const std::function<Status()>& attempt);
-  Status CommitOnce(const std::vector<const Batch*>& batches, std::vector<BatchResult>* results);
   Status StoreEvent(const Batch& batch, const std::string& received_at, const Dlr& dlr,
                     bool* inserted);
   // A statement without parameters; `value`, when given, receives the first
@@ -99,13 +100,11 @@ class MysqlStore : public Store {
   Status Prepare(const char* sql, st_mysql_stmt** stmt);
   // Executes a prepared statement; `affected` receives the rows it changed.
   Status Execute(st_mysql_stmt* stmt, const std::vector<Param>& params, uint64_t* affected);
-  // The Status for error `err` with `message`; sets broken_ and retry_ as
-  // the failure calls for.
+  // The Status for error `err` with `message`, through ServerStore::Failure.
   Status Fail(unsigned int err, const char* message);
   Status FailConnection();
   Status FailStatement(st_mysql_stmt* stmt);
   void RollbackQuietly();
-  std::string Where() const;  // "MySQL user@host:port/db", for messages
 
   const DatabaseUrl url_;
   const StoreOptions options_;
@@ -117,10 +116,6 @@ class MysqlStore : public Store {
   st_mysql_stmt* update_message_ = nullptr;
   st_mysql_stmt* insert_rejected_ = nullptr;
   bool in_transaction_ = false;
-  bool broken_ = false;    // the connection cannot be trusted: reopen before the next use
-  bool retry_ = false;     // the last failure is worth another attempt
-  bool ready_ = false;     // schema checked and statements prepared on this connection
-  int schema_found_ = -1;  // the version the last schema check found
 };
 
 }  // namespace dlr

@@ -3,19 +3,16 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <random>
 #include <set>
-#include <thread>
 
 #include "common/base/log.h"
+#include "common/store/event_sql.h"
 
 namespace dlr {
 namespace {
 
-constexpr int kMaxAttempts = 4;
 // pg_advisory_xact_lock key serialising schema creation ("dlrwhk" in ASCII).
 constexpr char kSchemaLock[] = "SELECT pg_advisory_xact_lock(110386409760875)";
 
@@ -79,39 +76,28 @@ const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion,
               "one migration per schema version");
 
-// One round trip per event: the event unless it is a duplicate, then, only
-// for a new event, its message. A pending status never replaces a final one;
-// among final statuses the latest deliv_time wins; a pending row takes
-// whatever comes next. $25, $26: final, delivered. Returns 1 for a new event.
-const char kStoreEvent[] =
-    "WITH ev AS ("
-    " INSERT INTO dlr_events (id, mobile, status, credits, units, deliv_time, sent_time,"
-    " submit_time, deliv_at, sent_at, submit_at, cid, custom, custom1, custom2, location,"
-    " region, provider, location_code, region_code, provider_code, webhook, raw, received_at,"
-    " query)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
-    " $18, $19, $20, $21, $22, $23, $24, $27) ON CONFLICT DO NOTHING RETURNING 1"
-    "), msg AS ("
-    " INSERT INTO dlr_messages AS m (id, webhook, status, final, delivered, deliv_time,"
-    " sent_time, submit_time, deliv_at, sent_at, submit_at, updated_at)"
-    " SELECT $1, $22, $3, $25, $26, $6, $7, $8, $9, $10, $11, $24 FROM ev"
-    " ON CONFLICT (id) DO UPDATE SET webhook = excluded.webhook,"
-    " status = excluded.status, final = excluded.final, delivered = excluded.delivered,"
-    " deliv_time = excluded.deliv_time,"
-    " sent_time = COALESCE(excluded.sent_time, m.sent_time),"
-    " submit_time = COALESCE(excluded.submit_time, m.submit_time),"
-    " deliv_at = excluded.deliv_at,"
-    " sent_at = COALESCE(excluded.sent_at, m.sent_at),"
-    " submit_at = COALESCE(excluded.submit_at, m.submit_at),"
-    " updated_at = excluded.updated_at"
-    " WHERE m.final = 0 OR (excluded.final = 1 AND"
-    " COALESCE(excluded.deliv_time, '') > COALESCE(m.deliv_time, ''))"
-    ") SELECT count(*) FROM ev";
+// The statements of the writes, their column lists event_sql.h's; built
+// once, by the first write.
+struct Statements {
+  // One round trip per event: the event unless it is a duplicate, then, only
+  // for a new event, its message (MessageConflictSql). The event's values are $1 to $24
+  // (EventInsertColumns but query) and $27 (query); $25, $26: final, delivered. Returns 1 for a new
+  // event.
+  std::string store_event =
+      "WITH ev AS ( INSERT INTO dlr_events (" + EventInsertColumns() + ") VALUES (" +
+      Placeholders(SqlDialect::kPostgres, kEventInsertColumns - 1) +
+      ", $27) ON CONFLICT DO NOTHING RETURNING 1"
+      "), msg AS ("
+      " INSERT INTO dlr_messages AS m (" +
+      MessageColumns() + ") SELECT $1, $22, $3, $25, $26, $6, $7, $8, $9, $10, $11, $24 FROM ev" +
+      MessageConflictSql("m") + ") SELECT count(*) FROM ev";
+  std::string insert_rejected = InsertRejectedSql(SqlDialect::kPostgres);
+};
 
-const char kInsertRejected[] =
-    "INSERT INTO dlr_rejected (received_at, webhook, remote_addr, http_status, error,"
-    " reason, content_type, raw, method, query)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const Statements& Sql() {
+  static const Statements statements;
+  return statements;
+}
 
 std::string TrimMessage(const char* text) {
   std::string s = text ? text : "";
@@ -149,11 +135,6 @@ std::string NumberPlaceholders(const std::string& sql) {
 // The server's notices ("relation ... already exists, skipping") are
 // informational: not on stderr, as libpq's default would have them.
 void LogNotice(void*, const char* message) { Log(LogLevel::kInfo, TrimMessage(message)); }
-
-int BackoffMs(int attempt) {
-  static thread_local std::minstd_rand rng(std::random_device{}());
-  return (5 << attempt) + static_cast<int>(rng() % 20);
-}
 
 // The connection keywords this libpq knows (empty if it cannot say).
 std::set<std::string> KnownKeywords() {
@@ -227,11 +208,9 @@ PostgresStore::PostgresStore(DatabaseUrl url, const StoreOptions& options)
 
 PostgresStore::~PostgresStore() { Disconnect(); }
 
-void PostgresStore::Disconnect() {
+void PostgresStore::CloseConnection() {
   if (conn_) PQfinish(conn_);
   conn_ = nullptr;
-  broken_ = false;
-  schema_checked_ = false;
 }
 
 std::string PostgresStore::Where() const {
@@ -251,7 +230,6 @@ std::string PostgresStore::Where() const {
 }
 
 Status PostgresStore::Fail(const pg_result* res, const std::string& what) {
-  retry_ = false;
   const char* state_field = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   std::string state = state_field ? state_field : "";
   std::string detail =
@@ -265,24 +243,23 @@ Status PostgresStore::Fail(const pg_result* res, const std::string& what) {
   if (lost || StartsWith(state, "08") || state == "57P01" || state == "57P02" || state == "57P03" ||
       state == "25006") {
     // The connection is gone, the server is shutting down, or it became a
-    // read-only standby (a failover): reconnect, once more right away.
-    broken_ = true;
-    retry_ = true;
-    return Status::Unavailable(msg);
+    // read-only standby (a failover).
+    return Failure(FailureKind::kConnectionLost, std::move(msg), detail);
   }
   if (state == "40001" || state == "40P01") {  // serialization failure, deadlock
-    retry_ = true;
-    return Status::Unavailable(msg);
+    return Failure(FailureKind::kConflict, std::move(msg), detail);
   }
   if (StartsWith(state, "53") || state == "55P03" || state == "57014") {
     // out of disk, memory or connections; a lock or statement timeout
-    return Status::Unavailable(msg);
+    return Failure(FailureKind::kBusy, std::move(msg), detail);
   }
   if (state == "22001" || state == "22021" || state == "22P05" || state == "54000") {
-    return Status::Unprocessable("the database cannot hold a value of this request: " + detail);
+    return Failure(FailureKind::kUnfitValue, std::move(msg), detail);
   }
-  if (state == "42P01" || state == "42703") broken_ = true;  // a table changed: re-check
-  return Status::Internal(msg);
+  if (state == "42P01" || state == "42703") {  // a table changed: re-check
+    return Failure(FailureKind::kReconnect, std::move(msg), detail);
+  }
+  return Failure(FailureKind::kOther, std::move(msg), detail);
 }
 
 Status PostgresStore::Exec(const char* sql, Result* out) {
@@ -317,12 +294,10 @@ void PostgresStore::RollbackQuietly() {
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) return;
   if (PQtransactionStatus(conn_) == PQTRANS_IDLE) return;
   PQclear(PQexec(conn_, "ROLLBACK"));
-  if (PQtransactionStatus(conn_) != PQTRANS_IDLE) broken_ = true;
+  if (PQtransactionStatus(conn_) != PQTRANS_IDLE) MarkBroken();
 }
 
-Status PostgresStore::OpenConnection() {
-  if (broken_) Disconnect();
-  if (conn_) return Status::Ok();
+Status PostgresStore::OpenSession() {
   std::vector<const char*> keys, values;
   for (const auto& kv : keywords_) {
     keys.push_back(kv.first.c_str());
@@ -334,23 +309,10 @@ Status PostgresStore::OpenConnection() {
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
     std::string why =
         ScrubSecret(TrimMessage(conn_ ? PQerrorMessage(conn_) : "out of memory"), url_.password);
-    Disconnect();
     return Status::Unavailable("cannot connect to " + Where() + ": " + why);
   }
   PQsetNoticeProcessor(conn_, LogNotice, nullptr);
   return Status::Ok();
-}
-
-Status PostgresStore::Connect() {
-  Status s = OpenConnection();
-  if (!s.ok() || schema_checked_) return s;
-  s = CheckSchema();
-  if (!s.ok()) {
-    Disconnect();
-    return s;
-  }
-  schema_checked_ = true;
-  return s;
 }
 
 Status PostgresStore::ReadSchemaVersion(int* version) {
@@ -370,56 +332,27 @@ Status PostgresStore::ReadSchemaVersion(int* version) {
   return s;
 }
 
-Status PostgresStore::CheckSchema() {
-  int version = 0;
-  Status s = ReadSchemaVersion(&version);
-  if (s.ok()) schema_found_ = version;
-  if (!s.ok() || version == kSchemaVersion) return s;
-  if (version < kSchemaVersion) {
-    // Created or upgraded in one transaction, by one process at a time; the
-    // others find it done.
-    s = Exec("BEGIN");
-    if (s.ok()) s = Exec(kSchemaLock);
-    if (s.ok()) s = ReadSchemaVersion(&version);
-    if (s.ok()) schema_found_ = version;
-    for (int v = version + 1; s.ok() && v <= kSchemaVersion; ++v) {
-      s = Exec(kMigrations[v - 1]);
-      std::string record = "INSERT INTO dlr_schema (version) VALUES (" + std::to_string(v) + ")";
-      if (s.ok()) s = Exec(record.c_str());
-    }
-    if (s.ok()) s = Exec(version <= kSchemaVersion ? "COMMIT" : "ROLLBACK");
-    if (!s.ok()) {
-      RollbackQuietly();
-      return s;
-    }
-    if (version <= kSchemaVersion) return Status::Ok();
-  }
-  return Status::Internal("the database schema (" + Where() + ") is version " +
-                          std::to_string(version) + ", newer than this program knows (" +
-                          std::to_string(kSchemaVersion) + "); upgrade dlr-webhook");
+Status PostgresStore::LockSchema() {
+  // One transaction, by one process at a time; the others find it done.
+  Status s = Exec("BEGIN");
+  if (s.ok()) s = Exec(kSchemaLock);
+  if (!s.ok()) RollbackQuietly();
+  return s;
 }
 
-Status PostgresStore::EnsureSchema() {
-  if (conn_ && !broken_ && schema_checked_) return CheckSchema();
-  return Connect();  // a new connection checks the schema
-}
+Status PostgresStore::ApplyMigration(int version) { return Exec(kMigrations[version - 1]); }
 
-Status PostgresStore::Retrying(const std::function<Status()>& attempt) {
-  for (int n = 1;; ++n) {
-    Status s = Connect();
-    if (!s.ok()) return s;
-    retry_ = false;
-    s = attempt();
-    if (s.ok() || !retry_ || n >= kMaxAttempts) return s;
-    Log(LogLevel::kInfo, "retrying: " + s.message());
-    if (!broken_) std::this_thread::sleep_for(std::chrono::milliseconds(BackoffMs(n)));
-  }
+Status PostgresStore::UnlockSchema(Status migrated, bool keep) {
+  if (migrated.ok()) migrated = Exec(keep ? "COMMIT" : "ROLLBACK");
+  if (!migrated.ok()) RollbackQuietly();
+  return migrated;
 }
 
 Status PostgresStore::CommitOnce(const std::vector<const Batch*>& batches,
                                  std::vector<BatchResult>* results) {
   results->assign(batches.size(), BatchResult());
   Status s = Exec(begin_sql_.c_str());
+  const char* const store_event = Sql().store_event.c_str();
   std::vector<Param> params(27);
   for (size_t b = 0; b < batches.size() && s.ok(); ++b) {
     const Batch& batch = *batches[b];
@@ -443,7 +376,7 @@ Status PostgresStore::CommitOnce(const std::vector<const Batch*>& batches,
               ? Param{nullptr, 0, kTextOid, true}
               : Param{batch.query.data(), static_cast<int>(batch.query.size()), kTextOid, true};
       Result r;
-      s = ExecParams(kStoreEvent, params, &r);
+      s = ExecParams(store_event, params, &r);
       if (!s.ok()) break;
       bool inserted = std::strcmp(PQgetvalue(r.get(), 0, 0), "1") == 0;
       ++(inserted ? (*results)[b].stored : (*results)[b].duplicates);
@@ -463,17 +396,7 @@ Status PostgresStore::CommitOnce(const std::vector<const Batch*>& batches,
   return s;
 }
 
-Status PostgresStore::Commit(const std::vector<const Batch*>& batches,
-                             std::vector<BatchResult>* results) {
-  // A retry after a connection lost during COMMIT may find the events of the
-  // lost attempt committed: they are then counted as duplicates, never stored
-  // twice.
-  Status s = Retrying([&] { return CommitOnce(batches, results); });
-  if (!s.ok()) results->assign(batches.size(), BatchResult());
-  return s;
-}
-
-Status PostgresStore::RecordRejected(const Rejected& r) {
+Status PostgresStore::InsertRejected(const Rejected& r) {
   std::string http_status = std::to_string(r.http_status);
   std::vector<Param> params = {
       {r.received_at.c_str(), 0, kTimestamptzOid, false},
@@ -489,60 +412,7 @@ Status PostgresStore::RecordRejected(const Rejected& r) {
       {r.query ? r.query->data() : nullptr, r.query ? static_cast<int>(r.query->size()) : 0,
        kTextOid, true},
   };
-  return Retrying([&] { return ExecParams(kInsertRejected, params, nullptr); });
-}
-
-StatusOr<std::vector<Row>> PostgresStore::Query(const std::string& sql,
-                                                const std::vector<std::string>& params) {
-  std::vector<Param> bound;
-  for (const std::string& p : params) {
-    if (p.find('\0') != std::string::npos) {
-      return Status::InvalidArgument("a query parameter holds a NUL byte");
-    }
-    bound.push_back(Param{p.c_str(), 0, 0, false});
-  }
-  std::string numbered = NumberPlaceholders(sql);
-  Result res;
-  Status s = Retrying([&] { return ExecParams(numbered.c_str(), bound, &res); });
-  if (!s.ok()) return s;
-  std::vector<Row> rows;
-  int ncols = PQnfields(res.get());
-  for (int r = 0; r < PQntuples(res.get()); ++r) {
-    Row row;
-    for (int c = 0; c < ncols; ++c) {
-      if (PQgetisnull(res.get(), r, c)) {
-        row.emplace_back();
-        continue;
-      }
-      const char* v = PQgetvalue(res.get(), r, c);
-      if (PQftype(res.get(), c) == kByteaOid) {
-        size_t n = 0;
-        unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(v), &n);
-        if (!bytes) return Status::Internal("cannot decode a bytea value");
-        row.emplace_back(std::string(reinterpret_cast<char*>(bytes), n));
-        PQfreemem(bytes);
-      } else {
-        row.emplace_back(std::string(v, static_cast<size_t>(PQgetlength(res.get(), r, c))));
-      }
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-StatusOr<int> PostgresStore::Ping() {
-  Status s = OpenConnection();
-  int version = 0;
-  if (s.ok()) s = ReadSchemaVersion(&version);
-  if (!s.ok()) return s;
-  return version;
-}
-
-StatusOr<SchemaReport> PostgresStore::Migrate() {
-  schema_found_ = -1;
-  Status s = EnsureSchema();
-  if (!s.ok()) return s;
-  return SchemaReport{schema_found_, kSchemaVersion};
+  return ExecParams(Sql().insert_rejected.c_str(), params, nullptr);
 }
 
 Status PostgresStore::RowOf(const pg_result* res, int r, Row* row) {
@@ -616,7 +486,7 @@ Status PostgresStore::QueryEach(const std::string& sql, const std::vector<std::s
       result = Fail(r, "a query failed");
     }
   }
-  if (PQstatus(conn_) != CONNECTION_OK) broken_ = true;
+  if (PQstatus(conn_) != CONNECTION_OK) MarkBroken();
   return result;
 }
 

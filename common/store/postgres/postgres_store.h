@@ -5,7 +5,9 @@
 // again after it broke, so a responder starts while the server is down and
 // recovers without a restart when it returns; the schema is checked once per
 // connection (created when missing, under an advisory lock so that responders
-// starting together do not race). Used by one thread at a time.
+// starting together do not race). That handling, and the retries below, are
+// ServerStore's (server/server_store.h); this class is libpq and PostgreSQL's
+// SQL. Used by one thread at a time.
 //
 // Every Commit is one transaction (READ COMMITTED; lock_timeout from
 // StoreOptions) that is durable when it returns ok. A deadlock or
@@ -19,13 +21,13 @@
 #ifndef DLR_COMMON_STORE_POSTGRES_POSTGRES_STORE_H_
 #define DLR_COMMON_STORE_POSTGRES_POSTGRES_STORE_H_
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "common/store/database_url.h"
+#include "common/store/server/server_store.h"
 #include "common/store/store.h"
 
 struct pg_conn;
@@ -33,7 +35,7 @@ struct pg_result;
 
 namespace dlr {
 
-class PostgresStore : public Store {
+class PostgresStore : public ServerStore {
  public:
   // A store for `url` (scheme postgresql). Its query parameters are libpq
   // connection keywords (sslmode, host=/socket/dir, target_session_attrs,
@@ -45,23 +47,15 @@ class PostgresStore : public Store {
   PostgresStore(const PostgresStore&) = delete;
   PostgresStore& operator=(const PostgresStore&) = delete;
 
-  Status EnsureSchema() override;
-  Status Commit(const std::vector<const Batch*>& batches,
-                std::vector<BatchResult>* results) override;
-  Status RecordRejected(const Rejected& rejected) override;
-  StatusOr<std::vector<Row>> Query(const std::string& sql,
-                                   const std::vector<std::string>& params) override;
+  // (EnsureSchema, Commit, RecordRejected, Ping, Migrate: ServerStore's.)
 
-  // Ping connects without checking the schema (the connection is kept; the
-  // next other call checks it). QueryEach reads in single-row mode; a
-  // callback that stops the scan cancels the rest of the query.
-  StatusOr<int> Ping() override;
-  StatusOr<SchemaReport> Migrate() override;
+  // QueryEach reads in single-row mode; a callback that stops the scan
+  // cancels the rest of the query.
   Status QueryEach(const std::string& sql, const std::vector<std::string>& params,
                    const RowCallback& each) override;
   StatusOr<int64_t> Execute(const std::string& sql,
                             const std::vector<std::string>& params) override;
-  std::optional<SqlDialect> dialect() const override { return SqlDialect::kPostgres; }
+  SqlDialect dialect() const override { return SqlDialect::kPostgres; }
 
  private:
   // One bound value: NULL when `data` is nullptr. `binary` sends the bytes
@@ -79,35 +73,35 @@ class PostgresStore : public Store {
 
   PostgresStore(DatabaseUrl url, const StoreOptions& options);
 
-  Status OpenConnection();  // no-op when connected; checks nothing
-  Status Connect();         // no-op when connected; checks the schema of a new connection
-  void Disconnect();
-  Status ReadSchemaVersion(int* version);
-  Status CheckSchema();  // creates or upgrades the schema; sets schema_found_
+  // ServerStore's hooks. The schema lock is a transaction holding an
+  // advisory lock; the migrations run in it and are committed together.
+  Status OpenSession() override;
+  void CloseConnection() override;
+  Status RunStatement(const char* sql) override { return Exec(sql); }
+  Status ReadSchemaVersion(int* version) override;
+  Status LockSchema() override;
+  Status ApplyMigration(int version) override;
+  Status UnlockSchema(Status migrated, bool keep) override;
+  Status CommitOnce(const std::vector<const Batch*>& batches,
+                    std::vector<BatchResult>* results) override;
+  Status InsertRejected(const Rejected& rejected) override;
+  std::string Where() const override;  // "PostgreSQL user@host:port/db"
+
   // Row `r` of `res` into `row` (bytea decoded).
   static Status RowOf(const pg_result* res, int r, Row* row);
-  // Runs `attempt` until it succeeds, fails for good, or has failed
-  // kMaxAttempts times with a failure worth retrying.
-  Status Retrying(const std::function<Status()>& attempt);
-  Status CommitOnce(const std::vector<const Batch*>& batches, std::vector<BatchResult>* results);
   // A simple query (several statements allowed, no parameters).
   Status Exec(const char* sql, Result* out = nullptr);
   Status ExecParams(const char* sql, const std::vector<Param>& params, Result* out);
-  // The Status for a failed statement (`res` may be null); sets broken_ and
-  // retry_ as the failure calls for.
+  // The Status for a failed statement (`res` may be null), through
+  // ServerStore::Failure.
   Status Fail(const pg_result* res, const std::string& what);
   void RollbackQuietly();
-  std::string Where() const;  // "PostgreSQL user@host:port/db", for messages
 
   const DatabaseUrl url_;
   const StoreOptions options_;
   std::vector<std::pair<std::string, std::string>> keywords_;  // for PQconnectdbParams
   std::string begin_sql_;  // BEGIN and the transaction's timeouts
   pg_conn* conn_ = nullptr;
-  bool broken_ = false;          // the connection cannot be trusted: reopen before the next use
-  bool retry_ = false;           // the last failure is worth another attempt
-  bool schema_checked_ = false;  // CheckSchema succeeded on this connection
-  int schema_found_ = -1;        // the version the last schema check found
 };
 
 }  // namespace dlr

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/base/log.h"
+#include "common/store/event_sql.h"
 #include "common/store/sqlite/writer_lock.h"
 
 namespace dlr {
@@ -62,35 +63,19 @@ const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion,
               "one migration per schema version");
 
-const char kInsertEvent[] =
-    "INSERT INTO dlr_events (id, mobile, status, credits, units, deliv_time, sent_time,"
-    " submit_time, deliv_at, sent_at, submit_at, cid, custom, custom1, custom2, location,"
-    " region, provider, location_code, region_code, provider_code, webhook, raw, received_at,"
-    " query)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-    " ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) ON CONFLICT DO NOTHING";
+// The statements of the writes, prepared on each connection; their column
+// lists are event_sql.h's. Built once, by the first connection.
+struct Statements {
+  std::string insert_event = InsertEventSql(SqlDialect::kSqlite) + " ON CONFLICT DO NOTHING";
+  std::string upsert_message =
+      InsertMessageSql(SqlDialect::kSqlite) + MessageConflictSql("dlr_messages");
+  std::string insert_rejected = InsertRejectedSql(SqlDialect::kSqlite);
+};
 
-// A pending status never replaces a final one; among final statuses the
-// latest deliv_time wins; a pending row takes whatever comes next.
-const char kUpsertMessage[] =
-    "INSERT INTO dlr_messages (id, webhook, status, final, delivered, deliv_time,"
-    " sent_time, submit_time, deliv_at, sent_at, submit_at, updated_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
-    " ON CONFLICT (id) DO UPDATE SET webhook = excluded.webhook,"
-    " status = excluded.status, final = excluded.final, delivered = excluded.delivered,"
-    " deliv_time = excluded.deliv_time,"
-    " sent_time = COALESCE(excluded.sent_time, dlr_messages.sent_time),"
-    " submit_time = COALESCE(excluded.submit_time, dlr_messages.submit_time),"
-    " deliv_at = excluded.deliv_at,"
-    " sent_at = COALESCE(excluded.sent_at, dlr_messages.sent_at),"
-    " submit_at = COALESCE(excluded.submit_at, dlr_messages.submit_at),"
-    " updated_at = excluded.updated_at"
-    " WHERE dlr_messages.final = 0 OR (excluded.final = 1 AND"
-    " COALESCE(excluded.deliv_time, '') > COALESCE(dlr_messages.deliv_time, ''))";
-
-const char kInsertRejected[] =
-    "INSERT INTO dlr_rejected (received_at, webhook, remote_addr, http_status, error,"
-    " reason, content_type, raw, method, query) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+const Statements& Sql() {
+  static const Statements statements;
+  return statements;
+}
 
 int BindText(sqlite3_stmt* st, int index, const std::string& v) {
   return sqlite3_bind_text(st, index, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
@@ -202,9 +187,9 @@ Status SqliteStore::Connect() {
   // the OS page cache, and the responder stays small.
   if (s.ok()) s = Exec("PRAGMA cache_size=-1024");
   if (s.ok()) s = EnsureSchema();
-  if (s.ok()) s = Prepare(kInsertEvent, &insert_event_);
-  if (s.ok()) s = Prepare(kUpsertMessage, &upsert_message_);
-  if (s.ok()) s = Prepare(kInsertRejected, &insert_rejected_);
+  if (s.ok()) s = Prepare(Sql().insert_event.c_str(), &insert_event_);
+  if (s.ok()) s = Prepare(Sql().upsert_message.c_str(), &upsert_message_);
+  if (s.ok()) s = Prepare(Sql().insert_rejected.c_str(), &insert_rejected_);
   if (!s.ok()) Disconnect();
   reconnect_ = false;
   return s;
@@ -287,10 +272,11 @@ Status SqliteStore::UpsertMessage(const Batch& batch, const Dlr& dlr) {
   if (rc == SQLITE_OK) rc = BindText(st, 3, status);
   if (rc == SQLITE_OK) rc = sqlite3_bind_int(st, 4, IsFinalStatus(status) ? 1 : 0);
   if (rc == SQLITE_OK) rc = sqlite3_bind_int(st, 5, IsDeliveredStatus(status) ? 1 : 0);
-  const Field times[] = {Field::kDelivTime, Field::kSentTime, Field::kSubmitTime,
-                         Field::kDelivAt,   Field::kSentAt,   Field::kSubmitAt};
-  for (int i = 0; i < 6 && rc == SQLITE_OK; ++i) rc = BindOptional(st, 6 + i, dlr.Get(times[i]));
-  if (rc == SQLITE_OK) rc = BindText(st, 12, batch.received_at);
+  int index = 6;
+  for (Field time : kMessageTimes) {
+    if (rc == SQLITE_OK) rc = BindOptional(st, index++, dlr.Get(time));
+  }
+  if (rc == SQLITE_OK) rc = BindText(st, index, batch.received_at);
   if (rc != SQLITE_OK) return Fail(rc, "binding a message");
   rc = sqlite3_step(st);
   if (rc != SQLITE_DONE) return Fail(rc, "updating a message");
@@ -385,43 +371,6 @@ Status SqliteStore::RecordRejected(const Rejected& r) {
   rc = sqlite3_step(st);
   if (rc != SQLITE_DONE) return Fail(rc, "recording a rejected request");
   return Status::Ok();
-}
-
-StatusOr<std::vector<Row>> SqliteStore::Query(const std::string& sql,
-                                              const std::vector<std::string>& params) {
-  Status s = Connect();
-  if (!s.ok()) return s;
-  sqlite3_stmt* st = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &st, nullptr);
-  if (rc != SQLITE_OK) return Fail(rc, "preparing a query");
-  std::vector<Row> rows;
-  for (size_t i = 0; i < params.size() && rc == SQLITE_OK; ++i) {
-    rc = BindText(st, static_cast<int>(i + 1), params[i]);
-  }
-  while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) break;
-    Row row;
-    for (int c = 0; c < sqlite3_column_count(st); ++c) {
-      if (sqlite3_column_type(st, c) == SQLITE_NULL) {
-        row.emplace_back();
-        continue;
-      }
-      const void* data = sqlite3_column_blob(st, c);
-      int size = sqlite3_column_bytes(st, c);
-      row.emplace_back(size > 0
-                           ? std::string(static_cast<const char*>(data), static_cast<size_t>(size))
-                           : std::string());
-    }
-    rows.push_back(std::move(row));
-  }
-  if (rc != SQLITE_DONE) {
-    s = Fail(rc, "running a query");
-    sqlite3_finalize(st);
-    return s;
-  }
-  sqlite3_finalize(st);
-  return rows;
 }
 
 StatusOr<int> SqliteStore::Ping() {

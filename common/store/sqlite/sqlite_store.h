@@ -41,8 +41,6 @@ class SqliteStore : public Store {
   Status Commit(const std::vector<const Batch*>& batches,
                 std::vector<BatchResult>* results) override;
   Status RecordRejected(const Rejected& rejected) override;
-  StatusOr<std::vector<Row>> Query(const std::string& sql,
-                                   const std::vector<std::string>& params) override;
 
   // Ping opens the file read-only on a connection of its own (NotFound when
   // it does not exist; nothing is created). QueryEach holds a read
@@ -54,7 +52,7 @@ class SqliteStore : public Store {
                    const RowCallback& each) override;
   StatusOr<int64_t> Execute(const std::string& sql,
                             const std::vector<std::string>& params) override;
-  std::optional<SqlDialect> dialect() const override { return SqlDialect::kSqlite; }
+  SqlDialect dialect() const override { return SqlDialect::kSqlite; }
 
  private:
   Status Connect();  // no-op when connected

@@ -24,13 +24,9 @@
 #include "common/store/store.h"
 #include "tests/testing/fake_store.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_util.h"
 
 namespace dlr {
-
-// Lets BOOST_TEST print a StatusCode (internal linkage: one per test file).
-static std::ostream& operator<<(std::ostream& os, StatusCode code) {
-  return os << StatusCodeName(code);
-}
 
 namespace {
 
@@ -121,7 +117,7 @@ StoreOptions Options(int busy_timeout_ms = 5000) {
 }
 
 // Stores one batch, which must succeed.
-BatchResult MustStore(Store& store, const Batch& batch) {
+BatchResult MustStore(StoreWriter& store, const Batch& batch) {
   StatusOr<BatchResult> r = store.StoreBatch(batch);
   BOOST_TEST_REQUIRE(r.ok(), r.status().ToString());
   return r.value();
@@ -687,7 +683,7 @@ BOOST_AUTO_TEST_CASE(UnknownSchemesAreInvalidArgumentWithoutThePassword) {
 }
 
 // A store that claims success but returns no result.
-class NoResultStore : public Store {
+class NoResultStore : public StoreWriter {
  public:
   Status EnsureSchema() override { return Status::Ok(); }
   Status Commit(const std::vector<const Batch*>&, std::vector<BatchResult>* results) override {
