@@ -34,15 +34,27 @@ std::string WriterLock::PathFor(const std::string& database_path) {
   return database_path + "-writer";
 }
 
-static_assert(sizeof(pthread_mutex_t) + sizeof(uint64_t) * 2 <= kFileSize, "the lock fits its file");
+static_assert(sizeof(pthread_mutex_t) + sizeof(uint64_t) * 2 <= kFileSize,
+              "the lock fits its file");
 
 StatusOr<std::unique_ptr<WriterLock>> WriterLock::Open(const std::string& path,
                                                        const std::string& like) {
   struct stat db_st;
   mode_t mode = 0600;
-  if (stat(like.c_str(), &db_st) == 0) mode = db_st.st_mode & 0666;
+  const bool have_db = stat(like.c_str(), &db_st) == 0;
+  if (have_db) mode = db_st.st_mode & 0666;
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0) return Status::Unavailable(Errno("cannot open the writers' lock " + path, errno));
+  // As SQLite does for -wal and -shm: a file root creates (dlrctl init) belongs
+  // to the database's owner, so that the responders can open it too.
+  if (have_db && geteuid() == 0) {
+    struct stat lock_st;
+    if (fstat(fd, &lock_st) == 0 &&
+        (lock_st.st_uid != db_st.st_uid || lock_st.st_gid != db_st.st_gid) &&
+        fchown(fd, db_st.st_uid, db_st.st_gid) != 0) {
+      // Left as it is: the open below still works for root; others fall back.
+    }
+  }
   // One process initialises the file; the others wait here until it has.
   if (flock(fd, LOCK_EX) != 0) {
     int err = errno;

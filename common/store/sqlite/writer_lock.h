@@ -33,8 +33,8 @@ class WriterLock {
  public:
   // Opens the lock file `path`, creating and initialising it when it is
   // missing (with the permissions of `like`, the database file, when it
-  // exists; else 0600). Unavailable, with the reason, when it cannot be
-  // created or mapped: the caller then writes without it.
+  // exists, else 0600; run as root, also with its owner and group). Unavailable, with the reason,
+  // when it cannot be created or mapped: the caller then writes without it.
   static StatusOr<std::unique_ptr<WriterLock>> Open(const std::string& path,
                                                     const std::string& like);
   ~WriterLock();
