@@ -10,6 +10,7 @@
 
 #include "common/base/log.h"
 #include "common/store/event_sql.h"
+#include "common/store/sqlite/writer_lock.h"
 
 namespace dlr {
 namespace {
@@ -222,7 +223,9 @@ Status SqliteStore::EnsureSchema() {
   if (version > kSchemaVersion) return NewerSchema(version);
   // One process migrates; the version is read again under the write lock,
   // since another one may have migrated since.
-  s = Exec("BEGIN IMMEDIATE");
+  WriterLockScope order(WriterLockOrNull());
+  s = order.Acquire(options_.busy_timeout_ms);
+  if (s.ok()) s = Exec("BEGIN IMMEDIATE");
   if (!s.ok()) return s;
   s = ReadSchemaVersion(&version);
   if (s.ok()) {
@@ -285,27 +288,45 @@ Status SqliteStore::Commit(const std::vector<const Batch*>& batches,
   results->assign(batches.size(), BatchResult());
   Status s = Connect();
   if (!s.ok()) return s;
-  s = Exec("BEGIN IMMEDIATE");
-  if (!s.ok()) return s;
-  for (size_t b = 0; b < batches.size() && s.ok(); ++b) {
-    for (const Dlr& dlr : batches[b]->dlrs) {
-      bool inserted = false;
-      s = InsertEvent(*batches[b], dlr, &inserted);
-      if (s.ok() && inserted) s = UpsertMessage(*batches[b], dlr);
-      if (!s.ok()) break;
-      ++(inserted ? (*results)[b].stored : (*results)[b].duplicates);
+  {
+    WriterLockScope order(WriterLockOrNull());
+    s = order.Acquire(options_.busy_timeout_ms);
+    if (s.ok()) s = Exec("BEGIN IMMEDIATE");
+    if (!s.ok()) return s;
+    for (size_t b = 0; b < batches.size() && s.ok(); ++b) {
+      for (const Dlr& dlr : batches[b]->dlrs) {
+        bool inserted = false;
+        s = InsertEvent(*batches[b], dlr, &inserted);
+        if (s.ok() && inserted) s = UpsertMessage(*batches[b], dlr);
+        if (!s.ok()) break;
+        ++(inserted ? (*results)[b].stored : (*results)[b].duplicates);
+      }
     }
-  }
-  if (s.ok()) s = Exec("COMMIT");
-  if (!s.ok()) {
-    if (db_ && !sqlite3_get_autocommit(db_)) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (s.ok()) s = Exec("COMMIT");
+    if (!s.ok()) {
+      if (db_ && !sqlite3_get_autocommit(db_)) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      }
+      results->assign(batches.size(), BatchResult());
+      return s;
     }
-    results->assign(batches.size(), BatchResult());
-    return s;
   }
   if (options_.one_request_per_process) CheckpointIfDue();
   return s;
+}
+
+WriterLock* SqliteStore::WriterLockOrNull() {
+  if (writer_lock_tried_) return writer_lock_.get();
+  writer_lock_tried_ = true;
+  if (path_.empty() || path_ == ":memory:" || path_.compare(0, 5, "file:") == 0) return nullptr;
+  StatusOr<std::unique_ptr<WriterLock>> lock = WriterLock::Open(WriterLock::PathFor(path_), path_);
+  if (lock.ok()) {
+    writer_lock_ = std::move(lock).value();
+  } else {
+    Log(LogLevel::kWarning, lock.status().message() +
+                                " (writing without it: SQLite's busy timeout orders the writers)");
+  }
+  return writer_lock_.get();
 }
 
 void SqliteStore::CheckpointIfDue() {
@@ -344,6 +365,9 @@ Status SqliteStore::RecordRejected(const Rejected& r) {
   }
   if (rc == SQLITE_OK) rc = BindOptional(st, 10, r.query);
   if (rc != SQLITE_OK) return Fail(rc, "binding a rejected request");
+  WriterLockScope order(WriterLockOrNull());
+  s = order.Acquire(options_.busy_timeout_ms);
+  if (!s.ok()) return s;
   rc = sqlite3_step(st);
   if (rc != SQLITE_DONE) return Fail(rc, "recording a rejected request");
   return Status::Ok();

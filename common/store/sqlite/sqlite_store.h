@@ -1,6 +1,8 @@
 // The embedded default backend: one SQLite file in WAL mode, commits durable
-// (synchronous=FULL) before they return, a busy timeout for the other
-// processes sharing the file. Owns one connection; used by one thread.
+// (synchronous=FULL) before they return. The processes writing one file take
+// turns through a WriterLock (writer_lock.h) beside it, and a busy timeout
+// covers the programs that do not take it. Owns one connection; used by one
+// thread.
 //
 // With StoreOptions::one_request_per_process (CGI), closing the connection
 // does not checkpoint: SQLite's last connection to close otherwise copies the
@@ -11,8 +13,10 @@
 #ifndef DLR_COMMON_STORE_SQLITE_SQLITE_STORE_H_
 #define DLR_COMMON_STORE_SQLITE_SQLITE_STORE_H_
 
+#include <memory>
 #include <string>
 
+#include "common/store/sqlite/writer_lock.h"
 #include "common/store/store.h"
 
 struct sqlite3;
@@ -68,6 +72,10 @@ class SqliteStore : public Store {
   // After a commit, in one-request-per-process mode: checkpoints and
   // truncates the WAL when it has grown to kOneShotCheckpointFrames.
   void CheckpointIfDue();
+  // The lock that orders the writers of this file across processes, opened on
+  // the first write; nullptr for an in-memory database or when it cannot be
+  // had (logged once: the writers are then ordered by the busy timeout alone).
+  WriterLock* WriterLockOrNull();
 
   const std::string path_;
   const StoreOptions options_;
@@ -78,6 +86,8 @@ class SqliteStore : public Store {
   sqlite3_stmt* insert_event_ = nullptr;
   sqlite3_stmt* upsert_message_ = nullptr;
   sqlite3_stmt* insert_rejected_ = nullptr;
+  std::unique_ptr<WriterLock> writer_lock_;
+  bool writer_lock_tried_ = false;
 };
 
 }  // namespace dlr

@@ -1,0 +1,85 @@
+// WriterLock: the order among the processes that write one SQLite file.
+//
+// SQLite lets one connection write at a time; another one that finds the
+// file locked sleeps in its busy handler (1 ms, then longer) and tries again,
+// and nothing wakes it when the lock is freed. With several responder
+// processes on one file (spawn-fcgi -F N, mod_fcgid, CGI) most of a writer's
+// wait was those sleeps, and the unlucky ones starved (p99 of 37-121 ms with
+// two processes). A WriterLock is a mutex shared by every process that opens
+// the same lock file beside the database (`<database>-writer`): a writer
+// waits for it in the kernel and is woken the moment the holder lets go, so
+// SQLite's own lock is always free when the transaction begins.
+//
+// It is a robust, process-shared pthread mutex in a small file mapped by each
+// process: a holder that dies (kill -9) does not leave it locked; the next
+// waiter takes it over (SQLite rolls the dead writer's transaction back from
+// its WAL on its own). Processes that do not take it (sqlite3, dlrctl purge)
+// are still ordered by SQLite's busy timeout, as before.
+//
+// Thread safety: Lock/Unlock may be called from any thread; one WriterLock
+// object is meant for the one connection that writes (a store is used by one
+// thread at a time).
+#ifndef DLR_COMMON_STORE_SQLITE_WRITER_LOCK_H_
+#define DLR_COMMON_STORE_SQLITE_WRITER_LOCK_H_
+
+#include <memory>
+#include <string>
+
+#include "common/base/status.h"
+
+namespace dlr {
+
+class WriterLock {
+ public:
+  // Opens the lock file `path`, creating and initialising it when it is
+  // missing (with the permissions of `like`, the database file, when it
+  // exists, else 0600; run as root, also with its owner and group). Unavailable, with the reason,
+  // when it cannot be created or mapped: the caller then writes without it.
+  static StatusOr<std::unique_ptr<WriterLock>> Open(const std::string& path,
+                                                    const std::string& like);
+  ~WriterLock();
+  WriterLock(const WriterLock&) = delete;
+  WriterLock& operator=(const WriterLock&) = delete;
+
+  // Waits at most `timeout_ms` for the lock. Unavailable when another
+  // writer held it all that time. Ok when the previous holder died holding
+  // it (it is taken over).
+  Status Lock(int timeout_ms);
+  // Releases a lock this thread holds.
+  void Unlock();
+
+  // The lock file's name for the database `path`.
+  static std::string PathFor(const std::string& database_path);
+
+ private:
+  struct Shared;
+  explicit WriterLock(Shared* shared) : shared_(shared) {}
+  Shared* shared_;  // mapped; unmapped by the destructor
+};
+
+// Holds a WriterLock (when there is one) for a scope.
+class WriterLockScope {
+ public:
+  explicit WriterLockScope(WriterLock* lock) : lock_(lock) {}
+  ~WriterLockScope() {
+    if (held_) lock_->Unlock();
+  }
+  WriterLockScope(const WriterLockScope&) = delete;
+  WriterLockScope& operator=(const WriterLockScope&) = delete;
+
+  // Ok at once without a lock.
+  Status Acquire(int timeout_ms) {
+    if (!lock_) return Status::Ok();
+    Status s = lock_->Lock(timeout_ms);
+    held_ = s.ok();
+    return s;
+  }
+
+ private:
+  WriterLock* lock_;
+  bool held_ = false;
+};
+
+}  // namespace dlr
+
+#endif  // DLR_COMMON_STORE_SQLITE_WRITER_LOCK_H_
