@@ -50,9 +50,10 @@ StatusOr<std::unique_ptr<WriterLock>> WriterLock::Open(const std::string& path,
   if (have_db && geteuid() == 0) {
     struct stat lock_st;
     if (fstat(fd, &lock_st) == 0 &&
-        (lock_st.st_uid != db_st.st_uid || lock_st.st_gid != db_st.st_gid) &&
-        fchown(fd, db_st.st_uid, db_st.st_gid) != 0) {
-      // Left as it is: the open below still works for root; others fall back.
+        (lock_st.st_uid != db_st.st_uid || lock_st.st_gid != db_st.st_gid)) {
+      // On failure the file stays root's: root still uses it; the
+      // responders that cannot open it write without it (see Open's caller).
+      (void)!fchown(fd, db_st.st_uid, db_st.st_gid);
     }
   }
   // One process initialises the file; the others wait here until it has.
@@ -98,7 +99,10 @@ StatusOr<std::unique_ptr<WriterLock>> WriterLock::Open(const std::string& path,
   return std::unique_ptr<WriterLock>(new WriterLock(static_cast<Shared*>(map)));
 }
 
-WriterLock::~WriterLock() { munmap(shared_, kFileSize); }
+WriterLock::~WriterLock() {
+  if (held_) Unlock();
+  munmap(shared_, kFileSize);
+}
 
 Status WriterLock::Lock(int timeout_ms) {
   int rc = pthread_mutex_trylock(&shared_->mutex);
@@ -112,10 +116,12 @@ Status WriterLock::Lock(int timeout_ms) {
   }
   switch (rc) {
     case 0:
+      held_ = true;
       return Status::Ok();
     case EOWNERDEAD:
       // The holder died mid-transaction: SQLite recovers the file itself.
       pthread_mutex_consistent(&shared_->mutex);
+      held_ = true;
       return Status::Ok();
     case ETIMEDOUT:
       return Status::Unavailable("the database is locked (another process kept writing for " +
@@ -125,6 +131,9 @@ Status WriterLock::Lock(int timeout_ms) {
   }
 }
 
-void WriterLock::Unlock() { pthread_mutex_unlock(&shared_->mutex); }
+void WriterLock::Unlock() {
+  held_ = false;
+  pthread_mutex_unlock(&shared_->mutex);
+}
 
 }  // namespace dlr

@@ -37,6 +37,10 @@ class WriterLock {
   // when it cannot be created or mapped: the caller then writes without it.
   static StatusOr<std::unique_ptr<WriterLock>> Open(const std::string& path,
                                                     const std::string& like);
+  // Releases the lock when it is still held, then unmaps it. (A robust
+  // mutex stays on its holder thread's robust list while held: unmapping a
+  // held one would leave that list pointing at unmapped memory, and the
+  // thread's next robust lock would write there.)
   ~WriterLock();
   WriterLock(const WriterLock&) = delete;
   WriterLock& operator=(const WriterLock&) = delete;
@@ -55,6 +59,7 @@ class WriterLock {
   struct Shared;
   explicit WriterLock(Shared* shared) : shared_(shared) {}
   Shared* shared_;  // mapped; unmapped by the destructor
+  bool held_ = false;  // by this object (its one writing thread)
 };
 
 // Holds a WriterLock (when there is one) for a scope.

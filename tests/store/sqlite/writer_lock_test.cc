@@ -105,9 +105,34 @@ BOOST_AUTO_TEST_CASE(AHolderThatDiesDoesNotLeaveItLocked) {
   // And it works as before afterwards, for this process and a new one.
   BOOST_TEST(mine->Lock(100).ok());
   mine->Unlock();
-  BOOST_TEST(MustOpen(path)->Lock(100).ok());
+  std::unique_ptr<WriterLock> fresh = MustOpen(path);
+  BOOST_TEST(fresh->Lock(100).ok());
+  fresh->Unlock();
   close(ready[0]);
   close(ready[1]);
+}
+
+// A lock destroyed while held is released first: the thread's robust list
+// must not keep pointing into the unmapped file (the next lock taken by the
+// thread would write there), and the next writer must not wait for it.
+BOOST_AUTO_TEST_CASE(ALockDestroyedWhileHeldIsReleased) {
+  TempDir dir("writer_lock");
+  std::string path = dir.File("lock");
+  {
+    std::unique_ptr<WriterLock> first = MustOpen(path);
+    BOOST_TEST_REQUIRE(first->Lock(100).ok());
+  }
+  pid_t pid = fork();
+  BOOST_TEST_REQUIRE(pid >= 0);
+  if (pid == 0) {
+    StatusOr<std::unique_ptr<WriterLock>> other = WriterLock::Open(path, path + ".db");
+    // Not dead-owner recovery: the lock must simply be free.
+    _exit(other.ok() && other.value()->Lock(0).ok() ? 0 : 4);
+  }
+  BOOST_TEST(WaitExit(pid) == 0);
+  std::unique_ptr<WriterLock> second = MustOpen(path);
+  BOOST_TEST(second->Lock(100).ok());
+  second->Unlock();
 }
 
 BOOST_AUTO_TEST_CASE(ALockThatCannotBeCreatedSaysWhy) {
