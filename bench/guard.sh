@@ -17,7 +17,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 MAX=${1:-${BENCH_GUARD_MAX_RATIO:-3.0}}
 [[ $MAX =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "bench-guard: not a ratio: $MAX" >&2; exit 2; }
 
-out=$(bash "$ROOT/bench/run.sh" --cases cd -d 9 -r 3 -w 2 -n 0 2>&1)
+out=$(bash "$ROOT/bench/run.sh" --cases cd -d 9 -r 3 -w 2 -n 0 -j 0 2>&1)
 rc=$?
 table=$(grep -E '^\| \((c|d)\) ' <<<"$out")
 # The column "CPU µs/req responder" is the 9th field of a table row split on '|'.
