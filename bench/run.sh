@@ -219,7 +219,8 @@ EOF
 }
 
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-";
-  else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+  else if (NR % 2) print v[(NR + 1) / 2]; else { m = (v[NR / 2] + v[NR / 2 + 1]) / 2;
+  if (m == int(m)) print m; else printf "%.2f\n", m } }'; }
 range() { tr ' ' '\n' | grep . | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) print lo "–" hi }'; }
 declare -A LABEL STATE URL ARGS PIDS_OF DB_OF ROWS_CMD
 LABEL[a]="nginx return 200"

@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # Wall time of one plain-CGI request, process start to exit, as a web server would run it.
 #
-#   scripts/cgi_bench.sh [BINARY] [N]     default: build/portable/dlr-webhook, 200 requests
+#   scripts/cgi_bench.sh [BINARY] [N] [AT_ONCE]
+#                         default: build/portable/dlr-webhook, 200 requests, 20 at once
 #
 # Runs BINARY N times in CGI mode, each time storing a new DLR (a durable SQLite commit), then N
 # times answering the verification handshake (no database work: start-up, config, answer).
-# Prints the median, mean and 90th percentile of each. The database lives in a temporary
+# Prints the median, mean and 90th percentile of each. Then N more stored DLRs, AT_ONCE at a time
+# on the same database file (0: not run), as a web server runs CGI programs when callbacks
+# arrive together: their throughput, and the sleeps (clock_nanosleep, nanosleep) of all those
+# processes counted by `perf stat` (or `strace -f -c`): a request that waits for another's write
+# by backing off in sleeps shows there. The database lives in a temporary
 # directory under ${TMPDIR:-/tmp}: put TMPDIR on the disk you want to measure (a tmpfs has no
 # fsync cost). Nothing else is started; nothing is left behind.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${1:-$ROOT/build/portable/dlr-webhook}
 N=${2:-200}
+AT_ONCE=${3:-20}
+[[ $N =~ ^[0-9]+$ && $N -gt 0 && $AT_ONCE =~ ^[0-9]+$ ]] || { echo "cgi_bench: N and AT_ONCE: numbers" >&2; exit 2; }
 [ -x "$BIN" ] || { echo "cgi_bench: $BIN not found (make portable, or name a binary)" >&2; exit 1; }
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 
@@ -68,6 +75,52 @@ echo "# $BIN, database in $dir ($(df -PT "$dir" | awk 'NR == 2 {print $2}'))"
 stats "$dir/store.us" "CGI request storing a DLR (durable commit):"
 stats "$dir/handshake.us" "CGI handshake (no database):"
 stats "$dir/true.us" "for scale, /bin/true started the same way:"
+expected=$((N + 20))
+
+# AT_ONCE slots, each storing its share of N one after another; one line per request in conc.us
+if [ "$AT_ONCE" -gt 0 ]; then
+    run_slot() {
+        local s=$1 each=$2 i body t0 t1
+        for ((i = 0; i < each; i++)); do
+            body="{\"id\": \"bench-$$-conc-$s-$i\", \"status\": \"DELIVRD\", \"deliv_time\": \"2021-04-09 16:27:51\"}"
+            t0=$(now_us)
+            REQUEST_METHOD=POST REQUEST_URI=/receive/callback CONTENT_TYPE=application/json \
+                CONTENT_LENGTH=${#body} "$BIN" <<< "$body" > "$dir/out.$s"
+            t1=$(now_us)
+            head -n 1 "$dir/out.$s" | grep -q '^Status: 200' || echo "not stored: $(head -n 1 "$dir/out.$s")" >&2
+            echo $((t1 - t0)) >> "$dir/conc.us"
+        done
+    }
+    run_all() {
+        local s each=$(( (N + AT_ONCE - 1) / AT_ONCE ))
+        for ((s = 0; s < AT_ONCE; s++)); do run_slot "$s" "$each" & done
+        wait
+    }
+    export -f run_slot run_all now_us; export BIN N AT_ONCE dir
+    counter=""
+    if perf stat -x, -o /dev/null -e syscalls:sys_enter_clock_nanosleep,syscalls:sys_enter_nanosleep \
+        -- true > /dev/null 2>&1; then
+        counter=perf
+        t0=$(now_us)
+        perf stat -x, -o "$dir/sleeps" -e syscalls:sys_enter_clock_nanosleep,syscalls:sys_enter_nanosleep \
+            -- bash -c run_all
+        t1=$(now_us)
+        sleeps=$(awk -F, '$3 ~ /nanosleep/ { s += $1 } END { print s + 0 }' "$dir/sleeps")
+    elif command -v strace > /dev/null; then
+        counter="strace, which slows every process"
+        t0=$(now_us)
+        strace -f -c -o "$dir/sleeps" -e trace=clock_nanosleep,nanosleep -- bash -c run_all
+        t1=$(now_us)
+        sleeps=$(awk '$NF ~ /nanosleep$/ { s += $4 } END { print s + 0 }' "$dir/sleeps")
+    else
+        echo "cgi_bench: neither perf nor strace: cannot count the sleeps (give AT_ONCE 0)" >&2; exit 1
+    fi
+    done_n=$(wc -l < "$dir/conc.us")
+    expected=$((expected + done_n))
+    stats "$dir/conc.us" "CGI storing, $AT_ONCE at once:"
+    awk -v n="$done_n" -v us=$((t1 - t0)) -v s="$sleeps" -v c="$counter" 'BEGIN {
+        printf "%-44s %.0f requests/s; %d sleeps in %d requests (%s)\n", "  throughput, sleeps:", n * 1e6 / us, s, n, c }'
+fi
 if command -v sqlite3 > /dev/null; then
-    echo "rows stored: $(sqlite3 "$dir/dlr.sqlite" 'SELECT count(*) FROM dlr_events') (expected $((N + 20)))"
+    echo "rows stored: $(sqlite3 "$dir/dlr.sqlite" 'SELECT count(*) FROM dlr_events') (expected $expected)"
 fi
