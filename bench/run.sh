@@ -15,7 +15,7 @@
 #   (BARE_PROCS=N in the environment: processes of the bare responder, default 2)
 #
 # It installs what is missing (as root: the build dependencies with scripts/deps.sh, which bring
-# apache2, mod_fcgid, PostgreSQL and MariaDB, then wrk, php-fpm, php-sqlite3 and webhook),
+# apache2, mod_fcgid, PostgreSQL and MariaDB, then wrk, php-fpm, php-sqlite3, webhook, strace),
 # builds, starts its own servers on 127.0.0.1 in a temporary directory, measures with wrk
 # (bench/unique.lua gives every DLR a unique id), stops exactly the processes it started, and
 # prints a table, the anchors' ratios and the goals. A case asked for that cannot run (a server
@@ -111,6 +111,8 @@ install_missing() {
   fi
   command -v wrk >/dev/null || miss+=(wrk)
   command -v webhook >/dev/null || miss+=(webhook)
+  # counts the sleeps of the CGI requests at a time (perf when it can, else strace)
+  [ "$CGI_CONC" -eq 0 ] || command -v perf >/dev/null || command -v strace >/dev/null || miss+=(strace)
   php=$(php_fpm_bin)
   [ -n "$php" ] || miss+=(php-fpm php-opcache)
   if [ -z "$php" ] || ! "$php" -m 2>/dev/null | grep -qx pdo_sqlite; then miss+=(php-sqlite3); fi
@@ -684,11 +686,15 @@ run_wrk() {  # SECONDS CASE -> wrk's output
 }
 measure() {  # CASE ROUND
   local k=$1 r=$2 out c0 c1 n0 n1 reqs
-  # shellcheck disable=SC2046,SC2086
-  c0=$(cpu_ticks $(pids_of "$k")); n0=$(cpu_ticks $(front_pids "$k"))
+  # shellcheck disable=SC2046
+  c0=$(cpu_ticks $(pids_of "$k"))
+  # shellcheck disable=SC2046
+  n0=$(cpu_ticks $(front_pids "$k"))
   out=$(run_wrk "$SLICE" "$k")
-  # shellcheck disable=SC2046,SC2086
-  c1=$(cpu_ticks $(pids_of "$k")); n1=$(cpu_ticks $(front_pids "$k"))
+  # shellcheck disable=SC2046
+  c1=$(cpu_ticks $(pids_of "$k"))
+  # shellcheck disable=SC2046
+  n1=$(cpu_ticks $(front_pids "$k"))
   echo "$out" > "$T/wrk-$k-$r.txt"
   reqs=$(echo "$out" | awk '/requests in/ {print $1}')
   R_RPS[$k,$r]=$(echo "$out" | awk '/^Requests\/sec:/ {printf "%.0f", $2}')
