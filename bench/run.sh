@@ -156,7 +156,10 @@ stop_pids() {
   done
   return 0
 }
+PG_PID=""
 cleanup() {
+  # PostgreSQL's fast shutdown (SIGINT) disconnects its clients; SIGTERM would wait for them.
+  [ -n "$PG_PID" ] && kill -INT "$PG_PID" 2>/dev/null
   stop_pids "${STARTED[@]}"
   if [ "$KEEP" = 1 ]; then say "kept $T"; else rm -rf "$T"; fi
 }
@@ -365,14 +368,19 @@ if want e; then
   as_user "$PGUSER_OS" "$PGBIN/initdb" -D "$T/pg/data" -A trust -U bench >"$T/pg-init.log" 2>&1 ||
     die "(e): initdb failed: $(tail -n 3 "$T/pg-init.log")"
   # Debian's defaults (initdb's postgresql.conf: fsync, synchronous_commit on), on 127.0.0.1.
-  as_user "$PGUSER_OS" "$PGBIN/postgres" -D "$T/pg/data" -k "$T/pg" -p "$PGPORT" \
+  # Started straight from here (setpriv execs it), so that $! is the server's PID.
+  pg_as=(); [ "$(id -u)" = 0 ] && pg_as=(setpriv --reuid="$PGUSER_OS" --regid="$(id -g "$PGUSER_OS")" --init-groups --)
+  "${pg_as[@]}" "$PGBIN/postgres" -D "$T/pg/data" -k "$T/pg" -p "$PGPORT" \
     -c listen_addresses=127.0.0.1 >"$T/pg.log" 2>&1 &
-  STARTED+=($!)
+  PG_PID=$!
+  STARTED+=("$PG_PID")
   for _ in $(seq 1 150); do
     "$PGBIN/pg_isready" -h 127.0.0.1 -p "$PGPORT" >/dev/null 2>&1 && break; sleep 0.1
   done
   "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U bench bench >>"$T/pg-init.log" 2>&1 ||
     die "(e): PostgreSQL did not start: $(tail -n 3 "$T/pg.log" "$T/pg-init.log")"
+  [ "$(head -n 1 "$T/pg/data/postmaster.pid" 2>/dev/null)" = "$PG_PID" ] ||
+    die "(e): the PostgreSQL answering is not the one started here (PID $PG_PID)"
   if start_dlr e "postgresql://bench@127.0.0.1:$PGPORT/bench" /e/callback; then
     ARGS[e]="dlr $SECRET"
     ROWS_CMD[e]="$PGBIN/psql -X -A -t -h 127.0.0.1 -p $PGPORT -U bench -d bench -c"
