@@ -882,13 +882,14 @@ goal() {  # N LAYOUT MEASURED GOAL VERDICT...
   echo "| $n | $what | $fig | $lim | $v |"
 }
 goal_vs() {  # N LAYOUT CASE BASE MIN_RATIO MAX_P99
-  local m rg p99
+  local m rg p99 p99b
   if ! ran "$3" || ! ran "$4"; then
     goal "$1" "$2" "not run: --cases without $3 or $4" ">= $5x ($3)/($4), p99 <= $6 ms" skip; return
   fi
   read -r m rg < <(ratio "$3" "$4")
   p99=$(series R_P99 "$3" | median)
-  goal "$1" "$2" "($3)/($4) $m (rounds $rg), ${MED[$3]} req/s; p99 $p99 ms" ">= $5x, p99 <= $6 ms" \
+  p99b=$(series R_P99 "$4" | median)
+  goal "$1" "$2" "($3)/($4) $m (rounds $rg), ${MED[$3]} req/s; p99 $p99 ms (($4): $p99b)" ">= $5x, p99 <= $6 ms" \
     "$(verdict "$m" '>=' "$5")" "$(verdict "$p99" '<=' "$6")"
 }
 echo
