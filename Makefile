@@ -264,7 +264,7 @@ run:
 
 # The benchmark in every layout (one and several SQLite processes, Apache mod_fcgid, PostgreSQL,
 # MariaDB, CGI) against the bare FastCGI responder and its anchors, with the goals as met or
-# missed (about 5 minutes; installs what it needs; see bench/run.sh -h).
+# missed (about 6 minutes; installs what it needs; see bench/run.sh -h).
 # Settings and a choice of cases: make bench BENCH_ARGS="--cases bdhi -d 30".
 bench: all
 	bash bench/run.sh $(BENCH_ARGS)
