@@ -58,7 +58,7 @@ class WriterLock {
  private:
   struct Shared;
   explicit WriterLock(Shared* shared) : shared_(shared) {}
-  Shared* shared_;  // mapped; unmapped by the destructor
+  Shared* shared_;     // mapped; unmapped by the destructor
   bool held_ = false;  // by this object (its one writing thread)
 };
 
