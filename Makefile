@@ -218,9 +218,18 @@ ifeq ($(SANITIZE),1)
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(SANITIZER_LOG_DIR)/ubsan
 endif
 
-# Unit tests, the fuzz replays, then the integration tests against a real nginx, spawn-fcgi and
-# Apache, the portable binary, and real PostgreSQL and MariaDB servers the tests start.
-test: all portable $(BUILD)/unit_tests $(BUILD)/store_conformance $(REPLAYS)
+# `make test` first installs what the build and the tests need (scripts/deps.sh --install: as root;
+# otherwise it prints the one command to run and stops, as `make run` does), then builds and runs
+# the tests in a sub-make, which reads the Makefile again with the libraries now present. The
+# builds use every core unless -j was given (make test -j2).
+TEST_JOBS = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))
+test:
+	bash scripts/deps.sh --install </dev/null
+	$(MAKE) --no-print-directory $(TEST_JOBS) test-run
+
+# Unit tests, the fuzz replays, then the integration tests against a real nginx, spawn-fcgi,
+# Apache and lighttpd, the portable binary, and real PostgreSQL and MariaDB servers the tests start.
+test-run: all portable $(BUILD)/unit_tests $(BUILD)/store_conformance $(REPLAYS)
 	$(BUILD)/unit_tests --report_level=short
 	$(MAKE) --no-print-directory replay
 	@if [ -n "$(SANITIZER_LOG_DIR)" ]; then rm -rf "$(SANITIZER_LOG_DIR)" && mkdir -p "$(SANITIZER_LOG_DIR)"; fi
@@ -286,7 +295,7 @@ style-check:
 clean:
 	rm -rf build build-asan build-fuzz build-nobackends build-asan-nobackends
 
-.PHONY: all portable unit test replay soak run bench bench-guard install style-check check-layers clean check-libfcgi fuzzers \
+.PHONY: all portable unit test test-run replay soak run bench bench-guard install style-check check-layers clean check-libfcgi fuzzers \
         fuzz fuzz-merge FORCE
 
 -include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(RESP_OBJS:.o=.d) $(shell find $(BUILD)/pic/common -name '*.d' 2>/dev/null) \

@@ -6,9 +6,10 @@
 #   scripts/deps.sh --list      print the whole list, one package a line
 #
 # nginx is listed only when no nginx binary exists: an installed nginx-core, nginx-full,
-# nginx-light or nginx-extras is used as it is. While nginx, apache2, postgresql or mariadb-server
-# is being installed, a temporary policy-rc.d keeps the package from starting a system service
-# (the tests start their own servers on free loopback ports, in temporary directories).
+# nginx-light or nginx-extras is used as it is. While nginx, apache2, lighttpd, postgresql or
+# mariadb-server is being installed, a temporary policy-rc.d keeps the package from starting a
+# system service (the tests start their own servers on free loopback ports, in temporary
+# directories).
 set -euo pipefail
 
 PACKAGES=(
@@ -31,6 +32,9 @@ PACKAGES=(
   chromium chromium-driver     # the status page's test in a real (headless) browser
   wrk                          # `make soak` (load generator)
   systemd                      # tests: systemd-analyze verify of the unit files
+  lighttpd                     # the lighttpd tests (mod_fastcgi, socket and bin-path)
+  debhelper dpkg-dev fakeroot  # `make deb` (the Debian package)
+  lintian                      # `make deb`: the package checked, no error or warning
 )
 
 have_nginx() {
@@ -57,7 +61,7 @@ missing() {
 }
 
 usage() {
-  sed -n '2,11s/^# \{0,1\}//p' "$0"
+  sed -n '2,12s/^# \{0,1\}//p' "$0"
 }
 
 need_dpkg() {
@@ -97,10 +101,10 @@ case "${1:-}" in
     fi
     echo "deps: installing: ${miss[*]}"
     policy=""
-    if printf '%s\n' "${miss[@]}" | grep -Eqx 'nginx|apache2|postgresql|mariadb-server' &&
+    if printf '%s\n' "${miss[@]}" | grep -Eqx 'nginx|apache2|lighttpd|postgresql|mariadb-server' &&
         [ ! -e /usr/sbin/policy-rc.d ]; then
-      # Keep the freshly installed system services (nginx and apache2 on port 80, a PostgreSQL
-      # cluster on 5432, MariaDB on 3306) from being started.
+      # Keep the freshly installed system services (nginx, apache2 and lighttpd on port 80, a
+      # PostgreSQL cluster on 5432, MariaDB on 3306) from being started.
       policy=/usr/sbin/policy-rc.d
       printf '#!/bin/sh\nexit 101\n' > "$policy"
       chmod 755 "$policy"

@@ -340,7 +340,7 @@ start() {
   rm -f "$NGINX_PID" "$SPAWN_PID" "$SOCK"
 
   bash "$ROOT/scripts/deps.sh" --install
-  make -C "$ROOT" all
+  make -C "$ROOT" -j"$(nproc)" all
 
   [ -x "$BIN" ] || die "$BIN was not built"
   [ -x "$CTL" ] || die "$CTL was not built"
