@@ -21,13 +21,17 @@ struct CgiStreams {
   ParamLookup param;        // the meta-variables (std::getenv in the program)
   int in = STDIN_FILENO;    // the body: never read past CONTENT_LENGTH
   int out = STDOUT_FILENO;  // the answer: the head, then the body
+  // A body refused unread is drained, after the answer, for at most this long.
+  int drain_ms = 2000;
 };
 
 // Serves one request with the config at `config_path` (loaded for this
 // request alone; an invalid one is answered 500 and logged). Exactly
 // CONTENT_LENGTH bytes of `io.in` are read for the request, none when it is
-// absent; a body refused unread (413, a broken config) is read and thrown
-// away, up to CONTENT_LENGTH, once the answer is out. Returns the process's
+// absent or when the request is refused from its head (404, 405, 401: no
+// body read); a body refused unread (those, 413, a broken config) is read and
+// thrown away, up to CONTENT_LENGTH and for at most io.drain_ms, once the
+// answer is out. Returns the process's
 // exit status: 0 when the whole answer was written, else 1.
 int RunCgi(const std::string& config_path, const CgiStreams& io);
 

@@ -149,6 +149,18 @@ Response Respond(const Generation& g, const Request& req) {
   return HandleRequest(req, g.config, *g.store, SystemClock(), g.metrics.get());
 }
 
+Response RespondReadingBody(const Generation& g, Request req, const BodyReader& read_body,
+                            bool* body_read) {
+  *body_read = false;
+  if (!IsOperatorPath(req, g.config)) {
+    std::optional<Response> refused = RefuseBeforeBody(req, g.config, g.metrics.get());
+    if (refused) return std::move(*refused);
+    read_body(&req);
+    *body_read = true;
+  }
+  return Respond(g, req);
+}
+
 Response ConfigErrorResponse() {
   return ErrorResponse(
       Status::Internal("the receiver is not configured correctly; see the server's error log"));

@@ -111,6 +111,17 @@ class Runtime {
 // the webhooks (HandleRequest). Never throws but for out of memory.
 Response Respond(const Generation& g, const Request& req);
 
+// Reads the request's body into `req` (body and body_state), as the adapter
+// can: the FastCGI stream or CGI's standard input.
+using BodyReader = std::function<void(Request* req)>;
+
+// The answer to `req`, whose body is not read yet: an operator's path, or a
+// refusal decided from the head alone (404, 405, 401: RefuseBeforeBody), is
+// answered without calling `read_body`; otherwise `read_body` fills the body
+// and Respond answers. `*body_read` tells whether it was called.
+Response RespondReadingBody(const Generation& g, Request req, const BodyReader& read_body,
+                            bool* body_read);
+
 // The answer when no valid config could be loaded: 500, the cause is in the
 // error log.
 Response ConfigErrorResponse();

@@ -101,6 +101,14 @@ Response DashboardRoute(const Request& req, const Config& config, const Operator
 
 }  // namespace
 
+bool IsOperatorPath(const Request& req, const Config& config) {
+  std::string_view path = Trimmed(req.path);
+  for (const std::string* p : {&config.health.path, &config.metrics.path}) {
+    if (!p->empty() && path == *p) return true;
+  }
+  return IsDashboardPath(config, req.path);
+}
+
 std::optional<Response> HandleOperatorRequest(const Request& req, const Config& config,
                                               const OperatorContext& ctx) {
   // The route table: a path from the config and what answers it.

@@ -42,6 +42,10 @@ struct OperatorContext {
 std::optional<Response> HandleOperatorRequest(const Request& request, const Config& config,
                                               const OperatorContext& context);
 
+// True when HandleOperatorRequest answers `request` (health, metrics, the
+// status page and below): it never needs the request's body.
+bool IsOperatorPath(const Request& request, const Config& config);
+
 }  // namespace dlr
 
 #endif  // DLR_COMMON_OPS_OPERATOR_ROUTES_H_

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/base/json_out.h"
 #include "common/base/log.h"
@@ -201,12 +202,28 @@ Response AnswerCommitted(const Call& c, const Batch& batch, const StatusOr<Batch
   return Json(200, out.Finish());
 }
 
+bool MethodAllowed(const Request& req) {
+  return req.method == "GET" || req.method == "POST" || req.method == "PUT";
+}
+
+// A store for the refusals decided before the body: nothing is ever written.
+class NoStore : public StoreWriter {
+ public:
+  Status EnsureSchema() override { return Status::Internal("no store before the body"); }
+  Status Commit(const std::vector<const Batch*>&, std::vector<BatchResult>*) override {
+    return Status::Internal("no store before the body");
+  }
+  Status RecordRejected(const Rejected&) override {
+    return Status::Internal("no store before the body");
+  }
+};
+
 // The steps, top-down: route, auth, body, parse, handshake, store, answer.
 Response Handle(const Request& req, const Config& config, StoreWriter& store, const Clock& clock,
                 Metrics* metrics) {
   const Webhook* w = FindWebhook(config, req.path);
   if (!w) return NotFound(req);
-  const bool method_allowed = req.method == "GET" || req.method == "POST" || req.method == "PUT";
+  const bool method_allowed = MethodAllowed(req);
   const StatusOr<Params> query = ParseUrlEncoded(req.query);
   const Call c{req, config, store, clock, metrics, *w, method_allowed, query};
 
@@ -238,6 +255,22 @@ LogFields LogContext(const Request& req, const Webhook* w) {
           {"method", req.method},
           {"path", req.path},
           {"request_id", req.request_id.empty() ? "-" : req.request_id}};
+}
+
+std::optional<Response> RefuseBeforeBody(const Request& req, const Config& config,
+                                         Metrics* metrics) {
+  std::optional<Response> refused;
+  const Webhook* w = FindWebhook(config, req.path);
+  if (!w) {
+    refused = NotFound(req);
+  } else {
+    NoStore none;
+    const StatusOr<Params> query = ParseUrlEncoded(req.query);
+    const Call c{req, config, none, SystemClock(), metrics, *w, MethodAllowed(req), query};
+    refused = Authorize(c);
+  }
+  if (refused && metrics) metrics->CountAnswer(refused->status);
+  return refused;
 }
 
 Response HandleRequest(const Request& req, const Config& config, StoreWriter& store,

@@ -4,6 +4,8 @@
 #ifndef DLR_COMMON_WEBHOOK_HANDLER_H_
 #define DLR_COMMON_WEBHOOK_HANDLER_H_
 
+#include <optional>
+
 #include "common/base/metrics.h"
 #include "common/base/time.h"
 #include "common/http/http.h"
@@ -24,6 +26,15 @@ namespace dlr {
 // DLRs and the commit's latency. Never throws.
 Response HandleRequest(const Request& request, const Config& config, StoreWriter& store,
                        const Clock& clock, Metrics* metrics = nullptr);
+
+// The refusals decided from the request's head alone, before its body is
+// read (a refused request costs no body read): 404 (no webhook for the
+// path), 405 (a method other than GET, POST or PUT without a verification
+// token), 401 (no right bearer secret). Logged and counted as HandleRequest
+// does; nullopt when the body is needed to answer. HandleRequest makes the
+// same checks first, so a request that passed here passes there.
+std::optional<Response> RefuseBeforeBody(const Request& request, const Config& config,
+                                         Metrics* metrics = nullptr);
 
 // The fields every log line about `request` carries: webhook (or "-"),
 // remote, method, path (never the query: it may hold the token), request_id.

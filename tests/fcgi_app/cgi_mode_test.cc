@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -218,6 +220,104 @@ BOOST_AUTO_TEST_CASE(too_large_by_content_length_is_413_before_reading) {
   close(in[0]);
   close(out[0]);
   BOOST_TEST(Events() == 0);
+}
+
+// Runs RunCgi on a pipe whose writing end the test keeps; `rc` is set when
+// it returns. Ends the wait (closing the pipe) if it has not after `limit_ms`.
+struct PipedRun {
+  int in[2] = {-1, -1};
+  int out[2] = {-1, -1};
+  std::atomic<int> rc{-1};
+  std::atomic<bool> done{false};
+  std::thread thread;
+
+  PipedRun(const CgiFixture& f) {
+    BOOST_TEST_REQUIRE(pipe(in) == 0);
+    BOOST_TEST_REQUIRE(pipe(out) == 0);
+    thread = std::thread([this, &f] {
+      rc = RunCgi(f.config, f.Streams(in[0], out[1]));
+      close(out[1]);
+      done = true;
+    });
+  }
+  // True when the answer's first bytes arrived within `ms`.
+  bool AnsweredWithin(int ms) {
+    pollfd answered = {out[0], POLLIN, 0};
+    return poll(&answered, 1, ms) == 1;
+  }
+  // True when RunCgi returned within `ms`; else its input is closed so that it does.
+  bool ReturnedWithin(int ms) {
+    for (int i = 0; i < ms / 10 && !done; ++i) std::this_thread::sleep_for(kTick);
+    bool in_time = done;
+    if (!in_time) close(in[1]), in[1] = -1;
+    thread.join();
+    return in_time;
+  }
+  ~PipedRun() {
+    if (thread.joinable()) thread.join();
+    for (int fd : {in[0], in[1], out[0]}) {
+      if (fd >= 0) close(fd);
+    }
+  }
+  static constexpr std::chrono::milliseconds kTick{10};
+};
+
+// A request without the bearer is answered before its body is read (none
+// has been sent yet); what is then sent is drained, up to CONTENT_LENGTH.
+BOOST_AUTO_TEST_CASE(no_bearer_is_answered_before_the_body_is_read) {
+  env.erase("HTTP_AUTHORIZATION");
+  env["CONTENT_LENGTH"] = std::to_string(sizeof kDlr - 1);
+  PipedRun run(*this);
+  BOOST_TEST_REQUIRE(run.AnsweredWithin(5000));
+  std::string body = std::string(kDlr) + "rest";
+  BOOST_TEST(write(run.in[1], body.data(), body.size()) == static_cast<ssize_t>(body.size()));
+  BOOST_TEST(run.ReturnedWithin(5000));
+  Answer a;
+  Parse(ReadFd(run.out[0]), &a);
+  BOOST_TEST(a.status == 401);
+  close(run.in[1]);
+  run.in[1] = -1;
+  BOOST_TEST(ReadFd(run.in[0]) == "rest");
+  BOOST_TEST(Events() == 0);
+}
+
+// The same for a path no webhook answers and a method not allowed.
+BOOST_AUTO_TEST_CASE(not_found_and_bad_method_are_answered_before_the_body) {
+  const Env head = env;
+  for (const char* which : {"path", "method"}) {
+    BOOST_TEST_CONTEXT(which) {
+      env = head;
+      if (std::string(which) == "path") env["REQUEST_URI"] = "/elsewhere";
+      if (std::string(which) == "method") env["REQUEST_METHOD"] = "DELETE";
+      env["CONTENT_LENGTH"] = "10";
+      PipedRun run(*this);
+      BOOST_TEST(run.AnsweredWithin(5000));
+      BOOST_TEST(write(run.in[1], "0123456789", 10) == 10);
+      BOOST_TEST(run.ReturnedWithin(5000));
+      Answer a;
+      Parse(ReadFd(run.out[0]), &a);
+      BOOST_TEST(a.status == (std::string(which) == "path" ? 404 : 405));
+    }
+  }
+}
+
+// A body refused as too large that never comes does not keep the process:
+// the drain gives up after 2 s (it once waited for ever).
+BOOST_AUTO_TEST_CASE(a_refused_body_never_sent_is_waited_for_2_seconds) {
+  env["CONTENT_LENGTH"] = std::to_string(kMaxBody + 1);
+  const auto started = std::chrono::steady_clock::now();
+  PipedRun run(*this);
+  BOOST_TEST_REQUIRE(run.AnsweredWithin(5000));
+  BOOST_TEST(run.ReturnedWithin(6000));
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+  BOOST_TEST(ms >= 1900);
+  BOOST_TEST(ms < 4000);
+  BOOST_TEST(run.rc == 0);
+  Answer a;
+  Parse(ReadFd(run.out[0]), &a);
+  BOOST_TEST(a.status == 413);
 }
 
 // RFC 3875: no CONTENT_LENGTH, no body; an empty POST is answered as a probe.

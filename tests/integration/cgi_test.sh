@@ -126,6 +126,25 @@ answer "CGI: REDIRECT_HTTP_AUTHORIZATION accepted when HTTP_AUTHORIZATION is abs
     '.ok == true' '.stored == 1'
 delta "CGI: REDIRECT_HTTP_AUTHORIZATION DLR stored" 1 1 0
 
+# ------------------------------------------------------------------ refused before the body; a bounded drain
+# stdin is a pipe held open for 10 s with nothing written: a request refused from its head is
+# answered without waiting for the body; a refused body is drained for at most 2 s, then the
+# process exits (it once waited as long as the client kept the pipe open).
+timed_cgi() {  # timed_cgi NAME MAX_MS EXPECTED_CODE CGI_ARGS...
+    local name=$1 max=$2 want=$3 t0 ms; shift 3
+    rm_resp
+    t0=$(date +%s%N)
+    cgi "$@"
+    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    check_eq "$name: answered $want" "$want" "$CODE"
+    if [ "$ms" -lt "$max" ]; then ok "$name: the process ended in ${ms} ms (< $max)"
+    else not_ok "$name: the process ended in under $max ms" "${ms} ms"; fi
+}
+timed_cgi "CGI: no bearer, body held back 10 s" 3500 401 \
+    POST /receive/callback <(sleep 10) "$ENVCFG" "$CTJ" CONTENT_LENGTH=500
+timed_cgi "CGI: CONTENT_LENGTH 2000 over max_body_bytes, body held back 10 s" 3500 413 \
+    POST /receive/callback <(sleep 10) "$ENVCFG" "$AUTHV" "$CTJ" CONTENT_LENGTH=2000
+
 # ------------------------------------------------------------------ 413 by CONTENT_LENGTH
 head -c 2000 /dev/zero | tr '\0' 'x' > "$T/big.in"
 rm_resp

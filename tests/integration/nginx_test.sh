@@ -229,6 +229,34 @@ err_answer "PATCH without bearer -> 405 (method checked before bearer)" 405 meth
 header_matches "PATCH 405 has an Allow header" Allow 'POST'
 delta "405 (PATCH) stores nothing" 0 0 0
 
+# ------------------------------------------------------------------ refused before the body is read
+# Straight to a responder's FastCGI socket, the body announced (CONTENT_LENGTH 900) but never sent:
+# a request refused from its head (401, 404, 405) is answered at once, its body never waited for;
+# an authorized one waits for its body (no answer within 2 s).
+fcgi_head() {  # fcgi_head NAME TIMEOUT EXPECTED_STATUS [NAME=VALUE...]
+    local name=$1 timeout=$2 want=$3 got; shift 3
+    got=$(python3 "$ROOT/tests/integration/fcgi_request.py" "$T/dlr.sock" --timeout "$timeout" \
+        REQUEST_METHOD=POST REQUEST_URI=/receive/callback REMOTE_ADDR=127.0.0.1 \
+        CONTENT_TYPE=application/json CONTENT_LENGTH=900 DLR_WEBHOOK_CONFIG="$T/config.json" "$@" \
+        | head -n 1 | tr -d '\r')
+    check_eq "$name" "$want" "$got"
+}
+fcgi_head "FastCGI: no bearer, body never sent -> 401 at once" 3 "Status: 401 Unauthorized"
+fcgi_head "FastCGI: wrong bearer, body never sent -> 401 at once" 3 "Status: 401 Unauthorized" \
+    HTTP_AUTHORIZATION="Bearer wrong"
+fcgi_head "FastCGI: no webhook for the path, body never sent -> 404 at once" 3 "Status: 404 Not Found" \
+    REQUEST_URI=/nowhere
+fcgi_head "FastCGI: DELETE, body never sent -> 405 at once" 3 "Status: 405 Method Not Allowed" \
+    REQUEST_METHOD=DELETE HTTP_AUTHORIZATION="Bearer $SECRET"
+fcgi_head "FastCGI: right bearer, body never sent -> waits for the body (no answer in 2 s)" 2 "" \
+    HTTP_AUTHORIZATION="Bearer $SECRET"
+# Through nginx, a refused request with a body it never read is still answered cleanly.
+head -c 1000 /dev/zero | tr '\0' 'x' > "$T/big1000.txt"
+for i in 1 2 3 4 5; do
+    req POST /receive/callback -H "$JSON" --data-binary @"$T/big1000.txt"
+    err_answer "no bearer, 1000-byte body left unread (try $i) -> 401" 401 unauthorized
+done
+
 # ------------------------------------------------------------------ 413 (max_body_bytes 1024)
 padded_dlr() {   # ID TOTAL_LENGTH -> a JSON DLR of exactly that many bytes
     local head="{\"id\": \"$1\", \"status\": \"DELIVRD\", \"custom\": \"" tail='"}' n
