@@ -267,6 +267,11 @@ soak: all
 bench-guard: all
 	bash bench/guard.sh
 
+# Instructions per request (handshake, stored DLR, the bare libfcgi responder) under valgrind's
+# callgrind: steady under load, unlike req/s (bench/callgrind.sh; about 15 s).
+bench-callgrind: all
+	BUILD=$(BUILD) bash bench/callgrind.sh $(CALLGRIND_ARGS)
+
 # Installs what is missing, builds, and serves the receiver behind nginx.
 run:
 	bash scripts/run.sh
@@ -295,7 +300,7 @@ style-check:
 clean:
 	rm -rf build build-asan build-fuzz build-nobackends build-asan-nobackends
 
-.PHONY: all portable unit test test-run replay soak run bench bench-guard install style-check check-layers clean check-libfcgi fuzzers \
+.PHONY: all portable unit test test-run replay soak run bench bench-guard bench-callgrind install style-check check-layers clean check-libfcgi fuzzers \
         fuzz fuzz-merge FORCE
 
 -include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(RESP_OBJS:.o=.d) $(shell find $(BUILD)/pic/common -name '*.d' 2>/dev/null) \
