@@ -9,8 +9,8 @@ MAKEFLAGS += --no-builtin-rules
 CXX      ?= g++
 PREFIX   ?= /usr/local
 BUILD    ?= build
-PKGS     := fcgi sqlite3 RapidJSON
-LIBPKGS  := fcgi sqlite3
+PKGS     := fcgi sqlite3 RapidJSON libcrypto
+LIBPKGS  := fcgi sqlite3 libcrypto
 
 # The server backends, both built by default; WITH_POSTGRES=0 or WITH_MYSQL=0
 # leaves one out (a config naming it is then refused at startup).
@@ -33,7 +33,7 @@ else
   LEFT_OUT += $(wildcard common/store/mysql/*.cc)
 endif
 # libcurl: dlrctl send-test only (linked into dlrctl alone, below).
-PKGS += $(filter-out fcgi sqlite3,$(LIBPKGS)) libcurl
+PKGS += $(filter-out fcgi sqlite3 libcrypto,$(LIBPKGS)) libcurl
 
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -pthread -std=c++17 -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion
@@ -42,7 +42,7 @@ LDLIBS   += $(shell pkg-config --libs $(LIBPKGS) 2>/dev/null) -pthread
 # The responder links neither libpq nor libmariadb: it loads the server backend it needs from a
 # plugin (dlr-webhook-postgres.so, dlr-webhook-mysql.so; see common/store/factory/server_backends.h), so a
 # responder on SQLite does not carry their libraries (about 5 MiB of RSS a process).
-RESP_LDLIBS := $(shell pkg-config --libs fcgi sqlite3 2>/dev/null) -pthread -ldl
+RESP_LDLIBS := $(shell pkg-config --libs fcgi sqlite3 libcrypto 2>/dev/null) -pthread -ldl
 PLUGIN_SOS   = $(PLUGINS:%=$(BUILD)/dlr-webhook-%.so)
 PLUGIN_LIBS_postgres := $(shell pkg-config --libs libpq 2>/dev/null)
 PLUGIN_LIBS_mysql    := $(shell pkg-config --libs libmariadb 2>/dev/null)
@@ -85,7 +85,7 @@ TEST_SRCS   := $(filter-out $(CONFORMANCE),$(sort $(shell find tests -name '*.cc
 TEST_OBJS   := $(TEST_SRCS:%.cc=$(BUILD)/%.o)
 
 # The self-contained responder for hosts where nothing can be installed (shared hosting, plain
-# CGI): libfcgi, SQLite, libstdc++ and libgcc linked statically, glibc (libc, libm) dynamic.
+# CGI): libfcgi, SQLite, libcrypto, libstdc++ and libgcc linked statically, glibc (libc, libm) dynamic.
 # Its own objects, never sanitized, so that `SANITIZE=1 make test` still checks a shippable file.
 PORTABLE_DIR   ?= build/portable
 PORTABLE       := $(PORTABLE_DIR)/dlr-webhook
@@ -185,7 +185,7 @@ $(PORTABLE_DIR)/obj/%.o: %.cc
 
 $(PORTABLE): $(PORTABLE_OBJS)
 	$(CXX) -static-libstdc++ -static-libgcc -Wl,--gc-sections -Wl,-O1 -s $^ \
-	  -Wl,-Bstatic -lfcgi -lsqlite3 -Wl,-Bdynamic -lm -o $@
+	  -Wl,-Bstatic -lfcgi -lsqlite3 -lcrypto -Wl,-Bdynamic -lm -ldl -pthread -o $@
 
 portable: $(PORTABLE)
 

@@ -22,6 +22,7 @@ PACKAGES=(
   postgresql                   # tests: a real PostgreSQL server (initdb, pg_ctl, psql)
   mariadb-server mariadb-client  # tests: a real MariaDB server (mariadb-install-db, mariadbd)
   libcurl4-openssl-dev         # dlrctl send-test (HTTP client)
+  libssl-dev                   # libcrypto: the webhook signatures (HMAC, Ed25519)
   libboost-test-dev            # unit tests
   clang libclang-rt-14-dev     # `make fuzz`: libFuzzer and the sanitizer runtimes for clang
   clang-format                 # `make style-check` (run by CI)

@@ -1,0 +1,206 @@
+#include "common/base/crypto.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <cstdint>
+#include <memory>
+
+namespace dlr {
+namespace {
+
+const EVP_MD* Md(DigestAlgorithm algorithm) {
+  switch (algorithm) {
+    case DigestAlgorithm::kMd5:
+      return EVP_md5();
+    case DigestAlgorithm::kSha1:
+      return EVP_sha1();
+    case DigestAlgorithm::kSha256:
+      return EVP_sha256();
+    case DigestAlgorithm::kSha512:
+      return EVP_sha512();
+  }
+  return EVP_sha256();
+}
+
+int Base64Value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::optional<DigestAlgorithm> ParseDigestAlgorithm(std::string_view name) {
+  if (name == "md5") return DigestAlgorithm::kMd5;
+  if (name == "sha1") return DigestAlgorithm::kSha1;
+  if (name == "sha256") return DigestAlgorithm::kSha256;
+  if (name == "sha512") return DigestAlgorithm::kSha512;
+  return std::nullopt;
+}
+
+const char* DigestAlgorithmName(DigestAlgorithm algorithm) {
+  switch (algorithm) {
+    case DigestAlgorithm::kMd5:
+      return "md5";
+    case DigestAlgorithm::kSha1:
+      return "sha1";
+    case DigestAlgorithm::kSha256:
+      return "sha256";
+    case DigestAlgorithm::kSha512:
+      return "sha512";
+  }
+  return "?";
+}
+
+std::string Digest(DigestAlgorithm algorithm, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), out, &len, Md(algorithm), nullptr) != 1) return "";
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+std::string Sha256(std::string_view data) { return Digest(DigestAlgorithm::kSha256, data); }
+std::string Md5(std::string_view data) { return Digest(DigestAlgorithm::kMd5, data); }
+
+std::string Hmac(DigestAlgorithm algorithm, std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  static const unsigned char kEmpty = 0;
+  const void* k = key.empty() ? static_cast<const void*>(&kEmpty) : key.data();
+  const unsigned char* d =
+      data.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(data.data());
+  if (HMAC(Md(algorithm), k, static_cast<int>(key.size()), d, data.size(), out, &len) == nullptr) {
+    return "";
+  }
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+std::string HexEncode(std::string_view bytes) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (char c : bytes) {
+    auto b = static_cast<unsigned char>(c);
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 0xF]);
+  }
+  return out;
+}
+
+std::optional<std::string> HexDecode(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    int hi = HexValue(hex[i]);
+    int lo = HexValue(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>((hi << 4) | lo));
+  }
+  return out;
+}
+
+std::string Base64Encode(std::string_view bytes) {
+  static const char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    uint32_t v = (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16) |
+                 (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8) |
+                 static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 2]));
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(kAlphabet[(v >> 6) & 63]);
+    out.push_back(kAlphabet[v & 63]);
+  }
+  size_t rest = bytes.size() - i;
+  if (rest == 1) {
+    uint32_t v = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out += "==";
+  } else if (rest == 2) {
+    uint32_t v = (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16) |
+                 (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8);
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(kAlphabet[(v >> 6) & 63]);
+    out.push_back('=');
+  }
+  return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view in) {
+  if (in.size() % 4 != 0) return std::nullopt;
+  if (in.empty()) return std::string();
+  size_t pad = 0;
+  while (pad < 2 && in[in.size() - 1 - pad] == '=') ++pad;
+  std::string out;
+  out.reserve(in.size() / 4 * 3);
+  uint32_t acc = 0;
+  for (size_t i = 0; i < in.size() - pad; ++i) {
+    int v = Base64Value(in[i]);
+    if (v < 0) return std::nullopt;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    if (i % 4 == 3) {
+      out.push_back(static_cast<char>((acc >> 16) & 0xFF));
+      out.push_back(static_cast<char>((acc >> 8) & 0xFF));
+      out.push_back(static_cast<char>(acc & 0xFF));
+      acc = 0;
+    }
+  }
+  if (pad == 1) {
+    if (acc & 0x3) return std::nullopt;
+    out.push_back(static_cast<char>((acc >> 10) & 0xFF));
+    out.push_back(static_cast<char>((acc >> 2) & 0xFF));
+  } else if (pad == 2) {
+    if (acc & 0xF) return std::nullopt;
+    out.push_back(static_cast<char>((acc >> 4) & 0xFF));
+  }
+  return out;
+}
+
+bool ConstantTimeEqual(std::string_view a, std::string_view b) {
+  // Every byte of b is read whatever a holds; the sizes are not secret.
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < b.size(); ++i) {
+    unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+    diff = static_cast<unsigned char>(diff | (x ^ static_cast<unsigned char>(b[i])));
+  }
+  return diff == 0;
+}
+
+bool Ed25519Verify(std::string_view public_key, std::string_view message,
+                   std::string_view signature) {
+  if (public_key.size() != 32 || signature.size() != 64) return false;
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
+                                  reinterpret_cast<const unsigned char*>(public_key.data()),
+                                  public_key.size()),
+      &EVP_PKEY_free);
+  if (!key) return false;
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!ctx) return false;
+  if (EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) return false;
+  static const unsigned char kEmpty = 0;
+  const unsigned char* m =
+      message.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(message.data());
+  return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                          signature.size(), m, message.size()) == 1;
+}
+
+}  // namespace dlr

@@ -1,0 +1,53 @@
+// Hashes, HMACs, encodings and signature checks over OpenSSL's libcrypto:
+// what the webhook signature schemes need, and nothing more.
+//
+// Every function is pure and thread-safe (libcrypto 1.1+ needs no set-up).
+// Digests and MACs are returned as raw bytes in a std::string; Hex and
+// Base64 turn them into text. Comparisons of secrets or MACs go through
+// ConstantTimeEqual, whose time depends on the lengths only.
+#ifndef DLR_COMMON_BASE_CRYPTO_H_
+#define DLR_COMMON_BASE_CRYPTO_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dlr {
+
+enum class DigestAlgorithm { kMd5, kSha1, kSha256, kSha512 };
+
+// "md5", "sha1", "sha256", "sha512" (lower case) to an algorithm; nullopt otherwise.
+std::optional<DigestAlgorithm> ParseDigestAlgorithm(std::string_view name);
+const char* DigestAlgorithmName(DigestAlgorithm algorithm);
+
+// The raw digest of `data`.
+std::string Digest(DigestAlgorithm algorithm, std::string_view data);
+std::string Sha256(std::string_view data);
+std::string Md5(std::string_view data);
+
+// The raw HMAC (RFC 2104) of `data` under `key`.
+std::string Hmac(DigestAlgorithm algorithm, std::string_view key, std::string_view data);
+
+// Lower-case hex of `bytes`.
+std::string HexEncode(std::string_view bytes);
+// Hex in either case, an even number of digits; nullopt for anything else.
+std::optional<std::string> HexDecode(std::string_view hex);
+
+// Standard base64 (RFC 4648 section 4) with its padding.
+std::string Base64Encode(std::string_view bytes);
+// Standard base64 with its padding, canonical (the unused bits zero); nullopt
+// for anything else, whitespace included.
+std::optional<std::string> Base64Decode(std::string_view text);
+
+// True when a == b. The time taken depends on the lengths only, never on
+// where the first difference lies.
+bool ConstantTimeEqual(std::string_view a, std::string_view b);
+
+// True when `signature` (64 raw bytes) is a valid Ed25519 signature (RFC 8032)
+// of `message` under `public_key` (32 raw bytes). False for wrong sizes.
+bool Ed25519Verify(std::string_view public_key, std::string_view message,
+                   std::string_view signature);
+
+}  // namespace dlr
+
+#endif  // DLR_COMMON_BASE_CRYPTO_H_
