@@ -145,6 +145,8 @@ Response Respond(const Generation& g, const Request& req) {
     return g.reader->With(use);
   };
   ctx.now_millis = SystemClock().NowMillis();
+  // Before the operator's paths: /dlr/status/../../receive/callback is no status page.
+  if (std::optional<Response> r = RefuseUnnormalPath(req, g.metrics.get())) return *r;
   if (std::optional<Response> r = HandleOperatorRequest(req, g.config, ctx)) return *r;
   return HandleRequest(req, g.config, *g.store, SystemClock(), g.metrics.get());
 }
@@ -152,6 +154,7 @@ Response Respond(const Generation& g, const Request& req) {
 Response RespondReadingBody(const Generation& g, Request req, const BodyReader& read_body,
                             bool* body_read) {
   *body_read = false;
+  if (std::optional<Response> r = RefuseUnnormalPath(req, g.metrics.get())) return std::move(*r);
   if (!IsOperatorPath(req, g.config)) {
     std::optional<Response> refused = RefuseBeforeBody(req, g.config, g.metrics.get());
     if (refused) return std::move(*refused);

@@ -38,6 +38,21 @@ const char* ReasonPhrase(int status) {
   }
 }
 
+bool PathIsNormal(std::string_view path) {
+  if (path.empty()) return true;  // no path at all (a CGI run without one): nothing to mislead
+  if (path[0] != '/') return false;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view segment = path.substr(start, end - start);
+    if (segment == "." || segment == "..") return false;
+    if (segment.empty() && end != path.size()) return false;  // "//"; a trailing '/' is fine
+    start = end + 1;
+  }
+  return true;
+}
+
 bool IsLoopback(const std::string& remote_addr) {
   return remote_addr == "127.0.0.1" || remote_addr == "::1" || remote_addr == "::ffff:127.0.0.1";
 }

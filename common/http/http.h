@@ -4,6 +4,7 @@
 #define DLR_COMMON_HTTP_HTTP_H_
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -44,6 +45,13 @@ struct Response {
 
 // "200 OK", "404 Not Found", ...: the reason phrase for a status line.
 const char* ReasonPhrase(int status);
+
+// True when `path` (decoded) is empty, or starts with '/' and has no dot
+// segment ("." or "..") and no empty segment ("//"), a trailing '/' aside. A web server picks
+// its location on the normalised path but passes the path as sent: one that
+// is not already normal could be answered by another handler than the one
+// the web server's rules (allow/deny, auth_basic, limit_req) were for.
+bool PathIsNormal(std::string_view path);
 
 // The request's REMOTE_ADDR is 127.0.0.1, ::1 or ::ffff:127.0.0.1.
 bool IsLoopback(const std::string& remote_addr);

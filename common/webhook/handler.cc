@@ -73,6 +73,15 @@ Response Reject(const Call& c, const Status& why) {
   return ErrorResponse(why);
 }
 
+// Route: 400 for a path with dot or empty segments, never routed.
+std::optional<Response> BadPath(const Request& req) {
+  if (PathIsNormal(req.path)) return std::nullopt;
+  Log(LogLevel::kWarning, "refused (bad_request): a path with dot or empty segments",
+      LogContext(req, nullptr));
+  return ErrorResponse(Status::InvalidArgument(
+      "the path has dot segments (. or ..) or empty segments (//); send it normalised"));
+}
+
 // Route: the answer when no webhook answers the request's path.
 Response NotFound(const Request& req) {
   Log(LogLevel::kWarning, "refused (not_found): no webhook answers this path",
@@ -221,6 +230,7 @@ class NoStore : public StoreWriter {
 // The steps, top-down: route, auth, body, parse, handshake, store, answer.
 Response Handle(const Request& req, const Config& config, StoreWriter& store, const Clock& clock,
                 Metrics* metrics) {
+  if (std::optional<Response> refused = BadPath(req)) return std::move(*refused);
   const Webhook* w = FindWebhook(config, req.path);
   if (!w) return NotFound(req);
   const bool method_allowed = MethodAllowed(req);
@@ -249,6 +259,12 @@ Response Handle(const Request& req, const Config& config, StoreWriter& store, co
 
 }  // namespace
 
+std::optional<Response> RefuseUnnormalPath(const Request& req, Metrics* metrics) {
+  std::optional<Response> refused = BadPath(req);
+  if (refused && metrics) metrics->CountAnswer(refused->status);
+  return refused;
+}
+
 LogFields LogContext(const Request& req, const Webhook* w) {
   return {{"webhook", w ? w->name : "-"},
           {"remote", req.remote_addr.empty() ? "-" : req.remote_addr},
@@ -259,15 +275,16 @@ LogFields LogContext(const Request& req, const Webhook* w) {
 
 std::optional<Response> RefuseBeforeBody(const Request& req, const Config& config,
                                          Metrics* metrics) {
-  std::optional<Response> refused;
-  const Webhook* w = FindWebhook(config, req.path);
-  if (!w) {
-    refused = NotFound(req);
-  } else {
-    NoStore none;
-    const StatusOr<Params> query = ParseUrlEncoded(req.query);
-    const Call c{req, config, none, SystemClock(), metrics, *w, MethodAllowed(req), query};
-    refused = Authorize(c);
+  std::optional<Response> refused = BadPath(req);
+  if (!refused) {
+    if (const Webhook* w = FindWebhook(config, req.path)) {
+      NoStore none;
+      const StatusOr<Params> query = ParseUrlEncoded(req.query);
+      const Call c{req, config, none, SystemClock(), metrics, *w, MethodAllowed(req), query};
+      refused = Authorize(c);
+    } else {
+      refused = NotFound(req);
+    }
   }
   if (refused && metrics) metrics->CountAnswer(refused->status);
   return refused;

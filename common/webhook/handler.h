@@ -27,8 +27,14 @@ namespace dlr {
 Response HandleRequest(const Request& request, const Config& config, StoreWriter& store,
                        const Clock& clock, Metrics* metrics = nullptr);
 
+// 400 bad_request (logged, counted, stored nowhere) for a path with dot or
+// empty segments (PathIsNormal), which is routed nowhere, operator's paths
+// included: a web server chose its location for the normalised path.
+// nullopt for a normal path. HandleRequest and RefuseBeforeBody check it too.
+std::optional<Response> RefuseUnnormalPath(const Request& request, Metrics* metrics = nullptr);
+
 // The refusals decided from the request's head alone, before its body is
-// read (a refused request costs no body read): 404 (no webhook for the
+// read (a refused request costs no body read): 400 (a path not normal), 404 (no webhook for the
 // path), 405 (a method other than GET, POST or PUT without a verification
 // token), 401 (no right bearer secret). Logged and counted as HandleRequest
 // does; nullopt when the body is needed to answer. HandleRequest makes the

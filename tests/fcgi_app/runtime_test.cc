@@ -225,6 +225,68 @@ BOOST_AUTO_TEST_CASE(a_log_file_that_cannot_be_opened_keeps_the_old_generation) 
   BOOST_TEST(rt.current() == before);
 }
 
+// A request for a path the web server would have normalised is refused
+// before any route: /metrics/../receive/callback is neither the metrics nor
+// the webhook, and nothing reads its body.
+BOOST_AUTO_TEST_CASE(a_path_with_dot_or_empty_segments_is_400_before_any_route) {
+  Runtime rt;
+  std::shared_ptr<const Generation> g = LoadAtStart(rt);
+  for (const char* p : {"/metrics/../receive/callback", "/receive/callback/..",
+                        "/receive/./callback", "//receive/callback", "/metrics/."}) {
+    BOOST_TEST_CONTEXT(p) {
+      Request req;
+      req.method = "GET";
+      req.path = p;
+      req.remote_addr = "127.0.0.1";
+      req.authorization = "Bearer s3cret";
+      Response r = Respond(*g, req);
+      BOOST_TEST(r.status == 400);
+      BOOST_TEST(r.body.find("bad_request") != std::string::npos, r.body);
+      bool body_read = true;
+      r = RespondReadingBody(
+          *g, req, [](Request*) {}, &body_read);
+      BOOST_TEST(r.status == 400);
+      BOOST_TEST(!body_read);
+    }
+  }
+}
+
+// The body is read only for a request that passes route, method and bearer.
+BOOST_AUTO_TEST_CASE(the_body_is_read_only_when_the_head_is_accepted) {
+  Runtime rt;
+  std::shared_ptr<const Generation> g = LoadAtStart(rt);
+  struct Case {
+    const char* method;
+    const char* path;
+    const char* authorization;
+    int status;
+    bool read;
+  } cases[] = {
+      {"POST", "/receive/callback", "", 401, false},
+      {"POST", "/receive/callback", "Bearer wrong", 401, false},
+      {"POST", "/elsewhere", "Bearer s3cret", 404, false},
+      {"DELETE", "/receive/callback", "Bearer s3cret", 405, false},
+      {"GET", "/metrics", "", 200, false},
+      {"POST", "/receive/callback", "Bearer s3cret", 200, true},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.method << " " << c.path << " [" << c.authorization << "]") {
+      Request req;
+      req.method = c.method;
+      req.path = c.path;
+      req.remote_addr = "127.0.0.1";
+      req.authorization = c.authorization;
+      req.content_type = "application/json";
+      bool body_read = false;
+      Response r = RespondReadingBody(
+          *g, req, [](Request* q) { q->body = R"({"id": "rt-1", "status": "DELIVRD"})"; },
+          &body_read);
+      BOOST_TEST(r.status == c.status, r.body);
+      BOOST_TEST(body_read == c.read);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

@@ -257,6 +257,16 @@ for i in 1 2 3 4 5; do
     err_answer "no bearer, 1000-byte body left unread (try $i) -> 401" 401 unauthorized
 done
 
+# ------------------------------------------------------------------ paths with dot or empty segments
+# nginx picks its location on the normalised path but passes the path as sent (REQUEST_URI): such
+# a path is refused (400, JSON) rather than routed to a handler nginx did not choose.
+for p in "/receive/x/../callback" "/receive/./callback" "/receive/%2e%2e/receive/callback" \
+         "/receive/%2E/callback" "//receive/callback" "/receive//callback" "/ack/composed/../../receive/callback"; do
+    req POST "$p" --path-as-is -H "$AUTH" -H "$JSON" --data-binary '{"id": "dot-seg-1", "status": "DELIVRD"}'
+    err_answer "--path-as-is $p -> 400 bad_request" 400 bad_request
+    delta "$p stores nothing" 0 0 0
+done
+
 # ------------------------------------------------------------------ 413 (max_body_bytes 1024)
 padded_dlr() {   # ID TOTAL_LENGTH -> a JSON DLR of exactly that many bytes
     local head="{\"id\": \"$1\", \"status\": \"DELIVRD\", \"custom\": \"" tail='"}' n
