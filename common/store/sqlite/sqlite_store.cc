@@ -116,7 +116,11 @@ void SqliteStore::Disconnect() {
   sqlite3_finalize(insert_event_);
   sqlite3_finalize(upsert_message_);
   sqlite3_finalize(insert_rejected_);
+  sqlite3_finalize(begin_);
+  sqlite3_finalize(commit_);
+  sqlite3_finalize(rollback_);
   insert_event_ = upsert_message_ = insert_rejected_ = nullptr;
+  begin_ = commit_ = rollback_ = nullptr;
   if (db_) sqlite3_close_v2(db_);
   db_ = nullptr;
 }
@@ -157,6 +161,25 @@ Status SqliteStore::Prepare(const char* sql, sqlite3_stmt** stmt) {
   return Status::Ok();
 }
 
+Status SqliteStore::Step(sqlite3_stmt* st, const char* what) {
+  if (!db_ || !st) return Status::Unavailable("the database is not open");
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) return Fail(rc, what);
+  return Status::Ok();
+}
+
+void SqliteStore::RollbackIfOpen() {
+  if (!db_ || sqlite3_get_autocommit(db_)) return;
+  if (rollback_) {
+    sqlite3_step(rollback_);
+    sqlite3_reset(rollback_);
+  }
+  // A ROLLBACK can fail while a statement is still running; the text form
+  // is the last resort (it also serves before the statements are prepared).
+  if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
 Status SqliteStore::Connect() {
   if (reconnect_) {
     Disconnect();
@@ -190,6 +213,9 @@ Status SqliteStore::Connect() {
   if (s.ok()) s = Prepare(Sql().insert_event.c_str(), &insert_event_);
   if (s.ok()) s = Prepare(Sql().upsert_message.c_str(), &upsert_message_);
   if (s.ok()) s = Prepare(Sql().insert_rejected.c_str(), &insert_rejected_);
+  if (s.ok()) s = Prepare("BEGIN IMMEDIATE", &begin_);
+  if (s.ok()) s = Prepare("COMMIT", &commit_);
+  if (s.ok()) s = Prepare("ROLLBACK", &rollback_);
   if (!s.ok()) Disconnect();
   reconnect_ = false;
   return s;
@@ -291,7 +317,7 @@ Status SqliteStore::Commit(const std::vector<const Batch*>& batches,
   {
     WriterLockScope order(WriterLockOrNull());
     s = order.Acquire(options_.busy_timeout_ms);
-    if (s.ok()) s = Exec("BEGIN IMMEDIATE");
+    if (s.ok()) s = Step(begin_, "sqlite");
     if (!s.ok()) return s;
     for (size_t b = 0; b < batches.size() && s.ok(); ++b) {
       for (const Dlr& dlr : batches[b]->dlrs) {
@@ -302,11 +328,9 @@ Status SqliteStore::Commit(const std::vector<const Batch*>& batches,
         ++(inserted ? (*results)[b].stored : (*results)[b].duplicates);
       }
     }
-    if (s.ok()) s = Exec("COMMIT");
+    if (s.ok()) s = Step(commit_, "sqlite");
     if (!s.ok()) {
-      if (db_ && !sqlite3_get_autocommit(db_)) {
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      }
+      RollbackIfOpen();
       results->assign(batches.size(), BatchResult());
       return s;
     }

@@ -59,6 +59,12 @@ class SqliteStore : public Store {
   void Disconnect();
   Status Exec(const char* sql);
   Status Prepare(const char* sql, sqlite3_stmt** stmt);
+  // Runs one of the prepared transaction statements (begin_, commit_,
+  // rollback_): the same as Exec of its text without parsing it again.
+  Status Step(sqlite3_stmt* st, const char* what);
+  // Rolls back an open transaction, if any (nothing to report: the caller
+  // already fails).
+  void RollbackIfOpen();
   Status ReadSchemaVersion(int* version);
   Status NewerSchema(int version);
   // Prepares `sql` (not kept) and binds `params` as text.
@@ -86,6 +92,10 @@ class SqliteStore : public Store {
   sqlite3_stmt* insert_event_ = nullptr;
   sqlite3_stmt* upsert_message_ = nullptr;
   sqlite3_stmt* insert_rejected_ = nullptr;
+  // BEGIN IMMEDIATE, COMMIT, ROLLBACK: every commit runs two of them.
+  sqlite3_stmt* begin_ = nullptr;
+  sqlite3_stmt* commit_ = nullptr;
+  sqlite3_stmt* rollback_ = nullptr;
   std::unique_ptr<WriterLock> writer_lock_;
   bool writer_lock_tried_ = false;
 };
