@@ -1,5 +1,5 @@
 # dlr-webhook. `make` builds build/dlr-webhook and build/dlrctl.
-# make portable builds build/portable/dlr-webhook (libfcgi, SQLite and the C++ runtime linked in).
+# make portable builds build/portable/dlr-webhook (fully static: SQLite and MySQL/MariaDB, any x86-64 Linux).
 # make test | run | bench-free checks: see README.md.
 
 # No built-in rules: they would try to make the included .d files from objects.
@@ -85,16 +85,27 @@ TEST_SRCS   := $(filter-out $(CONFORMANCE),$(sort $(shell find tests -name '*.cc
 TEST_OBJS   := $(TEST_SRCS:%.cc=$(BUILD)/%.o)
 
 # The self-contained responder for hosts where nothing can be installed (shared hosting, plain
-# CGI): libfcgi, SQLite, libcrypto, libstdc++ and libgcc linked statically, glibc (libc, libm) dynamic.
+# CGI): a static-pie executable, every library linked in (glibc, libstdc++, libfcgi, SQLite,
+# MariaDB's client with OpenSSL and zlib), so it needs no shared library and no glibc symbol
+# version and runs on any x86-64 Linux from kernel 3.2. It speaks SQLite and MySQL/MariaDB
+# (not PostgreSQL). Name lookups keep to the sources built into the static glibc and no shared
+# library is ever loaded (fcgi_app/portable_nss.cc), so MariaDB's client carries
+# mysql_native_password alone (DLR_MYSQL_NO_PLUGINS); "localhost" finds the host's MySQL socket
+# (DLR_MYSQL_FIND_SOCKET). See README.md, "Shared hosting".
 # Its own objects, never sanitized, so that `SANITIZE=1 make test` still checks a shippable file.
 PORTABLE_DIR   ?= build/portable
 PORTABLE       := $(PORTABLE_DIR)/dlr-webhook
 PORTABLE_FLAGS := -O2 -std=c++17 -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
-                  -ffunction-sections -fdata-sections
-# SQLite only: the server backends' client libraries are not linked in.
-PORTABLE_SRCS  := fcgi_app/main.cc $(APP_SRCS) \
-                  $(filter-out $(wildcard common/store/postgres/*.cc common/store/mysql/*.cc),$(COMMON_SRCS))
+                  -fPIE -ffunction-sections -fdata-sections -pthread
+PORTABLE_DEFS  := -DDLR_WITH_MYSQL=1 -DDLR_MYSQL_NO_PLUGINS=1 -DDLR_MYSQL_FIND_SOCKET=1 \
+                  $(shell pkg-config --cflags libmariadb 2>/dev/null)
+# Every backend but PostgreSQL (whatever WITH_MYSQL says), and the name lookups.
+PORTABLE_SRCS  := fcgi_app/main.cc fcgi_app/portable_nss.cc $(APP_SRCS) \
+                  $(filter-out $(wildcard common/store/postgres/*.cc),$(sort $(shell find common -name '*.cc')))
 PORTABLE_OBJS  := $(patsubst %.cc,$(PORTABLE_DIR)/obj/%.o,$(PORTABLE_SRCS))
+# The static libraries, in link order (libmariadb.a needs OpenSSL and zlib: pkg-config --static;
+# libcrypto is also the responder's own, common/base/crypto).
+PORTABLE_LIBS  := -lfcgi -lsqlite3 -lmariadb -lssl -lcrypto -lz -lm -pthread
 
 # Fuzzing (make fuzz): libFuzzer targets built with clang into build-fuzz/. Their saved corpus
 # and every crash ever found are replayed by `make test` with replay_main.cc (no libFuzzer).
@@ -181,11 +192,14 @@ $(BUILD)/dlrctl: $(CTL_OBJS) $(BUILD)/libdlrcommon.a
 
 $(PORTABLE_DIR)/obj/%.o: %.cc
 	@mkdir -p $(dir $@)
-	$(CXX) $(filter-out -DDLR_WITH_%,$(CPPFLAGS)) $(PORTABLE_FLAGS) -c $< -o $@
+	$(CXX) $(filter-out -DDLR_WITH_%,$(CPPFLAGS)) $(PORTABLE_DEFS) $(PORTABLE_FLAGS) -c $< -o $@
 
+# dlopen is wrapped: it always fails (portable_nss.cc). The linker still warns that getaddrinfo,
+# getpwuid, getservbyname and libfcgi's gethostbyname "require at runtime the shared libraries
+# from the glibc version used for linking": true of NSS modules, which portable_nss.cc rules out.
 $(PORTABLE): $(PORTABLE_OBJS)
-	$(CXX) -static-libstdc++ -static-libgcc -Wl,--gc-sections -Wl,-O1 -s $^ \
-	  -Wl,-Bstatic -lfcgi -lsqlite3 -lcrypto -Wl,-Bdynamic -lm -ldl -pthread -o $@
+	$(CXX) -static-pie -Wl,--gc-sections -Wl,-O1 -Wl,--wrap=dlopen,--wrap=dlerror -s $^ \
+	  $(PORTABLE_LIBS) -o $@
 
 portable: $(PORTABLE)
 

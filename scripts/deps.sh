@@ -19,6 +19,8 @@ PACKAGES=(
   libsqlite3-dev               # storage: SQLite
   libpq-dev                    # storage: PostgreSQL client library (WITH_POSTGRES=1, the default)
   libmariadb-dev               # storage: MySQL/MariaDB client library (WITH_MYSQL=1, the default)
+  libssl-dev zlib1g-dev        # `make portable`: libssl.a, libcrypto.a, libz.a for the static libmariadb.a
+  strace                       # tests: the portable binary opens no shared library
   postgresql                   # tests: a real PostgreSQL server (initdb, pg_ctl, psql)
   mariadb-server mariadb-client  # tests: a real MariaDB server (mariadb-install-db, mariadbd)
   libcurl4-openssl-dev         # dlrctl send-test (HTTP client)

@@ -3,8 +3,13 @@
 #include <errmsg.h>
 #include <mysql.h>
 #include <mysqld_error.h>
+#include <sys/stat.h>
+#if DLR_MYSQL_NO_PLUGINS
+#include <openssl/crypto.h>
+#endif
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 
@@ -16,6 +21,42 @@ namespace {
 // MySQL 8 only (MariaDB has no such code): a connection idle past
 // wait_timeout, told so at its next statement.
 constexpr unsigned int kClientInteractionTimeout = 4031;
+
+// The portable binary (make portable) links MariaDB's client statically; the
+// build defines these two.
+#ifndef DLR_MYSQL_NO_PLUGINS
+#define DLR_MYSQL_NO_PLUGINS 0
+#endif
+#ifndef DLR_MYSQL_FIND_SOCKET
+#define DLR_MYSQL_FIND_SOCKET 0
+#endif
+
+// DLR_MYSQL_NO_PLUGINS: the client cannot load its authentication plugins
+// (shared libraries; the portable binary's dlopen always fails, see
+// fcgi_app/portable_nss.cc), so a server asking for one the client does not
+// carry (caching_sha2_password, sha256_password, ed25519, ...) refuses the
+// connection: the error says what is carried, mysql_native_password.
+
+#if DLR_MYSQL_FIND_SOCKET
+// The sockets a local server listens on, by distribution: Debian and Ubuntu,
+// the same through the /var/run link, RHEL and its rebuilds (AlmaLinux, Rocky,
+// CloudLinux, cPanel's MySQL), a build from source.
+const char* const kLocalSockets[] = {"/run/mysqld/mysqld.sock", "/var/run/mysqld/mysqld.sock",
+                                     "/var/lib/mysql/mysql.sock", "/tmp/mysql.sock"};
+
+// The socket of "localhost" with no socket given: MYSQL_UNIX_PORT, else the
+// first of kLocalSockets that is a socket, else "" (the client's default,
+// the build machine's path).
+std::string FindLocalSocket() {
+  const char* env = std::getenv("MYSQL_UNIX_PORT");
+  if (env && *env) return env;
+  for (const char* path : kLocalSockets) {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode)) return path;
+  }
+  return "";
+}
+#endif
 
 // Migrations, each applied by ApplyMigration and recorded in dlr_schema.
 // MySQL commits every DDL statement on its own, so each step is written to
@@ -308,6 +349,11 @@ void MysqlStore::RollbackQuietly() {
 }
 
 Status MysqlStore::OpenSession() {
+#if DLR_MYSQL_NO_PLUGINS
+  // The client's OpenSSL, linked in, left out of the host's configuration
+  // (its path and contents are another build's, and it may name modules).
+  OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
+#endif
   conn_ = mysql_init(nullptr);
   if (!conn_) return Status::Unavailable("cannot connect to " + Where() + ": out of memory");
   int busy = std::max(options_.busy_timeout_ms, 1);
@@ -325,12 +371,26 @@ Status MysqlStore::OpenSession() {
   mysql_optionsv(conn_, MYSQL_OPT_RECONNECT, &no);
   mysql_optionsv(conn_, MYSQL_OPT_LOCAL_INFILE, &no_infile);
   mysql_optionsv(conn_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  std::string socket = socket_;
+#if DLR_MYSQL_FIND_SOCKET
+  // "localhost" means the local socket to the client; which one depends on
+  // the host's distribution, not on the machine this program was built on.
+  if (socket.empty() && (host_.empty() || host_ == "localhost")) socket = FindLocalSocket();
+#endif
   if (!mysql_real_connect(conn_, host_.empty() ? nullptr : host_.c_str(),
                           url_.user.empty() ? nullptr : url_.user.c_str(),
                           url_.password ? url_.password->c_str() : nullptr, url_.database.c_str(),
                           static_cast<unsigned int>(url_.port),
-                          socket_.empty() ? nullptr : socket_.c_str(), 0)) {
+                          socket.empty() ? nullptr : socket.c_str(), 0)) {
     std::string why = ScrubSecret(mysql_error(conn_), url_.password);
+#if DLR_MYSQL_NO_PLUGINS
+    if (mysql_errno(conn_) == CR_AUTH_PLUGIN_CANNOT_LOAD ||
+        why.find("could not be loaded") != std::string::npos) {
+      why +=
+          " (this build carries the mysql_native_password authentication alone: give the"
+          " user a password with it, ALTER USER ... IDENTIFIED WITH mysql_native_password)";
+    }
+#endif
     return Status::Unavailable("cannot connect to " + Where() + ": " + why);
   }
   // Strict mode: a value that does not fit is an error, never silently cut.
