@@ -190,14 +190,21 @@ CTL_OBJS := $(BUILD)/fcgi_app/dlrctl.o $(BUILD)/fcgi_app/http_client.o
 $(BUILD)/dlrctl: $(CTL_OBJS) $(BUILD)/libdlrcommon.a
 	$(CXX) $(LDFLAGS) $(PROG_LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs libcurl 2>/dev/null) -o $@
 
-$(PORTABLE_DIR)/obj/%.o: %.cc
+# The static link keeps libfcgi's code whatever the host upgrades later: the libfcgi.a it would
+# take is checked for CVE-2025-23016 before anything is compiled, and an unknown version is
+# refused too (scripts/check_libfcgi_static.sh; ALLOW_VULNERABLE_LIBFCGI=1 makes it a warning).
+check-libfcgi-static:
+	@CXX="$(CXX)" LIBFCGI_MIN="$(LIBFCGI_MIN)" ALLOW_VULNERABLE_LIBFCGI="$(ALLOW_VULNERABLE_LIBFCGI)" \
+	  bash scripts/check_libfcgi_static.sh
+
+$(PORTABLE_DIR)/obj/%.o: %.cc | check-libfcgi-static
 	@mkdir -p $(dir $@)
 	$(CXX) $(filter-out -DDLR_WITH_%,$(CPPFLAGS)) $(PORTABLE_DEFS) $(PORTABLE_FLAGS) -c $< -o $@
 
 # dlopen is wrapped: it always fails (portable_nss.cc). The linker still warns that getaddrinfo,
 # getpwuid, getservbyname and libfcgi's gethostbyname "require at runtime the shared libraries
 # from the glibc version used for linking": true of NSS modules, which portable_nss.cc rules out.
-$(PORTABLE): $(PORTABLE_OBJS)
+$(PORTABLE): $(PORTABLE_OBJS) | check-libfcgi-static
 	$(CXX) -static-pie -Wl,--gc-sections -Wl,-O1 -Wl,--wrap=dlopen,--wrap=dlerror -s $^ \
 	  $(PORTABLE_LIBS) -o $@
 
@@ -245,6 +252,7 @@ test:
 # Apache and lighttpd, the portable binary, and real PostgreSQL and MariaDB servers the tests start.
 test-run: all portable $(BUILD)/unit_tests $(BUILD)/store_conformance $(REPLAYS)
 	$(BUILD)/unit_tests --report_level=short
+	bash tests/tools/check_libfcgi_static_test.sh
 	$(MAKE) --no-print-directory replay
 	@if [ -n "$(SANITIZER_LOG_DIR)" ]; then rm -rf "$(SANITIZER_LOG_DIR)" && mkdir -p "$(SANITIZER_LOG_DIR)"; fi
 	$(IT_ENV) BUILD=$(BUILD) PORTABLE_BIN=$(PORTABLE) bash tests/integration/run_all.sh
@@ -314,7 +322,7 @@ style-check:
 clean:
 	rm -rf build build-asan build-fuzz build-nobackends build-asan-nobackends
 
-.PHONY: all portable unit test test-run replay soak run bench bench-guard bench-callgrind install style-check check-layers clean check-libfcgi fuzzers \
+.PHONY: all portable unit test test-run replay soak run bench bench-guard bench-callgrind install style-check check-layers clean check-libfcgi check-libfcgi-static fuzzers \
         fuzz fuzz-merge FORCE
 
 -include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(RESP_OBJS:.o=.d) $(shell find $(BUILD)/pic/common -name '*.d' 2>/dev/null) \
