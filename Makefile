@@ -311,6 +311,12 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/dlr-webhook
 	$(if $(PLUGIN_SOS),install -m 0644 $(PLUGIN_SOS) $(DESTDIR)$(PREFIX)/lib/dlr-webhook/)
 
+# The Debian package build/deb/dlr-webhook_VERSION_amd64.deb, built with debhelper from a copy
+# of the tree in build/deb/src, and lintian-clean (scripts/make_deb.sh). DEB_VERSION: a newer
+# version than debian/changelog's, for an upgrade.
+deb:
+	bash scripts/make_deb.sh $(DEB_VERSION)
+
 # The include rules of common/'s layers (README, "Architecture"), and a test that each rule is caught.
 check-layers:
 	bash scripts/check_layers.sh
@@ -322,7 +328,7 @@ style-check:
 clean:
 	rm -rf build build-asan build-fuzz build-nobackends build-asan-nobackends
 
-.PHONY: all portable unit test test-run replay soak run bench bench-guard bench-callgrind install style-check check-layers clean check-libfcgi check-libfcgi-static fuzzers \
+.PHONY: all portable unit test test-run deb replay soak run bench bench-guard bench-callgrind install style-check check-layers clean check-libfcgi check-libfcgi-static fuzzers \
         fuzz fuzz-merge FORCE
 
 -include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(RESP_OBJS:.o=.d) $(shell find $(BUILD)/pic/common -name '*.d' 2>/dev/null) \

@@ -10,7 +10,7 @@ total_fail=0
 for t in nginx_test.sh cgi_test.sh concurrency_test.sh shutdown_test.sh durability_test.sh \
          hostile_test.sh portable_test.sh apache_test.sh lighttpd_test.sh servers_test.sh ops_test.sh systemd_test.sh \
          "db_fault_test.sh postgresql" "db_fault_test.sh mysql" multihost_test.sh dlrctl_test.sh \
-         dashboard_test.sh; do
+         dashboard_test.sh deb_test.sh; do
     echo "# ---- $t"
     read -r -a cmd <<< "$t"
     out=$(mktemp "${TMPDIR:-/tmp}/dlr-run-all.XXXXXX")
