@@ -21,6 +21,7 @@ PACKAGES=(
   libmariadb-dev               # storage: MySQL/MariaDB client library (WITH_MYSQL=1, the default)
   libssl-dev zlib1g-dev        # `make portable`: libssl.a, libcrypto.a, libz.a for the static libmariadb.a
   strace                       # tests: the portable binary opens no shared library
+  debootstrap                  # tests: the portable binary run in a Debian 11 root
   postgresql                   # tests: a real PostgreSQL server (initdb, pg_ctl, psql)
   mariadb-server mariadb-client  # tests: a real MariaDB server (mariadb-install-db, mariadbd)
   libcurl4-openssl-dev         # dlrctl send-test (HTTP client)
