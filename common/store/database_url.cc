@@ -124,6 +124,52 @@ StatusOr<DatabaseUrl> ParseDatabaseUrl(const std::string& url) {
   return u;
 }
 
+bool IsSecretParam(const std::string& name) {
+  std::string lower = Lower(name);
+  for (const char* word : {"pass", "pwd", "secret", "token"}) {
+    if (lower.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string RedactDatabaseUrl(const std::string& database) {
+  size_t sep = database.find("://");
+  if (sep == std::string::npos) return database;
+  std::string out = database.substr(0, sep + 3);
+  std::string rest = database.substr(sep + 3);
+  // As ParseDatabaseUrl: the user information ends at the last '@'.
+  size_t at = rest.rfind('@');
+  if (at != std::string::npos) {
+    std::string userinfo = rest.substr(0, at);
+    size_t colon = userinfo.find(':');
+    out += colon == std::string::npos ? userinfo : userinfo.substr(0, colon) + ":***";
+    out += '@';
+    rest = rest.substr(at + 1);
+  }
+  size_t query = rest.find('?');
+  out += rest.substr(0, query);
+  if (query == std::string::npos) return out;
+  out += '?';
+  const std::string params = rest.substr(query + 1);
+  size_t start = 0;
+  while (start <= params.size()) {
+    size_t end = params.find('&', start);
+    if (end == std::string::npos) end = params.size();
+    const std::string pair = params.substr(start, end - start);
+    const size_t eq = pair.find('=');
+    std::string name = pair.substr(0, eq);
+    StatusOr<std::string> decoded = PercentDecode(name, /*plus_is_space=*/true);
+    if (decoded.ok()) name = decoded.value();
+    if (start > 0) out += '&';
+    // A name that does not decode is hidden whole with its value.
+    out += !decoded.ok()         ? std::string("***")
+           : IsSecretParam(name) ? pair.substr(0, eq) + "=***"
+                                 : pair;
+    start = end + 1;
+  }
+  return out;
+}
+
 std::string ScrubSecret(std::string message, const std::optional<std::string>& secret) {
   if (!secret || secret->empty()) return message;
   for (size_t pos = message.find(*secret); pos != std::string::npos;

@@ -45,6 +45,17 @@ struct DatabaseUrl {
 // `password` (it belongs in the user information or DLR_DATABASE_PASSWORD).
 StatusOr<DatabaseUrl> ParseDatabaseUrl(const std::string& url);
 
+// True for a query parameter whose value is a secret: its name (any case)
+// contains "pass", "pwd", "secret" or "token" (password, sslpassword, ...).
+bool IsSecretParam(const std::string& name);
+
+// `database` for display (logs, dlrctl, the status page): a server URL with
+// the password replaced by "***", split as ParseDatabaseUrl splits it (the
+// user information up to the LAST '@'), and the value of every secret query
+// parameter (IsSecretParam) replaced by "***". Anything else (a SQLite path)
+// is returned as it is.
+std::string RedactDatabaseUrl(const std::string& database);
+
 // `message` with every occurrence of `secret` replaced by "***": for messages
 // from a database client library, which should not, but might, repeat what
 // they were given.

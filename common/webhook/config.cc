@@ -12,6 +12,8 @@
 #include <sstream>
 #include <utility>
 
+#include "common/store/database_url.h"
+
 namespace dlr {
 namespace {
 
@@ -514,33 +516,6 @@ std::vector<std::string> ConfigWarnings(const Config& config) {
   return out;
 }
 
-std::string RedactDatabase(const std::string& database) {
-  size_t scheme = database.find("://");
-  if (scheme == std::string::npos) return database;
-  size_t start = scheme + 3;
-  // The authority ends at the first '/', '?' or '#' after the LAST '@' (a
-  // password may hold '@', '/' or ':'); the user info is what precedes it.
-  size_t query = database.find_first_of("?#", start);
-  size_t at = database.rfind('@', query == std::string::npos ? std::string::npos : query);
-  std::string out = database;
-  if (at != std::string::npos && at >= start) {
-    size_t colon = database.find(':', start);
-    if (colon != std::string::npos && colon < at) {
-      out = database.substr(0, colon + 1) + "***" + database.substr(at);
-    }
-  }
-  // libpq and others also take password=... among the query parameters.
-  size_t q = out.find_first_of("?#", start);
-  while (q != std::string::npos) {
-    size_t key = q + 1;
-    size_t end = out.find_first_of("&#", key);
-    if (out.compare(key, 9, "password=") == 0) {
-      out = out.substr(0, key + 9) + "***" + (end == std::string::npos ? "" : out.substr(end));
-      end = out.find_first_of("&#", key);
-    }
-    q = end;
-  }
-  return out;
-}
+std::string RedactDatabase(const std::string& database) { return RedactDatabaseUrl(database); }
 
 }  // namespace dlr

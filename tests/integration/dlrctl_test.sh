@@ -44,6 +44,25 @@ err_has() {
     else not_ok "$1" "stderr lacks [$2]: $(head -c 400 "$T/err" | tr '\n' ' ')"; fi
 }
 
+# ------------------------------------------------------------------ the database setting, redacted
+# check-config prints the database setting (the systemd unit runs it as ExecStartPre, into the
+# journal): the password (the user information runs to the LAST '@', past a '?') and every secret
+# parameter are hidden, whatever the server answers.
+for db in "postgresql://dlr:pa?ssW0rd@127.0.0.1:1/dlr?sslmode=disable&sslpassword=K3yPassw0rd" \
+          "mysql://dlr:pa#ssW0rd@127.0.0.1:1/dlr?socket_token=K3yPassw0rd"; do
+    printf '{"database": "%s", "webhooks": [{"name": "sms", "secrets": ["%s"]}]}\n' "$db" "$SECRET" \
+        > "$T/redact.json"
+    "$CTL" check-config --config "$T/redact.json" > "$T/out" 2> "$T/err"
+    if grep -qE 'ssW0rd|K3yPassw0rd' "$T/out" "$T/err"; then
+        not_ok "check-config with ${db%%://*}: no part of a password shown" "$(cat "$T/out" "$T/err" | grep -E 'ssW0rd|K3yPassw0rd' | head -n 3)"
+    else ok "check-config with ${db%%://*}: no part of a password shown"; fi
+done
+grep -q '^database: postgresql://dlr:\*\*\*@127.0.0.1:1/dlr?sslmode=disable&sslpassword=\*\*\*$' <(
+    printf '{"database": "%s", "webhooks": [{"name": "sms", "secrets": ["%s"]}]}\n' \
+        "postgresql://dlr:pa?ssW0rd@127.0.0.1:1/dlr?sslmode=disable&sslpassword=K3yPassw0rd" "$SECRET" > "$T/redact.json"
+    "$CTL" check-config --config "$T/redact.json" 2>/dev/null) \
+    && ok "check-config shows the database with ***" || not_ok "check-config shows the database with ***" "$(cat "$T/out")"
+
 # same_file DESC EXPECTED ACTUAL: byte for byte. DLRCTL_UPDATE_EXPECTED=1 writes ACTUAL to
 # EXPECTED instead (after a deliberate change of format; review the diff).
 same_file() {

@@ -124,6 +124,41 @@ BOOST_AUTO_TEST_CASE(RedactDatabaseHidesWhatTheParserReadsAsPassword) {
   BOOST_TEST(RedactDatabase("/var/lib/dlr.sqlite") == "/var/lib/dlr.sqlite");
 }
 
+// The user information runs to the LAST '@' (as the parser reads it), even
+// past a '?' or '#'; every secret parameter's value is hidden.
+BOOST_AUTO_TEST_CASE(RedactsFromTheParsedUrl) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"postgresql://u:pa?ss@h/db", "postgresql://u:***@h/db"},
+      {"postgresql://u:pa#ss@h/db", "postgresql://u:***@h/db"},
+      {"mysql://u:a?b#c@d@h:3306/db?ssl-mode=REQUIRED",
+       "mysql://u:***@h:3306/db?ssl-mode=REQUIRED"},
+      {"postgresql://u@h/db?sslmode=verify-full&sslpassword=k3yPass",
+       "postgresql://u@h/db?sslmode=verify-full&sslpassword=***"},
+      {"postgresql://h/db?PassWord=x1&pwd=x2&client_secret=x3&auth_token=x4&sslmode=require",
+       "postgresql://h/db?PassWord=***&pwd=***&client_secret=***&auth_token=***&sslmode=require"},
+      {"postgresql://h/db?ssl%70assword=x5", "postgresql://h/db?ssl%70assword=***"},
+      {"postgresql://h/db?%zz=x6", "postgresql://h/db?***"},
+      {"postgresql://u@h/db", "postgresql://u@h/db"},
+      {"/var/lib/dlr.sqlite", "/var/lib/dlr.sqlite"},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.first) {
+      BOOST_TEST(RedactDatabaseUrl(c.first) == c.second);
+      BOOST_TEST(RedactDatabase(c.first) == c.second);
+    }
+  }
+  // What the parser takes as the password is never shown.
+  StatusOr<DatabaseUrl> u = ParseDatabaseUrl("postgresql://u:pa?ss@h/db");
+  BOOST_TEST_REQUIRE(u.ok());
+  BOOST_TEST(*u.value().password == "pa?ss");
+  for (const char* word : {"password", "sslpassword", "PWD", "secret", "token"}) {
+    BOOST_TEST(IsSecretParam(word), word);
+  }
+  for (const char* word : {"sslmode", "host", "ssl-ca", "connect_timeout"}) {
+    BOOST_TEST(!IsSecretParam(word), word);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(ScrubSecretReplacesEveryOccurrence) {
   BOOST_TEST(ScrubSecret("a pw b pw", std::string("pw")) == "a *** b ***");
   BOOST_TEST(ScrubSecret("nothing", std::nullopt) == "nothing");
