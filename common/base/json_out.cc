@@ -1,5 +1,7 @@
 #include "common/base/json_out.h"
 
+#include <charconv>
+
 namespace dlr {
 namespace {
 
@@ -35,60 +37,70 @@ size_t Utf8Length(std::string_view s, size_t i) {
 
 }  // namespace
 
-std::string JsonQuote(std::string_view s) {
+void AppendJsonQuoted(std::string* out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(s.size() + 2);
-  out.push_back('"');
+  out->reserve(out->size() + s.size() + 2);
+  out->push_back('"');
+  size_t run = 0;  // the start of the plain bytes not yet appended
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(c));
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20) {
-      out += "\\u00";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
-    } else if (c >= 0x80) {
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
       size_t n = Utf8Length(s, i);
-      if (n == 0) {
-        out += "\xEF\xBF\xBD";
-        ++i;
+      if (n != 0) {  // valid UTF-8 is copied as it is, with the run
+        i += n;
         continue;
       }
-      out.append(s.substr(i, n));
-      i += n;
-      continue;
-    } else {
-      out.push_back(static_cast<char>(c));
     }
-    ++i;
+    out->append(s.data() + run, i - run);
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(static_cast<char>(c));
+    } else if (c == '\n') {
+      out->append("\\n", 2);
+    } else if (c == '\r') {
+      out->append("\\r", 2);
+    } else if (c == '\t') {
+      out->append("\\t", 2);
+    } else if (c < 0x20) {
+      out->append("\\u00", 4);
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 0xF]);
+    } else {
+      out->append("\xEF\xBF\xBD", 3);  // not UTF-8
+    }
+    run = ++i;
   }
-  out.push_back('"');
+  out->append(s.data() + run, s.size() - run);
+  out->push_back('"');
+}
+
+std::string JsonQuote(std::string_view s) {
+  std::string out;
+  AppendJsonQuoted(&out, s);
   return out;
 }
 
 void JsonObjectWriter::Key(std::string_view key) {
   if (!first_) out_.push_back(',');
   first_ = false;
-  out_ += JsonQuote(key);
+  AppendJsonQuoted(&out_, key);
   out_.push_back(':');
 }
 
 void JsonObjectWriter::String(std::string_view key, std::string_view value) {
   Key(key);
-  out_ += JsonQuote(value);
+  AppendJsonQuoted(&out_, value);
 }
 
 void JsonObjectWriter::Int(std::string_view key, int64_t value) {
   Key(key);
-  out_ += std::to_string(value);
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out_.append(digits, static_cast<size_t>(end - digits));
 }
 
 void JsonObjectWriter::Bool(std::string_view key, bool value) {

@@ -31,6 +31,8 @@ class JsonObjectWriter {
 // `s` as a JSON string literal, quotes included. Bytes that are not valid
 // UTF-8 are replaced by U+FFFD so the output is always valid JSON.
 std::string JsonQuote(std::string_view s);
+// The same, appended to `*out`.
+void AppendJsonQuoted(std::string* out, std::string_view s);
 
 // Nested JSON, compact: rapidjson::Writer places the commas and colons and
 // checks the nesting (in debug builds); strings go through JsonQuote, so

@@ -63,10 +63,21 @@ BOOST_AUTO_TEST_CASE(QuotesAndEscapes) {
       {"\xe0\x80\xaf", "\"" + r + r + r + "\""},          // overlong, 3 bytes
       {"\xed\xa0\x80", "\"" + r + r + r + "\""},          // a UTF-16 surrogate
       {"\xf4\x90\x80\x80", "\"" + r + r + r + r + "\""},  // above U+10FFFF
+      // runs of plain bytes between escapes, at the start, middle and end
+      {"abc\"def\\ghi\njkl", R"("abc\"def\\ghi\njkl")"},
+      {"\"ab", R"("\"ab")"},
+      {"ab\"", R"("ab\"")"},
+      {"x\xc3\xa9y\xffz\x01", "\"x\xc3\xa9y" + r + "z\\u0001\""},
   };
   for (const QuoteCase& c : cases) {
     BOOST_TEST_CONTEXT("input [" << c.in << "]") { BOOST_TEST(JsonQuote(c.in) == c.want); }
   }
+}
+
+BOOST_AUTO_TEST_CASE(AppendJsonQuotedKeepsWhatIsThere) {
+  std::string out = "{\"k\":";
+  AppendJsonQuoted(&out, "a\"b");
+  BOOST_TEST(out == R"({"k":"a\"b")");
 }
 
 BOOST_AUTO_TEST_CASE(ValidUtf8RoundTrips) {

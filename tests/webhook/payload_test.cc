@@ -297,6 +297,44 @@ BOOST_AUTO_TEST_CASE(DuplicateKeysFirstOneCounts) {
   BOOST_TEST(V(d, Field::kId) == "first");
 }
 
+BOOST_AUTO_TEST_CASE(DuplicateKeysFirstOneCountsEvenWhenNull) {
+  // The first member of a name decides: null leaves the field absent, and a
+  // later member of the same name, even of an impossible type, is not read.
+  const Dlr& d = Single(Parse(R"({"id":"x","mobile":null,"status":"DELIVRD","mobile":"9198"})"));
+  BOOST_TEST(!d.Get(Field::kMobile).has_value());
+  const Dlr& e = Single(Parse(R"({"id":"x","status":"DELIVRD","units":"2","units":[1]})"));
+  BOOST_TEST(V(e, Field::kUnits) == "2");
+}
+
+BOOST_AUTO_TEST_CASE(TwoFieldsMappedToOneKeyBothTakeItsValue) {
+  FieldNames n;
+  n.key[static_cast<size_t>(Field::kCid)] = "ref";
+  n.key[static_cast<size_t>(Field::kCustom)] = "ref";
+  const Dlr& d = Single(Parse(R"({"id":"x","status":"DELIVRD","ref":"r1"})", kJson, "", n));
+  BOOST_TEST(V(d, Field::kCid) == "r1");
+  BOOST_TEST(V(d, Field::kCustom) == "r1");
+}
+
+BOOST_AUTO_TEST_CASE(ABodyOfAsciiAloneOrWithUtf8Parses) {
+  // ASCII bodies skip the encoding's validation; one non-ASCII byte anywhere,
+  // in the first eight bytes or the last, brings it back.
+  const Dlr& a = Single(Parse(R"({"id":"x","status":"DELIVRD","custom":"plain"})"));
+  BOOST_TEST(V(a, Field::kCustom) == "plain");
+  const Dlr& u = Single(Parse("{\"id\":\"x\",\"status\":\"DELIVRD\",\"custom\":\"caf\xc3\xa9\"}"));
+  BOOST_TEST(V(u, Field::kCustom) == "caf\xc3\xa9");
+  const std::string good = R"({"id":"x","status":"DELIVRD","custom":"abcdefghijklmnop"})";
+  const size_t at = good.find("abc");
+  for (size_t i = at; i < at + 16; ++i) {
+    std::string bad = good;
+    bad[i] = '\xff';
+    BOOST_TEST_CONTEXT("byte " << i) {
+      StatusOr<Payload> p = Parse(bad);
+      BOOST_TEST_REQUIRE(!p.ok());
+      BOOST_TEST(p.status().code() == StatusCode::kInvalidArgument);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(ImpossibleTypeInAKnownFieldIsUnprocessable) {
   const char* fields[] = {"id", "status", "mobile", "credits", "deliv_time", "provider_code"};
   const char* values[] = {"true", "false", "{}", R"({"a":1})", "[]", R"(["x"])"};
