@@ -14,6 +14,9 @@ ok() { PASS=$((PASS + 1)); printf 'ok - %s\n' "$1"; }
 not_ok() { FAIL=$((FAIL + 1)); printf 'not ok - %s: %s\n' "$1" "$2"; }
 T=$(mktemp -d "${TMPDIR:-/tmp}/dlr-libfcgi.XXXXXX")
 trap 'rm -rf "$T"' EXIT
+# Each case sets its own: nothing from the caller (make test ALLOW_VULNERABLE_LIBFCGI=1 passes it
+# down in the environment and in MAKEFLAGS).
+unset ALLOW_VULNERABLE_LIBFCGI MAKEFLAGS MFLAGS MAKELEVEL
 REAL_DPKG=$(command -v dpkg) || { echo "not ok - dpkg present: not found"; echo "0 passed, 1 failed"; exit 1; }
 
 mkdir -p "$T/bin" "$T/lib"
