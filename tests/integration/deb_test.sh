@@ -162,6 +162,13 @@ UNIT=/lib/systemd/system/dlr-webhook.service
 SUNIT=/lib/systemd/system/dlr-webhook.socket
 unit_val() { sed -n "s/^$2=//p" "$1" | head -n 1; }
 check_eq "service unit's ExecStart" /usr/bin/dlr-webhook "$(unit_val "$UNIT" ExecStart)"
+if command -v systemd-analyze >/dev/null 2>&1; then
+    out=$(systemd-analyze verify --man=no "$SUNIT" "$UNIT" 2>&1)
+    check_eq "systemd-analyze verify: nothing about the installed units" "" \
+        "$(printf '%s\n' "$out" | grep -i 'dlr-webhook' | head -n 5 | tr '\n' ' ')"
+else
+    not_ok "systemd-analyze verify of the installed units" "systemd-analyze not found (apt install systemd)"
+fi
 [ -L /etc/systemd/system/sockets.target.wants/dlr-webhook.socket ] && ok "dlr-webhook.socket enabled (sockets.target.wants)" ||
     not_ok "dlr-webhook.socket enabled" "no /etc/systemd/system/sockets.target.wants/dlr-webhook.socket"
 our_procs() {
