@@ -332,6 +332,55 @@ BOOST_AUTO_TEST_CASE(TwoBatchesInOneCommit) {
   BOOST_TEST(Value("SELECT webhook FROM dlr_events WHERE id = ?", {Id("two-1a")}) == "first");
 }
 
+BOOST_AUTO_TEST_CASE(AGroupOfManyDlrsIsCommittedWholeAndCountedPerBatch) {
+  // Over a thousand statements in one commit, the server backends' pipeline
+  // reads its results in chunks; duplicates within the group, and of a
+  // stored event, are counted against the batch that carries them.
+  const std::string old = Id("many-old");
+  Store1(MakeBatch({MakeDlr(old, "DELIVRD", "2024-01-01 10:00:00")}));
+  std::vector<Batch> batches;
+  for (int b = 0; b < 5; ++b) {
+    std::vector<Dlr> dlrs;
+    for (int i = 0; i < 250; ++i) {
+      dlrs.push_back(MakeDlr(Id("many-" + std::to_string(b * 250 + i)), "DELIVRD"));
+    }
+    if (b == 2) dlrs.push_back(MakeDlr(Id("many-10"), "DELIVRD"));  // from batch 0
+    if (b == 4) dlrs.push_back(MakeDlr(old, "DELIVRD", "2024-01-01 10:00:00"));
+    batches.push_back(MakeBatch(std::move(dlrs)));
+  }
+  std::vector<const Batch*> group;
+  for (const Batch& b : batches) group.push_back(&b);
+  std::vector<BatchResult> results;
+  Status s = store->Commit(group, &results);
+  BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+  BOOST_REQUIRE_EQUAL(results.size(), 5u);
+  for (size_t b = 0; b < 5; ++b) {
+    BOOST_TEST_CONTEXT("batch " << b) {
+      BOOST_TEST(results[b].stored == 250u);
+      BOOST_TEST(results[b].duplicates == (b == 2 || b == 4 ? 1u : 0u));
+    }
+  }
+  BOOST_TEST(std::stol(Value("SELECT count(*) FROM dlr_events WHERE id LIKE ?",
+                             {RunPrefix() + "many-%"})) == 1251);
+  BOOST_TEST(Messages(Id("many-1249")) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(ACommitAfterTheServerDroppedItsPreparedStatementsStores) {
+  // Behind a pooler in transaction mode, the server connection of the next
+  // transaction may not know a statement prepared in the last one. The
+  // same as seen from here: the session's prepared statements deallocated.
+  Store1(MakeBatch({MakeDlr(Id("dealloc-1"), "DELIVRD")}));
+  if (Backend() == "postgresql") {
+    StatusOr<int64_t> r = store->Execute("DEALLOCATE ALL", {});
+    BOOST_REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  }
+  for (const char* id : {"dealloc-2", "dealloc-3"}) {
+    BatchResult r = Store1(MakeBatch({MakeDlr(Id(id), "DELIVRD")}));
+    BOOST_TEST(r.stored == 1u);
+    BOOST_TEST(Events(Id(id)) == 1);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(AFailureMidCommitStoresNothing) {
   // The second batch's second DLR has no id: every backend refuses the
   // NULL, after the first batch and the good DLR have been written.

@@ -199,11 +199,8 @@ PostgresStore::PostgresStore(DatabaseUrl url, const StoreOptions& options)
   if (url_.password) set("password", *url_.password);
   if (!url_.database.empty()) set("dbname", url_.database);
   for (const auto& kv : url_.params) set(kv.first, kv.second);
-  // SET LOCAL, not a session setting, so that it also holds behind a
-  // connection pooler in transaction mode.
-  begin_sql_ =
-      "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = " + std::to_string(busy) +
-      "; SET LOCAL statement_timeout = " + std::to_string(busy + 10000);
+  lock_timeout_ = std::to_string(busy);
+  statement_timeout_ = std::to_string(busy + 10000);
 }
 
 PostgresStore::~PostgresStore() { Disconnect(); }
@@ -312,6 +309,7 @@ Status PostgresStore::OpenSession() {
     return Status::Unavailable("cannot connect to " + Where() + ": " + why);
   }
   PQsetNoticeProcessor(conn_, LogNotice, nullptr);
+  prepared_ = false;
   return Status::Ok();
 }
 
@@ -350,44 +348,173 @@ Status PostgresStore::UnlockSchema(Status migrated, bool keep) {
 
 Status PostgresStore::CommitOnce(const std::vector<const Batch*>& batches,
                                  std::vector<BatchResult>* results) {
+  bool stale = false;
+  Status s = CommitPipelined(batches, results, &stale);
+  if (stale && use_prepared_) {
+    // Nothing of the group was committed: run it again with unnamed
+    // statements, as every commit on this store will from now on.
+    use_prepared_ = false;
+    prepared_ = false;
+    Log(LogLevel::kInfo, "the server (" + Where() +
+                             ") does not keep prepared statements between transactions (a "
+                             "pooler in transaction mode?): unnamed statements from now on");
+    s = CommitPipelined(batches, results, &stale);
+  }
+  return s;
+}
+
+Status PostgresStore::CommitPipelined(const std::vector<const Batch*>& batches,
+                                      std::vector<BatchResult>* results, bool* stale_statement) {
+  static constexpr char kStoreEventName[] = "dlr_store_event";
+  static constexpr size_t kPipelineChunk = 256;
+  static constexpr int kBegin = -1, kCommit = -2, kOther = -3, kPrepare = -4;
   results->assign(batches.size(), BatchResult());
-  Status s = Exec(begin_sql_.c_str());
+  *stale_statement = false;
+  if (!conn_) return Fail(nullptr, "running a statement");
+  if (!PQenterPipelineMode(conn_)) return Fail(nullptr, "entering pipeline mode");
+
   const char* const store_event = Sql().store_event.c_str();
-  std::vector<Param> params(27);
-  for (size_t b = 0; b < batches.size() && s.ok(); ++b) {
+  constexpr int kParams = 27;
+  Oid types[kParams];
+  const char* values[kParams];
+  int lengths[kParams], formats[kParams];
+  Status s;                  // the first failure
+  bool sent = true;          // false once libpq refused to queue or send
+  std::vector<int> pending;  // what each result not yet read answers: a batch, or kBegin...
+  size_t next = 0;           // the first of `pending` not yet read
+
+  // Reads the results of pending[next..]: each statement's result then its
+  // NULL. After a failure the server skips the rest (PGRES_PIPELINE_ABORTED).
+  auto read_pending = [&]() {
+    for (; next < pending.size(); ++next) {
+      Result r(PQgetResult(conn_));
+      if (!r) {
+        if (s.ok()) s = Fail(nullptr, "a statement of the commit failed");
+        sent = false;
+        return;
+      }
+      ExecStatusType st = PQresultStatus(r.get());
+      const int what = pending[next];
+      if (st == PGRES_FATAL_ERROR) {
+        const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+        if (s.ok() && state && use_prepared_ &&
+            (std::strcmp(state, "26000") == 0 || std::strcmp(state, "42P05") == 0)) {
+          *stale_statement = true;
+        }
+        if (s.ok()) s = Fail(r.get(), "a statement failed");
+      } else if (st == PGRES_PIPELINE_ABORTED) {
+        if (s.ok()) s = Status::Internal("a statement of the commit was skipped (" + Where() + ")");
+      } else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        if (s.ok()) s = Fail(r.get(), "a statement failed");
+      } else if (what == kPrepare) {
+        prepared_ = true;  // a session's, whatever becomes of the transaction
+      } else if (s.ok() && what >= 0) {
+        bool inserted = PQntuples(r.get()) == 1 && std::strcmp(PQgetvalue(r.get(), 0, 0), "1") == 0;
+        ++(inserted ? (*results)[static_cast<size_t>(what)].stored
+                    : (*results)[static_cast<size_t>(what)].duplicates);
+      } else if (s.ok() && what == kCommit && std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0) {
+        s = Status::Internal("the transaction was rolled back (" + Where() + ")");
+      }
+      Result end(PQgetResult(conn_));  // the statement's end
+      if (end) {
+        if (s.ok()) s = Fail(end.get(), "an unexpected result in the commit's pipeline");
+        sent = false;
+        return;
+      }
+    }
+  };
+  auto send = [&](int what, const char* sql, int n, const Oid* t) {
+    if (!sent) return;
+    int ok = what >= 0 && use_prepared_
+                 ? PQsendQueryPrepared(conn_, kStoreEventName, n, values, lengths, formats, 0)
+                 : PQsendQueryParams(conn_, sql, n, t, values, lengths, formats, 0);
+    if (!ok) {
+      if (s.ok()) s = Fail(nullptr, "sending a statement of the commit");
+      sent = false;
+      return;
+    }
+    pending.push_back(what);
+    if ((pending.size() - next) % kPipelineChunk == 0) {
+      // Bounded in flight: the server flushes what it has answered, and it
+      // is read before more is sent.
+      if (!PQsendFlushRequest(conn_) || PQflush(conn_) != 0) {
+        if (s.ok()) s = Fail(nullptr, "sending the commit's statements");
+        sent = false;
+        return;
+      }
+      read_pending();
+    }
+  };
+
+  send(kBegin, "BEGIN ISOLATION LEVEL READ COMMITTED", 0, nullptr);
+  // SET LOCAL, not a session setting, so that it also holds behind a
+  // connection pooler in transaction mode.
+  values[0] = lock_timeout_.c_str();
+  values[1] = statement_timeout_.c_str();
+  lengths[0] = lengths[1] = 0;
+  formats[0] = formats[1] = 0;
+  send(kOther,
+       "SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", 2,
+       nullptr);
+  for (int i = 0; i < kParams; ++i) types[i] = kTextOid;
+  types[23] = kTimestamptzOid;
+  types[24] = types[25] = kInt2Oid;
+  if (use_prepared_ && !prepared_ && sent) {
+    if (PQsendPrepare(conn_, kStoreEventName, store_event, kParams, types)) {
+      pending.push_back(kPrepare);
+    } else {
+      s = Fail(nullptr, "sending a statement of the commit");
+      sent = false;
+    }
+  }
+  for (size_t b = 0; b < batches.size() && s.ok() && sent; ++b) {
     const Batch& batch = *batches[b];
+    auto text = [&](int i, const char* data, size_t size) {
+      values[i] = data;
+      lengths[i] = static_cast<int>(size);
+      formats[i] = 1;
+    };
     for (const Dlr& dlr : batch.dlrs) {
       for (size_t i = 0; i < kFieldCount; ++i) {
         const std::optional<std::string>& v = dlr.values[i];
-        params[i] =
-            Param{v ? v->data() : nullptr, v ? static_cast<int>(v->size()) : 0, kTextOid, true};
+        text(static_cast<int>(i), v ? v->data() : nullptr, v ? v->size() : 0);
       }
-      params[21] =
-          Param{batch.webhook.data(), static_cast<int>(batch.webhook.size()), kTextOid, true};
-      params[22] = Param{dlr.raw.data(), static_cast<int>(dlr.raw.size()), kTextOid, true};
-      params[23] = Param{batch.received_at.c_str(), 0, kTimestamptzOid, false};
+      text(21, batch.webhook.data(), batch.webhook.size());
+      text(22, dlr.raw.data(), dlr.raw.size());
+      values[23] = batch.received_at.c_str();
+      lengths[23] = formats[23] = 0;
       const std::optional<std::string>& status = dlr.Get(Field::kStatus);
       bool is_final = !status || IsFinalStatus(*status);
       bool delivered = status && IsDeliveredStatus(*status);
-      params[24] = Param{is_final ? "1" : "0", 0, kInt2Oid, false};
-      params[25] = Param{delivered ? "1" : "0", 0, kInt2Oid, false};
-      params[26] =
-          batch.query.empty()
-              ? Param{nullptr, 0, kTextOid, true}
-              : Param{batch.query.data(), static_cast<int>(batch.query.size()), kTextOid, true};
-      Result r;
-      s = ExecParams(store_event, params, &r);
-      if (!s.ok()) break;
-      bool inserted = std::strcmp(PQgetvalue(r.get(), 0, 0), "1") == 0;
-      ++(inserted ? (*results)[b].stored : (*results)[b].duplicates);
+      values[24] = is_final ? "1" : "0";
+      values[25] = delivered ? "1" : "0";
+      lengths[24] = lengths[25] = formats[24] = formats[25] = 0;
+      text(26, batch.query.empty() ? nullptr : batch.query.data(), batch.query.size());
+      send(static_cast<int>(b), store_event, kParams, types);
+      if (!s.ok() || !sent) break;
     }
   }
-  if (s.ok()) {
-    Result r;
-    s = Exec("COMMIT", &r);
-    if (s.ok() && std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0) {
-      s = Status::Internal("the transaction was rolled back (" + Where() + ")");
+  if (s.ok()) send(kCommit, "COMMIT", 0, nullptr);
+  if (sent && !PQpipelineSync(conn_)) {
+    if (s.ok()) s = Fail(nullptr, "sending the commit");
+    sent = false;
+  }
+  if (sent) {
+    read_pending();
+    if (sent) {
+      Result sync(PQgetResult(conn_));
+      if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) {
+        if (s.ok()) s = Fail(sync.get(), "the commit's pipeline did not end");
+        sent = false;
+      }
     }
+  }
+  if (!sent || !PQexitPipelineMode(conn_)) {
+    // The connection is in an unknown state: a new one for the next commit.
+    MarkBroken();
+    if (s.ok()) s = Fail(nullptr, "the commit's pipeline did not end");
+    results->assign(batches.size(), BatchResult());
+    return s;
   }
   if (!s.ok()) {
     RollbackQuietly();

@@ -96,11 +96,23 @@ class PostgresStore : public ServerStore {
   // ServerStore::Failure.
   Status Fail(const pg_result* res, const std::string& what);
   void RollbackQuietly();
+  // CommitOnce's work: the whole group in one pipeline (BEGIN, the
+  // transaction's timeouts, one statement per DLR, COMMIT, then one sync),
+  // read back every kPipelineChunk statements. *stale_statement: the server
+  // did not know the prepared statement, or already had one of its name (a
+  // pooler in transaction mode hands out server connections per
+  // transaction): the commit failed as a whole and may run again unprepared.
+  Status CommitPipelined(const std::vector<const Batch*>& batches,
+                         std::vector<BatchResult>* results, bool* stale_statement);
 
   const DatabaseUrl url_;
   const StoreOptions options_;
   std::vector<std::pair<std::string, std::string>> keywords_;  // for PQconnectdbParams
-  std::string begin_sql_;  // BEGIN and the transaction's timeouts
+  std::string lock_timeout_, statement_timeout_;               // the same timeouts, for set_config
+  // The event's statement is prepared once per connection, unless a server
+  // answered as a pooler in transaction mode does (then unnamed, for good).
+  bool use_prepared_ = true;
+  bool prepared_ = false;  // on the current connection
   pg_conn* conn_ = nullptr;
 };
 
