@@ -10,7 +10,9 @@ CXX      ?= g++
 PREFIX   ?= /usr/local
 BUILD    ?= build
 PKGS     := fcgi sqlite3 RapidJSON libcrypto
-LIBPKGS  := fcgi sqlite3 libcrypto
+# libcrypto: headers only; common/base/crypto loads the library on first use (dlopen), so a
+# responder whose webhooks check a bearer secret never maps it.
+LIBPKGS  := fcgi sqlite3
 
 # The server backends, both built by default; WITH_POSTGRES=0 or WITH_MYSQL=0
 # leaves one out (a config naming it is then refused at startup).
@@ -38,11 +40,11 @@ PKGS += $(filter-out fcgi sqlite3 libcrypto,$(LIBPKGS)) libcurl
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -pthread -std=c++17 -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion
 CPPFLAGS += -I. -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(LIBPKGS) 2>/dev/null) -pthread
+LDLIBS   += $(shell pkg-config --libs $(LIBPKGS) 2>/dev/null) -pthread -ldl
 # The responder links neither libpq nor libmariadb: it loads the server backend it needs from a
 # plugin (dlr-webhook-postgres.so, dlr-webhook-mysql.so; see common/store/factory/server_backends.h), so a
 # responder on SQLite does not carry their libraries (about 5 MiB of RSS a process).
-RESP_LDLIBS := $(shell pkg-config --libs fcgi sqlite3 libcrypto 2>/dev/null) -pthread -ldl
+RESP_LDLIBS := $(shell pkg-config --libs fcgi sqlite3 2>/dev/null) -pthread -ldl
 PLUGIN_SOS   = $(PLUGINS:%=$(BUILD)/dlr-webhook-%.so)
 PLUGIN_LIBS_postgres := $(shell pkg-config --libs libpq 2>/dev/null)
 PLUGIN_LIBS_mysql    := $(shell pkg-config --libs libmariadb 2>/dev/null)
@@ -97,7 +99,7 @@ PORTABLE_DIR   ?= build/portable
 PORTABLE       := $(PORTABLE_DIR)/dlr-webhook
 PORTABLE_FLAGS := -O2 -std=c++17 -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
                   -fPIE -ffunction-sections -fdata-sections -pthread
-PORTABLE_DEFS  := -DDLR_WITH_MYSQL=1 -DDLR_MYSQL_NO_PLUGINS=1 -DDLR_MYSQL_FIND_SOCKET=1 \
+PORTABLE_DEFS  := -DDLR_CRYPTO_LINKED=1 -DDLR_WITH_MYSQL=1 -DDLR_MYSQL_NO_PLUGINS=1 -DDLR_MYSQL_FIND_SOCKET=1 \
                   $(shell pkg-config --cflags libmariadb 2>/dev/null)
 # Every backend but PostgreSQL (whatever WITH_MYSQL says), and the name lookups.
 PORTABLE_SRCS  := fcgi_app/main.cc fcgi_app/portable_nss.cc $(APP_SRCS) \

@@ -4,24 +4,89 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#ifndef DLR_CRYPTO_LINKED
+#include <dlfcn.h>
+#endif
+
 #include <cstdint>
 #include <memory>
 
 namespace dlr {
 namespace {
 
-const EVP_MD* Md(DigestAlgorithm algorithm) {
+// The libcrypto functions used here. A dynamically linked program loads libcrypto on first use
+// (dlopen): binding its thousands of symbols at every start nearly tripled the cost of a CGI
+// request's process start, for webhooks that mostly check a bearer secret. A static build
+// (DLR_CRYPTO_LINKED, the portable binary) links them directly.
+#define DLR_CRYPTO_FUNCTIONS(X)  \
+  X(EVP_md5)                     \
+  X(EVP_sha1)                    \
+  X(EVP_sha256)                  \
+  X(EVP_sha512)                  \
+  X(EVP_Digest)                  \
+  X(HMAC)                        \
+  X(EVP_PKEY_new_raw_public_key) \
+  X(EVP_PKEY_free)               \
+  X(EVP_MD_CTX_new)              \
+  X(EVP_MD_CTX_free)             \
+  X(EVP_DigestVerifyInit)        \
+  X(EVP_DigestVerify)
+
+struct CryptoApi {
+#define DLR_CRYPTO_MEMBER(name) decltype(&::name) name = nullptr;
+  DLR_CRYPTO_FUNCTIONS(DLR_CRYPTO_MEMBER)
+#undef DLR_CRYPTO_MEMBER
+  std::string error;  // empty when every function is bound
+};
+
+CryptoApi LoadApi() {
+  CryptoApi api;
+#ifdef DLR_CRYPTO_LINKED
+#define DLR_CRYPTO_BIND(name) api.name = &::name;
+  DLR_CRYPTO_FUNCTIONS(DLR_CRYPTO_BIND)
+#undef DLR_CRYPTO_BIND
+#else
+  // OpenSSL 3 (Debian 12, Ubuntu 22.04 and later), then 1.1.1, whose functions used here are the
+  // same.
+  static const char* const kNames[] = {"libcrypto.so.3", "libcrypto.so.1.1"};
+  void* lib = nullptr;
+  for (const char* name : kNames) {
+    lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (lib != nullptr) break;
+  }
+  if (lib == nullptr) {
+    const char* why = dlerror();
+    api.error = std::string("libcrypto (OpenSSL 3 or 1.1.1) could not be loaded: ") +
+                (why != nullptr ? why : "not found");
+    return api;
+  }
+#define DLR_CRYPTO_BIND(name)                                        \
+  api.name = reinterpret_cast<decltype(&::name)>(dlsym(lib, #name)); \
+  if (api.name == nullptr && api.error.empty()) api.error = "libcrypto lacks " #name;
+  DLR_CRYPTO_FUNCTIONS(DLR_CRYPTO_BIND)
+#undef DLR_CRYPTO_BIND
+#endif
+  return api;
+}
+
+// Loaded once, on first use, thread-safely (a function-local static); never unloaded.
+const CryptoApi& Api() {
+  static const CryptoApi api = LoadApi();
+  return api;
+}
+
+const EVP_MD* Md(const CryptoApi& api, DigestAlgorithm algorithm) {
   switch (algorithm) {
     case DigestAlgorithm::kMd5:
-      return EVP_md5();
+      return api.EVP_md5();
     case DigestAlgorithm::kSha1:
-      return EVP_sha1();
+      return api.EVP_sha1();
     case DigestAlgorithm::kSha256:
-      return EVP_sha256();
+      return api.EVP_sha256();
     case DigestAlgorithm::kSha512:
-      return EVP_sha512();
+      return api.EVP_sha512();
   }
-  return EVP_sha256();
+  return api.EVP_sha256();
 }
 
 int Base64Value(char c) {
@@ -64,10 +129,20 @@ const char* DigestAlgorithmName(DigestAlgorithm algorithm) {
   return "?";
 }
 
+Status CryptoAvailable() {
+  const CryptoApi& api = Api();
+  if (!api.error.empty()) return Status::Unavailable(api.error);
+  return Status::Ok();
+}
+
 std::string Digest(DigestAlgorithm algorithm, std::string_view data) {
+  const CryptoApi& api = Api();
+  if (!api.error.empty()) return "";
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), out, &len, Md(algorithm), nullptr) != 1) return "";
+  if (api.EVP_Digest(data.data(), data.size(), out, &len, Md(api, algorithm), nullptr) != 1) {
+    return "";
+  }
   return std::string(reinterpret_cast<const char*>(out), len);
 }
 
@@ -75,13 +150,16 @@ std::string Sha256(std::string_view data) { return Digest(DigestAlgorithm::kSha2
 std::string Md5(std::string_view data) { return Digest(DigestAlgorithm::kMd5, data); }
 
 std::string Hmac(DigestAlgorithm algorithm, std::string_view key, std::string_view data) {
+  const CryptoApi& api = Api();
+  if (!api.error.empty()) return "";
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   static const unsigned char kEmpty = 0;
   const void* k = key.empty() ? static_cast<const void*>(&kEmpty) : key.data();
   const unsigned char* d =
       data.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(data.data());
-  if (HMAC(Md(algorithm), k, static_cast<int>(key.size()), d, data.size(), out, &len) == nullptr) {
+  if (api.HMAC(Md(api, algorithm), k, static_cast<int>(key.size()), d, data.size(), out, &len) ==
+      nullptr) {
     return "";
   }
   return std::string(reinterpret_cast<const char*>(out), len);
@@ -187,20 +265,23 @@ bool ConstantTimeEqual(std::string_view a, std::string_view b) {
 bool Ed25519Verify(std::string_view public_key, std::string_view message,
                    std::string_view signature) {
   if (public_key.size() != 32 || signature.size() != 64) return false;
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                  reinterpret_cast<const unsigned char*>(public_key.data()),
-                                  public_key.size()),
-      &EVP_PKEY_free);
+  const CryptoApi& api = Api();
+  if (!api.error.empty()) return false;
+  std::unique_ptr<EVP_PKEY, decltype(&::EVP_PKEY_free)> key(
+      api.EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
+                                      reinterpret_cast<const unsigned char*>(public_key.data()),
+                                      public_key.size()),
+      api.EVP_PKEY_free);
   if (!key) return false;
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  std::unique_ptr<EVP_MD_CTX, decltype(&::EVP_MD_CTX_free)> ctx(api.EVP_MD_CTX_new(),
+                                                                api.EVP_MD_CTX_free);
   if (!ctx) return false;
-  if (EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) return false;
+  if (api.EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) return false;
   static const unsigned char kEmpty = 0;
   const unsigned char* m =
       message.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(message.data());
-  return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                          signature.size(), m, message.size()) == 1;
+  return api.EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                              signature.size(), m, message.size()) == 1;
 }
 
 }  // namespace dlr

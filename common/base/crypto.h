@@ -2,6 +2,9 @@
 // what the webhook signature schemes need, and nothing more.
 //
 // Every function is pure and thread-safe (libcrypto 1.1+ needs no set-up).
+// A dynamically linked program loads libcrypto on the first call, not at
+// start; CryptoAvailable says whether that worked. Without it, Digest and
+// Hmac return "" and Ed25519Verify false, so no signature ever matches.
 // Digests and MACs are returned as raw bytes in a std::string; Hex and
 // Base64 turn them into text. Comparisons of secrets or MACs go through
 // ConstantTimeEqual, whose time depends on the lengths only.
@@ -12,7 +15,13 @@
 #include <string>
 #include <string_view>
 
+#include "common/base/status.h"
+
 namespace dlr {
+
+// Ok once libcrypto is loaded (or linked in); Unavailable, naming what failed,
+// when it cannot be. A config that needs a signature check asks this at load.
+Status CryptoAvailable();
 
 enum class DigestAlgorithm { kMd5, kSha1, kSha256, kSha512 };
 

@@ -142,6 +142,13 @@ BOOST_AUTO_TEST_CASE(Ed25519VerifiesRfc8032Vectors) {
   BOOST_TEST(!Ed25519Verify("", "", ""));
 }
 
+BOOST_AUTO_TEST_CASE(LibcryptoIsAvailableWhereItIsInstalled) {
+  // The unit tests run where libssl3 is installed: the first use loads it.
+  BOOST_TEST(CryptoAvailable().ok(), CryptoAvailable().message());
+  BOOST_TEST(HexEncode(Sha256("abc")) ==
+             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace dlr

@@ -122,7 +122,8 @@ write_config "$T/u5.json" "oracle://u:s3cret@h/db"
 ctl "an unknown scheme is refused" 1 'unknown scheme "oracle"' -- check-config --config "$T/u5.json"
 
 # The responder loads a server backend only when the config names one: on SQLite it maps
-# neither client library (nor their TLS and Kerberos libraries).
+# neither client library (nor their TLS and Kerberos libraries), and with bearer-only webhooks
+# not libcrypto either (common/base/crypto loads it on first use).
 RESP="$BUILD_DIR/dlr-webhook"
 if ldd "$RESP" | grep -Eq 'libpq|libmariadb|libssl|libcrypto|libgnutls'; then
     not_ok "the responder links no server client library" "$(ldd "$RESP" | grep -E 'libpq|libmariadb|libssl|libcrypto|libgnutls' | tr '\n' ' ')"
@@ -133,9 +134,9 @@ PLUG_PID=$!; STARTED_PIDS+=("$PLUG_PID")
 for _ in $(seq 50); do [ -S "$T/plug.sock" ] && break; sleep 0.1; done
 maps=$(cat "/proc/$PLUG_PID/maps" 2>/dev/null)
 if [ -z "$maps" ]; then not_ok "a responder on SQLite maps no backend plugin" "the responder did not start"
-elif printf '%s' "$maps" | grep -Eq 'dlr-webhook-(postgres|mysql)\.so|libpq|libmariadb'; then
-    not_ok "a responder on SQLite maps no backend plugin" "$(printf '%s' "$maps" | grep -Eo '/[^ ]*(dlr-webhook-|libpq|libmariadb)[^ ]*' | sort -u | tr '\n' ' ')"
-else ok "a responder on SQLite maps no backend plugin"; fi
+elif printf '%s' "$maps" | grep -Eq 'dlr-webhook-(postgres|mysql)\.so|libpq|libmariadb|libcrypto|libssl'; then
+    not_ok "a responder on SQLite maps no backend plugin" "$(printf '%s' "$maps" | grep -Eo '/[^ ]*(dlr-webhook-|libpq|libmariadb|libcrypto|libssl)[^ ]*' | sort -u | tr '\n' ' ')"
+else ok "a responder on SQLite maps no backend plugin nor libcrypto"; fi
 kill "$PLUG_PID" 2>/dev/null; wait "$PLUG_PID" 2>/dev/null
 # Without its plugin beside it (or in ../lib/dlr-webhook), the responder says what is missing.
 mkdir -p "$T/lonely"; cp "$RESP" "$T/lonely/dlr-webhook"
