@@ -93,7 +93,8 @@ int RunCgi(const std::string& config_path, const CgiStreams& io) {
     };
     // A request refused from its head (404, 405, 401) is answered unread.
     bool read_called = false;
-    resp = RespondReadingBody(*g, RequestFromParams(io.param), read_body, &read_called);
+    resp = RespondReadingBody(*g, RequestFromParams(io.param, g->config.signature_headers),
+                              read_body, &read_called);
   }
   bool written = WriteAll(io.out, SerializeHeaders(resp) + resp.body);
   // A body refused unread (401, 413, a broken config): read the rest of what

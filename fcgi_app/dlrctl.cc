@@ -175,6 +175,13 @@ int CheckConfig(const CtlCommand& c) {
       for (const auto& f : w.fields) std::printf(" %s=%s", f.first.c_str(), f.second.c_str());
     }
     std::printf("\n");
+    std::printf("webhook %s: provider %s, verify %s\n", w.name.c_str(), w.provider.c_str(),
+                DescribeVerify(w).c_str());
+  }
+  if (!config.trusted_proxies.empty()) {
+    std::printf("trusted_proxies:");
+    for (const Cidr& p : config.trusted_proxies) std::printf(" %s", CidrToString(p).c_str());
+    std::printf("\n");
   }
   if (config.dashboard) {
     const DashboardConfig& d = *config.dashboard;

@@ -178,7 +178,8 @@ Response FastCgiProcess::Serve(FCGX_Request& fr) {
   }
   // This request's generation, kept to its end whatever a reload does.
   std::shared_ptr<const Generation> g = rt_.current();
-  Request req = RequestFromParams([&fr](const char* n) { return FCGX_GetParam(n, fr.envp); });
+  Request req = RequestFromParams([&fr](const char* n) { return FCGX_GetParam(n, fr.envp); },
+                                  g->config.signature_headers);
   const BodyPlan plan = PlanBody(FCGX_GetParam("CONTENT_LENGTH", fr.envp), g->config.max_body_bytes,
                                  FCGX_GetParam("HTTP_TRANSFER_ENCODING", fr.envp));
   // A request refused from its head (404, 405, 401) is answered unread.

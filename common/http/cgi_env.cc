@@ -54,8 +54,43 @@ std::string NewRequestId() {
   return id;
 }
 
-Request RequestFromParams(const ParamLookup& param) {
+const char* const kSignatureHeaders[10] = {
+    "HTTP_X_FORWARDED_FOR",      "HTTP_X_TWILIO_SIGNATURE",
+    "HTTP_X_PLIVO_SIGNATURE_V3", "HTTP_X_PLIVO_SIGNATURE_V3_NONCE",
+    "HTTP_WEBHOOK_ID",           "HTTP_WEBHOOK_TIMESTAMP",
+    "HTTP_WEBHOOK_SIGNATURE",    "HTTP_TELNYX_SIGNATURE_ED25519",
+    "HTTP_TELNYX_TIMESTAMP",     "HTTP_AUTHORIZATION"};
+
+namespace {
+
+// HTTP_X_TWILIO_SIGNATURE -> x-twilio-signature
+std::string HeaderName(const std::string& cgi) {
+  std::string out = cgi.substr(5);
+  for (char& c : out) {
+    if (c == '_') c = '-';
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
+void CopyHeader(const ParamLookup& param, const std::string& cgi, Request* r) {
+  const char* v = param(cgi.c_str());
+  if (!v) return;
+  std::string name = HeaderName(cgi);
+  for (const auto& h : r->headers) {
+    if (h.first == name) return;
+  }
+  r->headers.emplace_back(std::move(name), v);
+}
+
+}  // namespace
+
+Request RequestFromParams(const ParamLookup& param, const std::vector<std::string>& extra_headers) {
   Request r;
+  for (const char* name : kSignatureHeaders) CopyHeader(param, name, &r);
+  for (const std::string& name : extra_headers) {
+    if (name.rfind("HTTP_", 0) == 0 && name.size() > 5) CopyHeader(param, name, &r);
+  }
   r.method = Get(param, "REQUEST_METHOD");
   r.query = Get(param, "QUERY_STRING");
   r.content_type = Get(param, "CONTENT_TYPE");

@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/http/http.h"
 
@@ -22,8 +23,14 @@ using ParamLookup = std::function<const char*(const char* name)>;
 // HTTP_X_REQUEST_ID (at most 64 characters of [A-Za-z0-9._-], else ignored),
 // else NewRequestId(). The path comes from REQUEST_URI (without its
 // query, percent-decoded), else DOCUMENT_URI, else SCRIPT_NAME + PATH_INFO
-// (both already decoded by the web server).
-Request RequestFromParams(const ParamLookup& param);
+// (both already decoded by the web server). `headers` gets X-Forwarded-For,
+// the platforms' signature headers (kSignatureHeaders) and those of
+// `extra_headers` (CGI names: HTTP_X_SIGNATURE) that are present.
+Request RequestFromParams(const ParamLookup& param,
+                          const std::vector<std::string>& extra_headers = {});
+
+// The CGI names of the headers RequestFromParams always copies.
+extern const char* const kSignatureHeaders[10];
 
 // 16 random hexadecimal digits.
 std::string NewRequestId();

@@ -31,6 +31,10 @@ struct Request {
   std::string request_id;
   std::string body;
   BodyState body_state = BodyState::kComplete;
+  // The headers the signature schemes and allow_from read (X-Forwarded-For,
+  // X-Twilio-Signature, webhook-signature, ...): lower-case name, value; only
+  // those present.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 struct Response {

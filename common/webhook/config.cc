@@ -63,6 +63,202 @@ Status ReadSecrets(const Value& v, const std::string& key, std::vector<std::stri
   return Status::Ok();
 }
 
+// An array of non-empty strings (secrets of any shape: they never travel in a
+// header of their own).
+Status ReadStrings(const Value& v, const std::string& key, std::vector<std::string>* out) {
+  if (!v.IsArray()) return KeyError(key, "expected an array of strings");
+  for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+    std::string sk = key + "[" + std::to_string(i) + "]";
+    std::string text;
+    Status s = ReadString(v[i], sk, &text);
+    if (!s.ok()) return s;
+    if (text.empty()) return KeyError(sk, "must not be empty");
+    out->push_back(std::move(text));
+  }
+  return Status::Ok();
+}
+
+Status ReadCidrs(const Value& v, const std::string& key, std::vector<Cidr>* out) {
+  std::vector<std::string> texts;
+  Status s = ReadStrings(v, key, &texts);
+  if (!s.ok()) return s;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    StatusOr<Cidr> c = ParseCidr(texts[i]);
+    if (!c.ok()) return KeyError(key + "[" + std::to_string(i) + "]", c.status().message());
+    out->push_back(c.value());
+  }
+  return Status::Ok();
+}
+
+// The keys each scheme takes besides "scheme".
+bool SchemeTakes(SchemeKind kind, const std::string& name) {
+  switch (kind) {
+    case SchemeKind::kNone:
+      return false;
+    case SchemeKind::kBearer:
+      return name == "secrets";
+    case SchemeKind::kBasic:
+      return name == "users";
+    case SchemeKind::kHmac:
+      return name == "secrets" || name == "header" || name == "algorithm" || name == "encoding" ||
+             name == "prefix";
+    case SchemeKind::kStandardWebhooks:
+      return name == "secrets" || name == "tolerance_seconds";
+    case SchemeKind::kTwilio:
+    case SchemeKind::kPlivoV3:
+      return name == "auth_tokens";
+    case SchemeKind::kVonageSig:
+      return name == "signature_secrets" || name == "algorithm";
+    case SchemeKind::kTelnyx:
+      return name == "public_keys" || name == "tolerance_seconds";
+  }
+  return false;
+}
+
+Status ReadVerifyKey(const Value& v, const std::string& k, const std::string& name,
+                     VerifyScheme* out) {
+  SchemeKind kind = out->kind;
+  if (name == "secrets" || name == "auth_tokens" || name == "signature_secrets" ||
+      name == "public_keys") {
+    std::vector<std::string> texts;
+    Status s = kind == SchemeKind::kBearer ? ReadSecrets(v, k, &texts) : ReadStrings(v, k, &texts);
+    if (!s.ok()) return s;
+    if (texts.empty()) return KeyError(k, "needs one entry at least");
+    for (size_t i = 0; i < texts.size(); ++i) {
+      std::string ik = k + "[" + std::to_string(i) + "]";
+      if (kind == SchemeKind::kStandardWebhooks) {
+        std::optional<std::string> key = DecodeStandardWebhooksSecret(texts[i]);
+        if (!key) return KeyError(ik, "expected whsec_ followed by base64");
+        out->secrets.push_back(std::move(*key));
+      } else if (kind == SchemeKind::kTelnyx) {
+        std::optional<std::string> key = Base64Decode(texts[i]);
+        if (!key || key->size() != 32) {
+          return KeyError(ik, "expected the base64 of a 32-byte Ed25519 public key");
+        }
+        out->secrets.push_back(std::move(*key));
+      } else {
+        out->secrets.push_back(std::move(texts[i]));
+      }
+    }
+    return Status::Ok();
+  }
+  if (name == "users") {
+    if (!v.IsArray() || v.Empty()) return KeyError(k, "expected an array of {user, password}");
+    for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+      std::string ik = k + "[" + std::to_string(i) + "]";
+      const Value& u = v[i];
+      if (!u.IsObject()) return KeyError(ik, "expected {\"user\": ..., \"password\": ...}");
+      std::string user, password;
+      for (auto m = u.MemberBegin(); m != u.MemberEnd(); ++m) {
+        std::string n(m->name.GetString(), m->name.GetStringLength());
+        Status s = n == "user"       ? ReadString(m->value, ik + ".user", &user)
+                   : n == "password" ? ReadString(m->value, ik + ".password", &password)
+                                     : KeyError(ik + "." + n, "unknown key");
+        if (!s.ok()) return s;
+      }
+      if (user.empty() || user.find(':') != std::string::npos) {
+        return KeyError(ik + ".user", "is required, without ':'");
+      }
+      if (password.empty()) return KeyError(ik + ".password", "is required");
+      out->users.emplace_back(user, password);
+    }
+    return Status::Ok();
+  }
+  if (name == "tolerance_seconds") {
+    if (!v.IsInt64() || v.GetInt64() < 1 || v.GetInt64() > 86400) {
+      return KeyError(k, "expected an integer between 1 and 86400");
+    }
+    out->tolerance_seconds = v.GetInt64();
+    return Status::Ok();
+  }
+  std::string text;
+  Status s = ReadString(v, k, &text);
+  if (!s.ok()) return s;
+  if (name == "header") {
+    if (text.empty()) return KeyError(k, "must not be empty");
+    for (char& c : text) {
+      bool ok =
+          (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+      if (!ok) return KeyError(k, "expected a header name (letters, digits and '-')");
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+    out->header = text;
+  } else if (name == "algorithm" && kind == SchemeKind::kVonageSig) {
+    std::optional<VonageAlgorithm> a = ParseVonageAlgorithm(text);
+    if (!a) return KeyError(k, "expected md5hash, md5, sha1, sha256 or sha512");
+    out->vonage_algorithm = *a;
+  } else if (name == "algorithm") {
+    std::optional<DigestAlgorithm> a = ParseDigestAlgorithm(text);
+    if (!a || *a == DigestAlgorithm::kMd5) return KeyError(k, "expected sha1, sha256 or sha512");
+    out->algorithm = *a;
+  } else if (name == "encoding") {
+    if (text != "hex" && text != "base64") return KeyError(k, "expected hex or base64");
+    out->encoding = text == "hex" ? MacEncoding::kHex : MacEncoding::kBase64;
+  } else if (name == "prefix") {
+    out->prefix = text;
+  }
+  return Status::Ok();
+}
+
+// `verify`: {"scheme": S, ...}; S may be left out when the provider has a default.
+Status ParseVerify(const Value& v, const std::string& key, const std::string& provider,
+                   VerifyScheme* out) {
+  if (!v.IsObject()) return KeyError(key, "expected an object");
+  std::optional<SchemeKind> kind;
+  if (v.HasMember("scheme")) {
+    std::string name;
+    Status s = ReadString(v["scheme"], key + ".scheme", &name);
+    if (!s.ok()) return s;
+    kind = ParseSchemeKind(name);
+    if (!kind) {
+      return KeyError(key + ".scheme",
+                      "expected bearer, basic, hmac, standard-webhooks, twilio, plivo-v3, "
+                      "vonage-sig or telnyx");
+    }
+  } else {
+    kind = DefaultSchemeFor(provider);
+    if (!kind) return KeyError(key + ".scheme", "is required for provider \"" + provider + "\"");
+  }
+  out->kind = *kind;
+  std::set<std::string> seen;
+  for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+    std::string name(m->name.GetString(), m->name.GetStringLength());
+    std::string k = key + "." + name;
+    if (!seen.insert(name).second) return KeyError(k, "given twice");
+    if (name == "scheme") continue;
+    if (!SchemeTakes(*kind, name)) {
+      return KeyError(k, std::string("unknown key for scheme ") + SchemeKindName(*kind));
+    }
+    Status s = ReadVerifyKey(m->value, k, name, out);
+    if (!s.ok()) return s;
+  }
+  const char* secrets_key = nullptr;
+  switch (*kind) {
+    case SchemeKind::kTwilio:
+    case SchemeKind::kPlivoV3:
+      secrets_key = "auth_tokens";
+      break;
+    case SchemeKind::kVonageSig:
+      secrets_key = "signature_secrets";
+      break;
+    case SchemeKind::kTelnyx:
+      secrets_key = "public_keys";
+      break;
+    case SchemeKind::kBasic:
+      if (out->users.empty()) return KeyError(key + ".users", "is required");
+      break;
+    default:
+      secrets_key = "secrets";
+  }
+  if (secrets_key && out->secrets.empty()) {
+    return KeyError(key + "." + secrets_key, "is required");
+  }
+  if (*kind == SchemeKind::kHmac && out->header.empty()) {
+    return KeyError(key + ".header", "is required");
+  }
+  return Status::Ok();
+}
+
 Status ParseWebhook(const Value& v, const std::string& key, Webhook* w) {
   if (!v.IsObject()) return KeyError(key, "expected an object");
   std::set<std::string> seen;
@@ -105,11 +301,51 @@ Status ParseWebhook(const Value& v, const std::string& key, Webhook* w) {
         w->field_names.key[static_cast<size_t>(*field)] = theirs;
         w->fields.emplace_back(ours, theirs);
       }
+    } else if (name == "provider") {
+      Status s = ReadString(m->value, k, &w->provider);
+      if (!s.ok()) return s;
+      bool known = false;
+      for (const char* p : kProviders) known = known || w->provider == p;
+      if (!known) {
+        return KeyError(k, "expected mobtexting, twilio, vonage, plivo, infobip, telnyx or kannel");
+      }
+    } else if (name == "verify") {
+      continue;  // read below, once the provider is known
+    } else if (name == "public_url") {
+      std::string url;
+      Status s = ReadString(m->value, k, &url);
+      if (!s.ok()) return s;
+      if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
+        return KeyError(k, "expected an http:// or https:// URL");
+      }
+      if (url.find('#') != std::string::npos) return KeyError(k, "must not contain '#'");
+      w->public_url = url;
+    } else if (name == "allow_from") {
+      Status s = ReadCidrs(m->value, k, &w->allow_from);
+      if (!s.ok()) return s;
+      if (w->allow_from.empty()) return KeyError(k, "needs one block at least (or leave it out)");
     } else {
       return KeyError(k, "unknown key");
     }
   }
   if (w->name.empty()) return KeyError(key + ".name", "is required");
+  if (v.HasMember("verify")) {
+    if (!w->secrets.empty()) {
+      return KeyError(key + ".secrets", "give the secrets in verify, not beside it");
+    }
+    Status s = ParseVerify(v["verify"], key + ".verify", w->provider, &w->verify);
+    if (!s.ok()) return s;
+    if (w->verify.kind == SchemeKind::kBearer) w->secrets = w->verify.secrets;
+  } else if (!w->secrets.empty()) {
+    w->verify.kind = SchemeKind::kBearer;
+    w->verify.secrets = w->secrets;
+  }
+  SchemeKind kind = w->verify.kind;
+  if ((kind == SchemeKind::kTwilio || kind == SchemeKind::kPlivoV3) && !w->public_url) {
+    return KeyError(key + ".public_url", std::string("is required by scheme ") +
+                                             SchemeKindName(kind) +
+                                             " (the URL the platform signs)");
+  }
   return Status::Ok();
 }
 
@@ -329,6 +565,8 @@ const std::pair<const char*, KeyReader> kTopLevelKeys[] = {
      [](const Value& v, const std::string&, Config* c) { return ParseMetrics(v, &c->metrics); }},
     {"health",
      [](const Value& v, const std::string&, Config* c) { return ParseHealth(v, &c->health); }},
+    {"trusted_proxies", [](const Value& v, const std::string& key,
+                           Config* c) { return ReadCidrs(v, key, &c->trusted_proxies); }},
 };
 
 // Reads each top-level key in the document's order: the first error wins.
@@ -468,6 +706,14 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir)
   if (s.ok()) s = ResolveDatabase(base_dir, &c.database);
   if (s.ok()) s = ResolveFiles(base_dir, &c);
   if (!s.ok()) return s;
+  for (const Webhook& w : c.webhooks) {
+    if (w.verify.kind != SchemeKind::kHmac) continue;
+    std::string cgi = "HTTP_";
+    for (char ch : w.verify.header) {
+      cgi += ch == '-' ? '_' : (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 32) : ch;
+    }
+    c.signature_headers.push_back(cgi);
+  }
   return c;
 }
 
@@ -504,14 +750,67 @@ const Webhook* FindWebhook(const Config& config, std::string_view path) {
 std::vector<std::string> ConfigWarnings(const Config& config) {
   std::vector<std::string> out;
   for (const Webhook& w : config.webhooks) {
-    if (w.secrets.empty()) {
+    if (w.verify.kind == SchemeKind::kNone) {
       out.push_back("webhook \"" + w.name +
                     "\" has no secret: anyone who can reach it can store DLRs");
     }
-    if (!w.validation_key) {
+    if (!w.validation_key && w.provider == "mobtexting") {
       out.push_back("webhook \"" + w.name +
                     "\" has no validation_key: the platform's verification will get 403");
     }
+  }
+  return out;
+}
+
+std::optional<SchemeKind> DefaultSchemeFor(std::string_view provider) {
+  if (provider == "twilio") return SchemeKind::kTwilio;
+  if (provider == "plivo") return SchemeKind::kPlivoV3;
+  if (provider == "vonage") return SchemeKind::kVonageSig;
+  if (provider == "telnyx") return SchemeKind::kTelnyx;
+  if (provider == "mobtexting") return SchemeKind::kBearer;
+  return std::nullopt;  // infobip, kannel: no signature of their own
+}
+
+std::string DescribeVerify(const Webhook& w) {
+  const VerifyScheme& v = w.verify;
+  if (v.kind == SchemeKind::kNone) return "none (requests are not authenticated)";
+  std::string out = SchemeKindName(v.kind);
+  auto count = [](size_t n, const char* what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
+  switch (v.kind) {
+    case SchemeKind::kBasic:
+      out += " (" + count(v.users.size(), "user") + ")";
+      break;
+    case SchemeKind::kHmac:
+      out += std::string(" (") + DigestAlgorithmName(v.algorithm) + ", " +
+             (v.encoding == MacEncoding::kHex ? "hex" : "base64") + ", header " + v.header +
+             (v.prefix.empty() ? "" : ", prefix \"" + v.prefix + "\"") + ", " +
+             count(v.secrets.size(), "secret") + ")";
+      break;
+    case SchemeKind::kStandardWebhooks:
+      out += " (" + count(v.secrets.size(), "secret") + ", tolerance " +
+             std::to_string(v.tolerance_seconds) + " s)";
+      break;
+    case SchemeKind::kTwilio:
+    case SchemeKind::kPlivoV3:
+      out += " (" + count(v.secrets.size(), "auth token") + ")";
+      break;
+    case SchemeKind::kVonageSig:
+      out += std::string(" (") + VonageAlgorithmName(v.vonage_algorithm) + ", " +
+             count(v.secrets.size(), "signature secret") + ")";
+      break;
+    case SchemeKind::kTelnyx:
+      out += " (" + count(v.secrets.size(), "public key") + ", tolerance " +
+             std::to_string(v.tolerance_seconds) + " s)";
+      break;
+    default:
+      out += " (" + count(v.secrets.size(), "secret") + ")";
+  }
+  if (w.public_url) out += ", public_url " + *w.public_url;
+  if (!w.allow_from.empty()) {
+    out += ", allow_from";
+    for (const Cidr& c : w.allow_from) out += " " + CidrToString(c);
   }
   return out;
 }

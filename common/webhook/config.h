@@ -14,7 +14,9 @@
 
 #include "common/base/log.h"
 #include "common/base/status.h"
+#include "common/http/ip.h"
 #include "common/webhook/payload.h"
+#include "common/webhook/signature.h"
 
 namespace dlr {
 
@@ -33,7 +35,27 @@ struct Webhook {
   std::vector<std::string> secrets;
   FieldNames field_names;                                   // after `fields`
   std::vector<std::pair<std::string, std::string>> fields;  // as configured
+  // The platform posting to it (kProviders): "mobtexting" unless given.
+  std::string provider = "mobtexting";
+  // How a request proves its sender (`verify`, or `secrets` for bearer). For
+  // bearer, its secrets are also in `secrets` above.
+  VerifyScheme verify;
+  // The URL the platform signs (twilio, plivo-v3): the query string is appended.
+  std::optional<std::string> public_url;
+  // When not empty, the client address (see ClientAddress) must lie in one.
+  std::vector<Cidr> allow_from;
 };
+
+// The platforms a webhook's `provider` may name.
+inline constexpr const char* kProviders[] = {"mobtexting", "twilio", "vonage", "plivo",
+                                             "infobip",    "telnyx", "kannel"};
+
+// The signature scheme a provider's webhook uses when `verify` names none.
+std::optional<SchemeKind> DefaultSchemeFor(std::string_view provider);
+
+// One line on how the webhook checks its sender ("twilio (2 auth tokens,
+// public_url https://...)"), naming no secret.
+std::string DescribeVerify(const Webhook& w);
 
 // The status page (status_page.h): off unless the config has "dashboard".
 inline constexpr int kDefaultStaleAfterMinutes = 60;
@@ -70,6 +92,10 @@ struct Config {
   LogSettings log;
   MetricsSettings metrics;
   HealthSettings health;
+  // Proxies whose X-Forwarded-For is believed (allow_from).
+  std::vector<Cidr> trusted_proxies;
+  // The CGI names (HTTP_X_SIGNATURE) of the headers the webhooks' hmac schemes read.
+  std::vector<std::string> signature_headers;
 };
 
 // Parses and validates config text. Relative SQLite paths are resolved

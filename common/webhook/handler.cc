@@ -9,6 +9,7 @@
 #include "common/base/time.h"
 #include "common/http/auth.h"
 #include "common/http/http_status.h"
+#include "common/http/ip.h"
 #include "common/http/query.h"
 #include "common/webhook/payload.h"
 #include "common/webhook/verification.h"
@@ -89,12 +90,79 @@ Response NotFound(const Request& req) {
   return ErrorResponse(Status::NotFound("no webhook answers this path"));
 }
 
+// The header named `name` (lower case), or "".
+std::string HeaderOf(const Request& req, std::string_view name) {
+  for (const auto& [k, v] : req.headers) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+// allow_from: 403 when the client's address (behind trusted proxies) lies in
+// none of the webhook's blocks.
+std::optional<Response> CheckAllowFrom(const Call& c) {
+  if (c.webhook.allow_from.empty()) return std::nullopt;
+  std::string client = ClientAddress(c.req.remote_addr, HeaderOf(c.req, "x-forwarded-for"),
+                                     c.config.trusted_proxies);
+  std::optional<IpAddress> a = ParseIpAddress(client);
+  if (a && AnyContains(c.webhook.allow_from, *a)) return std::nullopt;
+  Warn(c, "refused (forbidden): client address " + (client.empty() ? "-" : client.substr(0, 64)) +
+              " is outside allow_from");
+  return ErrorResponse(Status::PermissionDenied("this address may not post to this webhook"));
+}
+
+// The schemes decided from the head alone: bearer (below) and basic.
+std::optional<Response> CheckBasic(const Call& c) {
+  if (c.webhook.verify.kind != SchemeKind::kBasic) return std::nullopt;
+  SignedRequest r;
+  r.headers = {{"authorization", c.req.authorization}};
+  Status s = VerifySignature(c.webhook.verify, r);
+  if (s.ok()) return std::nullopt;
+  Warn(c, "refused (unauthorized): " + s.message());
+  return ErrorResponse(Status::Unauthenticated("a valid Authorization: Basic user is required"));
+}
+
+// The schemes that sign the body (hmac, standard-webhooks, twilio, plivo-v3,
+// vonage-sig, telnyx): 401 when the signature is missing, wrong or expired.
+std::optional<Response> CheckSignature(const Call& c) {
+  const VerifyScheme& v = c.webhook.verify;
+  if (v.kind == SchemeKind::kNone || v.kind == SchemeKind::kBearer ||
+      v.kind == SchemeKind::kBasic) {
+    return std::nullopt;
+  }
+  SignedRequest r;
+  r.method = c.req.method;
+  if (c.webhook.public_url) {
+    r.url = *c.webhook.public_url;
+    if (!c.req.query.empty()) {
+      r.url += (r.url.find('?') == std::string::npos ? "?" : "&") + c.req.query;
+    }
+  }
+  r.content_type = c.req.content_type;
+  r.body = c.req.body;
+  if (c.query.ok()) r.query = c.query.value();
+  if (c.req.content_type.find("x-www-form-urlencoded") != std::string::npos) {
+    StatusOr<Params> form = ParseUrlEncoded(c.req.body);
+    if (form.ok()) r.form = std::move(form).value();
+  }
+  r.headers = c.req.headers;
+  r.now = c.clock.NowMillis() / 1000;
+  Status s = VerifySignature(v, r);
+  if (s.ok()) return std::nullopt;
+  Warn(c, "refused (unauthorized): " + s.message());
+  return ErrorResponse(Status::Unauthenticated(std::string("a valid ") + SchemeKindName(v.kind) +
+                                               " signature is required: " + s.message()));
+}
+
 // Auth: 405 for a method other than GET, POST or PUT that does not carry a
-// verification token (the handshake is answered whatever the method), 401
-// without a right bearer secret; nothing when the request may go on.
+// verification token (the handshake is answered whatever the method), 403
+// outside allow_from, 401 without a right bearer secret or basic user;
+// nothing when the request may go on.
 std::optional<Response> Authorize(const Call& c) {
   const bool has_token = c.query.ok() && FindParam(c.query.value(), "token") != nullptr;
   if (!c.method_allowed && !has_token) return MethodNotAllowed(c);
+  if (std::optional<Response> refused = CheckAllowFrom(c)) return refused;
+  if (std::optional<Response> refused = CheckBasic(c)) return refused;
   if (!BearerAuthorized(c.req.authorization, c.webhook.secrets)) {
     Warn(c, std::string("refused (unauthorized): ") +
                 (c.req.authorization.empty() ? "no Authorization header" : "wrong bearer secret"));
@@ -239,6 +307,7 @@ Response Handle(const Request& req, const Config& config, StoreWriter& store, co
 
   if (std::optional<Response> refused = Authorize(c)) return std::move(*refused);
   if (std::optional<Response> refused = CheckBody(c)) return std::move(*refused);
+  if (std::optional<Response> refused = CheckSignature(c)) return std::move(*refused);
 
   if (!query.ok()) {
     return Reject(

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Other platforms' proofs through nginx + spawn-fcgi: each webhook's `verify` scheme signed as its
+# platform signs (twilio, standard-webhooks, hmac, telnyx, basic), answered 200 and stored when
+# right, 401 and nothing stored when missing, wrong, replayed outside its tolerance or expired;
+# `allow_from` directly and behind a trusted proxy (403, nothing stored); dlrctl check-config
+# describes each scheme and shows none of the secrets.
+set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+require_tools nginx spawn-fcgi curl sqlite3 openssl base64 od
+make_tmp
+
+DB="$T/dlr.sqlite"
+TWILIO_TOKEN="twilio-Token-77e1"
+TWILIO_URL="https://dlr.example.com/twilio"
+SW_KEY_B64="MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"   # the Standard Webhooks test suite's secret
+HMAC_KEY="hmac-Key-5c2d9a"
+SECRET="bearer-Secret-81f0"
+
+# The Telnyx key pair: a fresh Ed25519 key; the config holds the base64 of its raw public key.
+openssl genpkey -algorithm ed25519 -out "$T/telnyx.pem" 2>/dev/null ||
+    die "openssl genpkey ed25519" "failed"
+TELNYX_PUB=$(openssl pkey -in "$T/telnyx.pem" -pubout -outform DER | tail -c 32 | base64)
+
+cat > "$T/config.json" <<JSON
+{
+  "database": "$DB",
+  "trusted_proxies": ["127.0.0.1"],
+  "webhooks": [
+    {"name": "twilio", "path": "/twilio", "provider": "twilio", "public_url": "$TWILIO_URL",
+     "verify": {"auth_tokens": ["$TWILIO_TOKEN"]},
+     "fields": {"id": "MessageSid", "status": "MessageStatus"}},
+    {"name": "sw", "path": "/sw",
+     "verify": {"scheme": "standard-webhooks", "secrets": ["whsec_$SW_KEY_B64"], "tolerance_seconds": 300}},
+    {"name": "hmac", "path": "/hmac",
+     "verify": {"scheme": "hmac", "header": "X-Hub-Signature-256", "algorithm": "sha256",
+                "encoding": "hex", "prefix": "sha256=", "secrets": ["$HMAC_KEY"]}},
+    {"name": "telnyx", "path": "/telnyx", "provider": "telnyx",
+     "verify": {"public_keys": ["$TELNYX_PUB"], "tolerance_seconds": 300},
+     "fields": {"id": "msg_id", "status": "msg_status"}},
+    {"name": "basic", "path": "/basic",
+     "verify": {"scheme": "basic", "users": [{"user": "kannel", "password": "basic-Pass-4411"}]}},
+    {"name": "allowed", "path": "/allowed", "secrets": ["$SECRET"], "allow_from": ["192.0.2.0/24"]}
+  ]
+}
+JSON
+init_db "$T/config.json"
+
+# ------------------------------------------------------------------ check-config
+out=$("$CTL" check-config --config "$T/config.json" 2>&1); rc=$?
+check_eq "check-config accepts the config" 0 "$rc"
+for want in "webhook twilio: provider twilio, verify twilio (1 auth token), public_url $TWILIO_URL" \
+            "webhook sw: provider mobtexting, verify standard-webhooks (1 secret, tolerance 300 s)" \
+            "webhook hmac: provider mobtexting, verify hmac (sha256, hex, header x-hub-signature-256, prefix \"sha256=\", 1 secret)" \
+            "webhook telnyx: provider telnyx, verify telnyx (1 public key, tolerance 300 s)" \
+            "webhook basic: provider mobtexting, verify basic (1 user)" \
+            "webhook allowed: provider mobtexting, verify bearer (1 secret), allow_from 192.0.2.0/24" \
+            "trusted_proxies: 127.0.0.1/32"; do
+    if printf '%s\n' "$out" | grep -qxF "$want"; then ok "check-config: $want"
+    else not_ok "check-config describes the scheme" "no line [$want] in: $out"; fi
+done
+check_eq "check-config shows no secret" 0 \
+    "$(printf '%s' "$out" | grep -cE "$TWILIO_TOKEN|$SW_KEY_B64|$HMAC_KEY|basic-Pass|$SECRET")"
+
+start_stack
+
+# ------------------------------------------------------------------ twilio (form, X-Twilio-Signature)
+# twilio_sig URL NAME=VALUE...: base64 HMAC-SHA1 of the URL and the sorted names and values
+twilio_sig() {
+    local url=$1; shift
+    { printf '%s' "$url"; printf '%s\n' "$@" | LC_ALL=C sort | tr -d '=\n'; } |
+        openssl dgst -sha1 -hmac "$TWILIO_TOKEN" -binary | base64
+}
+form='MessageSid=SM9f1&MessageStatus=delivered&To=%2B15558675310'
+sig=$(twilio_sig "$TWILIO_URL" MessageSid=SM9f1 MessageStatus=delivered To=+15558675310)
+req POST /twilio -H "X-Twilio-Signature: $sig" --data-binary "$form"
+check_eq "twilio: signed form DLR answered 200" 200 "$CODE"
+delta "twilio: stored" 1 1 0
+req POST /twilio -H "X-Twilio-Signature: $sig" --data-binary "${form}1"
+check_eq "twilio: a changed body with the old signature: 401" 401 "$CODE"
+delta "twilio: nothing stored" 0 0 0
+req POST /twilio --data-binary "$form"
+check_eq "twilio: no signature: 401" 401 "$CODE"
+check_eq "twilio: the error code" '"unauthorized"' "$(grep -o '"unauthorized"' "$T/resp.body")"
+sig_q=$(twilio_sig "$TWILIO_URL?src=2" MessageSid=SM9f2 MessageStatus=sent To=+15558675310)
+req POST '/twilio?src=2' -H "X-Twilio-Signature: $sig_q" \
+    --data-binary 'MessageSid=SM9f2&MessageStatus=sent&To=%2B15558675310'
+check_eq "twilio: the query string is appended to public_url" 200 "$CODE"
+
+# ------------------------------------------------------------------ standard-webhooks
+sw_sig() {  # ID TS BODY
+    printf '%s.%s.%s' "$1" "$2" "$3" |
+        openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(printf '%s' "$SW_KEY_B64" | base64 -d | od -An -tx1 -v | tr -d ' \n')" -binary | base64
+}
+body='{"id": "sw-1", "status": "DELIVRD"}'
+now=$(date +%s)
+req POST /sw -H 'Content-Type: application/json' -H 'webhook-id: msg_1' -H "webhook-timestamp: $now" \
+    -H "webhook-signature: v2,abc= v1,$(sw_sig msg_1 "$now" "$body")" --data-binary "$body"
+check_eq "standard-webhooks: signed (among other versions) 200" 200 "$CODE"
+old=$((now - 400))
+req POST /sw -H 'Content-Type: application/json' -H 'webhook-id: msg_1' -H "webhook-timestamp: $old" \
+    -H "webhook-signature: v1,$(sw_sig msg_1 "$old" "$body")" --data-binary "$body"
+check_eq "standard-webhooks: replayed 400 s later (tolerance 300): 401" 401 "$CODE"
+check_eq "standard-webhooks: the answer says why" 1 "$(grep -c tolerance "$T/resp.body")"
+req POST /sw -H 'Content-Type: application/json' -H 'webhook-id: msg_2' -H "webhook-timestamp: $now" \
+    -H "webhook-signature: v1,$(sw_sig msg_1 "$now" "$body")" --data-binary "$body"
+check_eq "standard-webhooks: signed for another id: 401" 401 "$CODE"
+delta "standard-webhooks: nothing stored by the refusals" 0 0 0
+
+# ------------------------------------------------------------------ hmac
+body='{"id": "h-1", "status": "DELIVRD"}'
+mac=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$HMAC_KEY" -r | cut -d' ' -f1)
+req POST /hmac -H 'Content-Type: application/json' -H "X-Hub-Signature-256: sha256=$mac" --data-binary "$body"
+check_eq "hmac: 200 with the header the config names" 200 "$CODE"
+req POST /hmac -H 'Content-Type: application/json' -H "X-Hub-Signature-256: $mac" --data-binary "$body"
+check_eq "hmac: without its prefix: 401" 401 "$CODE"
+
+# ------------------------------------------------------------------ telnyx (Ed25519)
+body='{"msg_id": "tx-1", "msg_status": "delivered"}'
+printf '%s|%s' "$now" "$body" > "$T/telnyx.msg"
+tsig=$(openssl pkeyutl -sign -inkey "$T/telnyx.pem" -rawin -in "$T/telnyx.msg" | base64 -w0)
+req POST /telnyx -H 'Content-Type: application/json' -H "telnyx-timestamp: $now" \
+    -H "telnyx-signature-ed25519: $tsig" --data-binary "$body"
+check_eq "telnyx: Ed25519 over timestamp|body: 200" 200 "$CODE"
+req POST /telnyx -H 'Content-Type: application/json' -H "telnyx-timestamp: $((now + 1))" \
+    -H "telnyx-signature-ed25519: $tsig" --data-binary "$body"
+check_eq "telnyx: another timestamp: 401" 401 "$CODE"
+printf '%s|%s' "$old" "$body" > "$T/telnyx.old"
+tsig_old=$(openssl pkeyutl -sign -inkey "$T/telnyx.pem" -rawin -in "$T/telnyx.old" | base64 -w0)
+req POST /telnyx -H 'Content-Type: application/json' -H "telnyx-timestamp: $old" \
+    -H "telnyx-signature-ed25519: $tsig_old" --data-binary "$body"
+check_eq "telnyx: signed 400 s ago: 401" 401 "$CODE"
+delta "telnyx: nothing stored by the refusals" 0 0 0
+
+# ------------------------------------------------------------------ basic
+req POST /basic -u kannel:basic-Pass-4411 -H 'Content-Type: application/json' \
+    --data-binary '{"id": "b-1", "status": "DELIVRD"}'
+check_eq "basic: the right user: 200" 200 "$CODE"
+req POST /basic -u kannel:wrong -H 'Content-Type: application/json' \
+    --data-binary '{"id": "b-2", "status": "DELIVRD"}'
+check_eq "basic: a wrong password: 401" 401 "$CODE"
+
+# ------------------------------------------------------------------ allow_from
+dlr='{"id": "a-1", "status": "DELIVRD"}'
+req POST /allowed -H "Authorization: Bearer $SECRET" -H 'Content-Type: application/json' --data-binary "$dlr"
+check_eq "allow_from: 127.0.0.1 without X-Forwarded-For is outside: 403" 403 "$CODE"
+check_eq "allow_from: the error code" '"forbidden"' "$(grep -o '"forbidden"' "$T/resp.body")"
+req POST /allowed -H "Authorization: Bearer $SECRET" -H 'X-Forwarded-For: 192.0.2.44' \
+    -H 'Content-Type: application/json' --data-binary "$dlr"
+check_eq "allow_from: behind the trusted proxy (127.0.0.1), the client 192.0.2.44 is inside: 200" 200 "$CODE"
+req POST /allowed -H "Authorization: Bearer $SECRET" -H 'X-Forwarded-For: 192.0.2.44, 198.51.100.9' \
+    -H 'Content-Type: application/json' --data-binary '{"id": "a-2", "status": "DELIVRD"}'
+check_eq "allow_from: the last untrusted hop (198.51.100.9) decides: 403" 403 "$CODE"
+req POST /allowed --interface 127.0.0.2 -H "Authorization: Bearer $SECRET" -H 'X-Forwarded-For: 192.0.2.44' \
+    -H 'Content-Type: application/json' --data-binary '{"id": "a-3", "status": "DELIVRD"}'
+check_eq "allow_from: X-Forwarded-For from an untrusted address (127.0.0.2) is not believed: 403" 403 "$CODE"
+delta "allow_from: nothing stored by the refusals" 0 0 0
+
+sql_eq "every accepted DLR stored once" "SELECT group_concat(id, ' ') FROM (SELECT id FROM dlr_events ORDER BY id);" \
+    "SM9f1 SM9f2 a-1 b-1 h-1 sw-1 tx-1"
+check_eq "no secret in nginx's error log or the responders' log" 0 \
+    "$(cat "$T/error.log" "$T/responder.log" 2>/dev/null | grep -cE "$TWILIO_TOKEN|$HMAC_KEY|basic-Pass|$SECRET")"
+
+finish
