@@ -4,7 +4,8 @@
 # stored in SQLite, then in a real MariaDB server (over TCP, over a socket given in the URL, and
 # over the socket "localhost" finds), and never opens a shared library while doing so (no NSS
 # module, no MariaDB client plugin: strace); a server asking for a client plugin it does not carry
-# is refused with a 503 that says so.
+# is refused with a 503 that says so. Then as FastCGI behind nginx (spawn-fcgi, threads and group
+# commit): concurrent DLRs stored in MariaDB, every process alive.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/servers_lib.sh"
@@ -12,7 +13,7 @@ set -u
 PORTABLE_BIN="${PORTABLE_BIN:-$BUILD_DIR/portable/dlr-webhook}"
 case "$PORTABLE_BIN" in /*) ;; *) PORTABLE_BIN="$ROOT/$PORTABLE_BIN" ;; esac
 
-require_tools readelf objdump file sqlite3 jq od strace
+require_tools readelf objdump file sqlite3 jq od strace unshare nginx spawn-fcgi curl
 [ -x "$PORTABLE_BIN" ] || die "portable binary built" "$PORTABLE_BIN not found (run make portable)"
 make_tmp
 trap servers_cleanup EXIT
@@ -128,4 +129,29 @@ else not_ok "portable, CGI, ed25519: the log names mysql_native_password" "$(hea
 if grep -q 'Ed-s3cret' "$T/err" "$T/out"; then not_ok "portable, CGI, ed25519: no password in the log or answer" "found"
 else ok "portable, CGI, ed25519: no password in the log or answer"; fi
 no_shared_objects "portable, CGI, MariaDB user with ed25519 (no client plugin loaded)"
+
+# FastCGI: the same binary under spawn-fcgi (4 processes, $RESPONDER_THREADS threads each) behind
+# nginx, storing in MariaDB over TCP; 24 DLRs at once.
+jq -n --arg db "$MY_URL" '{database: $db, webhooks: [{name: "sms", validation_key: "9012XX", secrets: ["1233XXX"]}]}' \
+    > "$T/config.json"
+BIN="$PORTABLE_BIN"
+start_stack
+req POST "/receive/callback?token=9012XX" -H "Authorization: Bearer 1233XXX" \
+    -H "Content-Type: application/json" --data-binary "@$DATA/platform_verify.json"
+answer "portable, FastCGI behind nginx: the handshake -> 200" 200 '.challenge == "a234qwe"'
+curls=()
+for i in $(seq 10 33); do
+    curl -sS --max-time 20 -o "$T/fcgi$i.body" -w '%{http_code}\n' -H "Authorization: Bearer 1233XXX" \
+        -H "Content-Type: application/json" --data-binary "@$(dlr_body "$i")" \
+        "$BASE/receive/callback" > "$T/fcgi$i.code" 2>&1 &
+    curls+=($!)
+done
+wait "${curls[@]}"
+codes=$(cat "$T"/fcgi*.code | sort | uniq -c | awk '{print $2 "x" $1}' | tr '\n' ' ')
+check_eq "portable, FastCGI behind nginx: 24 DLRs at once -> 24 x 200" "200x24 " "$codes"
+check_eq "portable, FastCGI behind nginx: 24 more rows in MariaDB" 27 "$(my_events)"
+check_responders
+alive=0
+for p in $(responder_pids); do kill -0 "$p" 2>/dev/null && alive=$((alive + 1)); done
+check_eq "portable, FastCGI: the 4 responder processes are alive" 4 "$alive"
 finish
