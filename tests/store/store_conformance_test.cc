@@ -365,6 +365,31 @@ BOOST_AUTO_TEST_CASE(AGroupOfManyDlrsIsCommittedWholeAndCountedPerBatch) {
   BOOST_TEST(Messages(Id("many-1249")) == 1);
 }
 
+BOOST_AUTO_TEST_CASE(InOneBatchTheMessageRulesHoldAsDlrByDlr) {
+  // New events (none a duplicate) of a message stored before, and of one
+  // message twice, in one batch: a pending status never replaces a final one,
+  // whatever the order.
+  const std::string a = Id("grp-a"), b = Id("grp-b"), c = Id("grp-c"), d = Id("grp-d");
+  Store1(MakeBatch({MakeDlr(a, "DELIVRD", "2024-01-01 10:00:00")}));
+  BatchResult r = Store1(MakeBatch({
+      MakeDlr(a, "AWAITING-DLR", "2024-01-01 11:00:00"),
+      MakeDlr(b, "DELIVRD", "2024-01-01 10:00:00"),
+      MakeDlr(c, "AWAITING-DLR", "2024-01-01 09:00:00"),
+      MakeDlr(c, "DELIVRD", "2024-01-01 10:00:00"),
+      MakeDlr(d, "DELIVRD", "2024-01-01 10:00:00"),
+      MakeDlr(d, "AWAITING-DLR", "2024-01-01 11:00:00"),
+  }));
+  BOOST_TEST(r.stored == 6u);
+  BOOST_TEST(r.duplicates == 0u);
+  BOOST_TEST(Message(a) == "DELIVRD 1 1 2024-01-01 10:00:00");
+  BOOST_TEST(Message(b) == "DELIVRD 1 1 2024-01-01 10:00:00");
+  BOOST_TEST(Message(c) == "DELIVRD 1 1 2024-01-01 10:00:00");
+  BOOST_TEST(Message(d) == "DELIVRD 1 1 2024-01-01 10:00:00");
+  BOOST_TEST(Events(a) == 2);
+  BOOST_TEST(Events(b) == 1);
+  BOOST_TEST(Events(d) == 2);
+}
+
 BOOST_AUTO_TEST_CASE(ACommitAfterTheServerDroppedItsPreparedStatementsStores) {
   // Behind a pooler in transaction mode, the server connection of the next
   // transaction may not know a statement prepared in the last one. The

@@ -197,6 +197,10 @@ void MysqlStore::CloseConnection() {
   CloseStmt(&insert_message_);
   CloseStmt(&update_message_);
   CloseStmt(&insert_rejected_);
+  for (auto* cache : {&multi_events_, &multi_messages_}) {
+    for (auto& kv : *cache) CloseStmt(&kv.second);
+    cache->clear();
+  }
   if (conn_) mysql_close(conn_);
   conn_ = nullptr;
   in_transaction_ = false;
@@ -538,19 +542,113 @@ Status MysqlStore::StoreEvent(const Batch& batch, const std::string& received_at
   return Execute(update_message_, update, nullptr);
 }
 
+Status MysqlStore::MultiRow(const std::string& single, size_t rows,
+                            std::map<size_t, st_mysql_stmt*>* cache, st_mysql_stmt** stmt) {
+  auto it = cache->find(rows);
+  if (it != cache->end()) {
+    *stmt = it->second;
+    return Status::Ok();
+  }
+  // "INSERT INTO t (...) VALUES (?, ...) ON DUPLICATE ..." with the
+  // parenthesised row repeated.
+  const size_t values = single.find(" VALUES (");
+  const size_t row_end = single.find(')', values);
+  if (values == std::string::npos || row_end == std::string::npos) {
+    return Status::Internal("cannot make a multi-row INSERT of: " + single);
+  }
+  const std::string row = single.substr(values + 8, row_end + 1 - (values + 8));
+  std::string sql = single.substr(0, values + 8);
+  for (size_t r = 0; r < rows; ++r) sql += (r ? ", " : "") + row;
+  sql += single.substr(row_end + 1);
+  Status s = Prepare(sql.c_str(), stmt);
+  if (s.ok()) (*cache)[rows] = *stmt;
+  return s;
+}
+
+Status MysqlStore::StoreItems(const Item* items, size_t n, std::vector<BatchResult>* results) {
+  auto opt = [](const std::optional<std::string>& v) {
+    return v ? Param{v->data(), v->size(), false} : Param{};
+  };
+  auto text = [](const std::string& v) { return Param{v.data(), v.size(), false}; };
+  st_mysql_stmt* events = nullptr;
+  st_mysql_stmt* messages = nullptr;
+  Status s = MultiRow(Sql().insert_event, n, &multi_events_, &events);
+  if (s.ok()) s = MultiRow(Sql().insert_message, n, &multi_messages_, &messages);
+  if (s.ok()) s = Exec("SAVEPOINT dlr_group");
+  if (!s.ok()) return s;
+  std::vector<Param> params;
+  params.reserve(n * kEventInsertColumns);
+  for (size_t k = 0; k < n; ++k) {  // in EventInsertColumns' order
+    const Item& it = items[k];
+    for (size_t i = 0; i < kFieldCount; ++i) params.push_back(opt(it.dlr->values[i]));
+    params.push_back(text(it.from->webhook));
+    params.push_back(text(it.dlr->raw));
+    params.push_back(text(*it.received_at));
+    params.push_back(it.from->query.empty() ? Param{} : text(it.from->query));
+  }
+  uint64_t affected = 0;
+  s = Execute(events, params, &affected);
+  if (!s.ok()) return s;
+  bool all_new = affected == n;
+  if (all_new) {
+    params.clear();
+    for (size_t k = 0; k < n; ++k) {  // in MessageColumns' order
+      const Item& it = items[k];
+      const std::optional<std::string>& status = it.dlr->Get(Field::kStatus);
+      params.push_back(opt(it.dlr->Get(Field::kId)));
+      params.push_back(text(it.from->webhook));
+      params.push_back(opt(status));
+      params.push_back(Param{!status || IsFinalStatus(*status) ? "1" : "0", 1, false});
+      params.push_back(Param{status && IsDeliveredStatus(*status) ? "1" : "0", 1, false});
+      for (Field time : kMessageTimes) params.push_back(opt(it.dlr->Get(time)));
+      params.push_back(text(*it.received_at));
+    }
+    s = Execute(messages, params, &affected);
+    if (!s.ok()) return s;
+    all_new = affected == n;
+  }
+  if (all_new) {
+    for (size_t k = 0; k < n; ++k) ++(*results)[items[k].batch].stored;
+    return Status::Ok();
+  }
+  // A duplicate, or a message already stored (or twice in the group): which
+  // ones, only the DLRs' own statements tell.
+  s = Exec("ROLLBACK TO SAVEPOINT dlr_group");
+  for (size_t k = 0; k < n && s.ok(); ++k) {
+    bool inserted = false;
+    s = StoreEvent(*items[k].from, *items[k].received_at, *items[k].dlr, &inserted);
+    if (s.ok())
+      ++(inserted ? (*results)[items[k].batch].stored : (*results)[items[k].batch].duplicates);
+  }
+  return s;
+}
+
 Status MysqlStore::CommitOnce(const std::vector<const Batch*>& batches,
                               std::vector<BatchResult>* results) {
+  // Rows per multi-row INSERT: few prepared statements per connection, and a
+  // duplicate sends only its chunk down the DLR-by-DLR path.
+  constexpr size_t kChunk = 32;
   results->assign(batches.size(), BatchResult());
+  std::vector<std::string> received_at(batches.size());
+  std::vector<Item> items;
+  for (size_t b = 0; b < batches.size(); ++b) {
+    received_at[b] = ToDatetime(batches[b]->received_at);
+    for (const Dlr& dlr : batches[b]->dlrs)
+      items.push_back(Item{b, batches[b], &received_at[b], &dlr});
+  }
   Status s = Exec("START TRANSACTION");
   if (s.ok()) in_transaction_ = true;
-  for (size_t b = 0; b < batches.size() && s.ok(); ++b) {
-    std::string received_at = ToDatetime(batches[b]->received_at);
-    for (const Dlr& dlr : batches[b]->dlrs) {
+  for (size_t k = 0; k < items.size() && s.ok();) {
+    const size_t n = std::min(kChunk, items.size() - k);
+    if (n >= 2) {
+      s = StoreItems(&items[k], n, results);
+    } else {
       bool inserted = false;
-      s = StoreEvent(*batches[b], received_at, dlr, &inserted);
-      if (!s.ok()) break;
-      ++(inserted ? (*results)[b].stored : (*results)[b].duplicates);
+      s = StoreEvent(*items[k].from, *items[k].received_at, *items[k].dlr, &inserted);
+      if (s.ok())
+        ++(inserted ? (*results)[items[k].batch].stored : (*results)[items[k].batch].duplicates);
     }
+    k += n;
   }
   if (s.ok()) {
     s = Exec("COMMIT");

@@ -25,6 +25,7 @@
 #define DLR_COMMON_STORE_MYSQL_MYSQL_STORE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -93,6 +94,22 @@ class MysqlStore : public ServerStore {
                        st_mysql_stmt** stmt);
   Status StoreEvent(const Batch& batch, const std::string& received_at, const Dlr& dlr,
                     bool* inserted);
+  // One DLR of a group: its batch's index, the batch, its time as DATETIME.
+  struct Item {
+    size_t batch;
+    const Batch* from;
+    const std::string* received_at;
+    const Dlr* dlr;
+  };
+  // Stores `items` (two or more) with one multi-row INSERT of the events and
+  // one of the messages, when every event and every message is new (the
+  // affected rows say so). Otherwise rolls back to a savepoint taken before
+  // them and stores each DLR on its own, as StoreEvent does.
+  Status StoreItems(const Item* items, size_t n, std::vector<BatchResult>* results);
+  // The prepared multi-row INSERT of `rows` rows of `single`, one per
+  // connection and row count (in `cache`).
+  Status MultiRow(const std::string& single, size_t rows, std::map<size_t, st_mysql_stmt*>* cache,
+                  st_mysql_stmt** stmt);
   // A statement without parameters; `value`, when given, receives the first
   // column of the first row.
   Status Exec(const char* sql, std::string* value = nullptr);
@@ -115,6 +132,7 @@ class MysqlStore : public ServerStore {
   st_mysql_stmt* insert_message_ = nullptr;
   st_mysql_stmt* update_message_ = nullptr;
   st_mysql_stmt* insert_rejected_ = nullptr;
+  std::map<size_t, st_mysql_stmt*> multi_events_, multi_messages_;  // by row count
   bool in_transaction_ = false;
 };
 
