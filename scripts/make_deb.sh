@@ -46,7 +46,8 @@ rm -f "$OUT/dlr-webhook_${VERSION}_$ARCH".* "$OUT/dlr-webhook-dbgsym_${VERSION}_
     "$OUT/dlr-webhook_${VERSION}_$ARCH.deb"
 (
     cd "$SRC"
-    export DEB_BUILD_OPTIONS="parallel=$(nproc) ${DEB_BUILD_OPTIONS:-}"
+    DEB_BUILD_OPTIONS="parallel=$(nproc) ${DEB_BUILD_OPTIONS:-}"
+    export DEB_BUILD_OPTIONS
     dpkg-buildpackage --build=binary --no-pre-clean --no-sign
 )
 DEB=$OUT/dlr-webhook_${VERSION}_$ARCH.deb

@@ -71,6 +71,19 @@ StatusOr<std::unique_ptr<Metrics>> Metrics::OpenShared(const std::string& file) 
     return Status::Unavailable("cannot open the metrics file " + file + ": " +
                                std::strerror(errno));
   }
+  // A file root made (a CGI run or dlrctl as root, a package's maintainer script) belongs to the
+  // owner of its directory, where the responders write (see metrics.file), so that the service's
+  // user can open it too, as SQLite does for -wal and -shm. On failure it stays root's.
+  if (geteuid() == 0) {
+    const size_t slash = file.find_last_of('/');
+    const std::string dir =
+        slash == std::string::npos ? "." : (slash == 0 ? "/" : file.substr(0, slash));
+    struct stat dir_st, file_st;
+    if (stat(dir.c_str(), &dir_st) == 0 && fstat(f.fd, &file_st) == 0 && file_st.st_uid == 0 &&
+        dir_st.st_uid != 0) {
+      (void)!fchown(f.fd, dir_st.st_uid, dir_st.st_gid);
+    }
+  }
   // Whoever comes first sizes and stamps the file; the others wait here.
   while (flock(f.fd, LOCK_EX) != 0) {
     if (errno != EINTR) {

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
@@ -138,6 +139,35 @@ BOOST_AUTO_TEST_CASE(AFileOfAnotherLayoutIsRefused) {
   BOOST_TEST(m.status().message().find("another layout") != std::string::npos);
   BOOST_TEST(truncate(dir.File("m").c_str(), 10) == 0);
   BOOST_TEST(!Metrics::OpenShared(dir.File("m")).ok());
+}
+
+BOOST_AUTO_TEST_CASE(AFileRootCreatesBelongsToItsDirectorysOwner) {
+  TempDir dir{"metrics_test"};
+  struct stat st;
+  if (geteuid() != 0) {
+    // Only root can give a file away: as anyone else the file is simply the caller's.
+    BOOST_TEST_MESSAGE("not root: the file is checked to be the caller's only");
+    BOOST_TEST_REQUIRE(Metrics::OpenShared(dir.File("m")).ok());
+    BOOST_TEST_REQUIRE(stat(dir.File("m").c_str(), &st) == 0);
+    BOOST_TEST(st.st_uid == geteuid());
+    return;
+  }
+  // The service's directory (nobody's here); root opens the metrics file first.
+  BOOST_TEST_REQUIRE(chown(dir.path().c_str(), 65534, 65534) == 0);
+  BOOST_TEST_REQUIRE(Metrics::OpenShared(dir.File("m")).ok());
+  BOOST_TEST_REQUIRE(stat(dir.File("m").c_str(), &st) == 0);
+  BOOST_TEST(st.st_uid == 65534u);
+  BOOST_TEST(st.st_gid == 65534u);
+  // A file root made before is given back too.
+  BOOST_TEST_REQUIRE(chown(dir.File("m").c_str(), 0, 0) == 0);
+  BOOST_TEST_REQUIRE(Metrics::OpenShared(dir.File("m")).ok());
+  BOOST_TEST_REQUIRE(stat(dir.File("m").c_str(), &st) == 0);
+  BOOST_TEST(st.st_uid == 65534u);
+  // In a directory of root's, it stays root's.
+  TempDir root_dir{"metrics_test"};
+  BOOST_TEST_REQUIRE(Metrics::OpenShared(root_dir.File("m")).ok());
+  BOOST_TEST_REQUIRE(stat(root_dir.File("m").c_str(), &st) == 0);
+  BOOST_TEST(st.st_uid == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(AnUnopenableFileIsUnavailable) {
