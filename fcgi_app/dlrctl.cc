@@ -187,7 +187,7 @@ int CheckConfig(const CtlCommand& c) {
     const DashboardConfig& d = *config.dashboard;
     std::printf("dashboard: path %s, %s, stale after %d minutes\n", d.path.c_str(),
                 d.password ? (d.user ? "password set (user name set)" : "password set")
-                           : "no password: loopback clients only",
+                           : "no password: loopback clients only (loopback_without_password)",
                 d.stale_after_minutes);
   }
   // Reached, creating nothing.

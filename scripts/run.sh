@@ -142,8 +142,8 @@ write_config() {
     }
   ],
   "health": {"path": "/dlr/health"},
-  "metrics": {"path": "/dlr/metrics"},
-  "dashboard": {"path": "/dlr/status"}
+  "metrics": {"path": "/dlr/metrics", "loopback_without_password": true},
+  "dashboard": {"path": "/dlr/status", "loopback_without_password": true}
 }
 JSON
   )

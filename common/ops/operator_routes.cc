@@ -55,7 +55,7 @@ Response HealthRoute(const Request& req, const Config&, const OperatorContext& c
 
 Response MetricsRoute(const Request& req, const Config& config, const OperatorContext& ctx) {
   if (!Readable(req)) return NotReadable();
-  if (!IsLoopback(req.remote_addr)) {
+  if (!(config.metrics.loopback_without_password && IsLoopback(req.remote_addr))) {
     if (config.metrics.secrets.empty()) {
       Log(LogLevel::kWarning, "refused (forbidden): metrics from a non-loopback address",
           LogContext(req, nullptr));

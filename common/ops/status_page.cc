@@ -117,20 +117,29 @@ Response HandleDashboard(const Request& req, const Config& config, StoreReader& 
     return PageError(Status::NotFound("there is no page at this path"));
   }
   const DashboardConfig& dc = *config.dashboard;
-  if (dc.password) {
-    if (!PasswordGiven(req, dc)) {
+  const std::string sub = SubPath(req.path, dc.path);
+  // Raw bodies (mobile numbers) are never served without the password.
+  const bool raw = sub.rfind("/rejected/", 0) == 0;
+  const bool password_given = dc.password && PasswordGiven(req, dc);
+  if (!password_given) {
+    const bool loopback = dc.loopback_without_password && IsLoopback(req.remote_addr);
+    if (dc.password && (!loopback || raw)) {
       return PageError(Status::Unauthenticated("the status page's password is required"));
     }
-  } else if (!IsLoopback(req.remote_addr)) {
-    return PageError(Status::PermissionDenied(
-        "without dashboard.password the status page answers loopback clients only"));
+    if (!loopback) {
+      return PageError(Status::PermissionDenied(
+          "without dashboard.password the status page answers loopback clients only"));
+    }
+    if (raw) {
+      return PageError(Status::PermissionDenied(
+          "the raw bodies of refused requests are served only with dashboard.password"));
+    }
   }
   if (req.method != "GET" && req.method != "HEAD") {
     return PageError(Status::MethodNotAllowed("the status page is read with GET"));
   }
 
-  const std::string sub = SubPath(req.path, dc.path);
-  if (sub.rfind("/rejected/", 0) == 0) {
+  if (raw) {
     int64_t seq = ParseSeq(sub.substr(10));
     if (seq <= 0) return PageError(Status::NotFound("no refused request has this number"));
     StatusOr<RejectedRow> row = reader.GetRejected(seq);

@@ -382,6 +382,9 @@ Status ParseDashboard(const Value& v, DashboardConfig* d) {
       } else {
         d->password = value;
       }
+    } else if (name == "loopback_without_password") {
+      if (!m->value.IsBool()) return KeyError(k, "expected true or false");
+      d->loopback_without_password = m->value.GetBool();
     } else if (name == "stale_after_minutes") {
       if (!m->value.IsInt() || m->value.GetInt() < 1 || m->value.GetInt() > kMaxStaleAfterMinutes) {
         return KeyError(
@@ -394,6 +397,12 @@ Status ParseDashboard(const Value& v, DashboardConfig* d) {
   }
   if (!have_path) return KeyError(key + ".path", "is required");
   if (d->user && !d->password) return KeyError(key + ".user", "needs dashboard.password");
+  if (!d->password && !d->loopback_without_password) {
+    return KeyError(key + ".password",
+                    "is required, unless dashboard.loopback_without_password is true: a "
+                    "loopback client is whoever can reach the FastCGI socket and say "
+                    "REMOTE_ADDR=127.0.0.1");
+  }
   return Status::Ok();
 }
 
@@ -461,11 +470,20 @@ Status ParseMetrics(const Value& v, MetricsSettings* metrics) {
     } else if (name == "secrets") {
       Status s = ReadSecrets(m->value, k, &metrics->secrets);
       if (!s.ok()) return s;
+    } else if (name == "loopback_without_password") {
+      if (!m->value.IsBool()) return KeyError(k, "expected true or false");
+      metrics->loopback_without_password = m->value.GetBool();
     } else {
       return KeyError(k, "unknown key");
     }
   }
   if (metrics->path.empty()) return KeyError("metrics.path", "is required");
+  if (metrics->secrets.empty() && !metrics->loopback_without_password) {
+    return KeyError("metrics.secrets",
+                    "are required, unless metrics.loopback_without_password is true: a "
+                    "loopback client is whoever can reach the FastCGI socket and say "
+                    "REMOTE_ADDR=127.0.0.1");
+  }
   return Status::Ok();
 }
 

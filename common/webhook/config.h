@@ -63,16 +63,22 @@ inline constexpr int kMaxStaleAfterMinutes = 7 * 24 * 60;
 struct DashboardConfig {
   std::string path;                     // starts with '/', no trailing '/'
   std::optional<std::string> user;      // when set, HTTP Basic must give this user name
-  std::optional<std::string> password;  // nullopt: the page answers loopback only
+  std::optional<std::string> password;  // nullopt: only loopback_without_password may read it
+  // A loopback client (REMOTE_ADDR 127.0.0.1 or ::1, which anyone who can
+  // reach the FastCGI socket sets) reads the page without the password; never
+  // the raw bodies of refused requests. Without a password it must be true.
+  bool loopback_without_password = false;
   int stale_after_minutes = kDefaultStaleAfterMinutes;  // a webhook quiet longer stands out
 };
 
-// "metrics": Prometheus text on `path`, answered to loopback (REMOTE_ADDR
-// 127.0.0.1 or ::1) and to a bearer holding one of `secrets`. The counters
+// "metrics": Prometheus text on `path`, answered to a bearer holding one of
+// `secrets`, and to loopback (REMOTE_ADDR 127.0.0.1 or ::1) without it when
+// loopback_without_password is true (required without secrets). The counters
 // live in `file`, shared by every process of the deployment.
 struct MetricsSettings {
   std::string path;  // "": no metrics path
   std::vector<std::string> secrets;
+  bool loopback_without_password = false;
   std::string file;  // default: "<database>.metrics" for SQLite; required for a server
 };
 

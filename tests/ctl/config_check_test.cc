@@ -101,7 +101,7 @@ BOOST_AUTO_TEST_CASE(AShortDashboardPasswordIsWarnedAbout) {
             R"(, "dashboard": {"path": "/s", "password": "a-long-page-password"}})");
   BOOST_TEST(DeploymentWarnings(c, std::nullopt).empty());
   c = Parse(R"({"database": "/var/lib/dlr/dlr.sqlite", )" + webhooks +
-            R"(, "dashboard": {"path": "/s"}})");
+            R"(, "dashboard": {"path": "/s", "loopback_without_password": true}})");
   BOOST_TEST(DeploymentWarnings(c, std::nullopt).empty());  // loopback only: nothing to guess
 }
 

@@ -34,7 +34,8 @@ struct ConfigFile {
   // logged, as the unit tests do.
   void Write(const std::string& database, const std::string& extra = "") {
     WriteFile(path, R"({"database": ")" + database + "\", " + extra +
-                        R"("log": {"level": "error"}, "metrics": {"path": "/metrics"},
+                        R"("log": {"level": "error"}, "metrics": {"path": "/metrics",
+                           "loopback_without_password": true},
                            "webhooks": [{"name": "sms", "path": "/receive/callback",
                                          "secrets": ["s3cret"]}]})");
   }

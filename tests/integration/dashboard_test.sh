@@ -273,7 +273,14 @@ cgi_page() {  # cgi_page CONFIG REMOTE_ADDR PATH: status line of the CGI answer 
     CGI_STATUS=$(sed -n 's/^Status: \([0-9]*\).*/\1/p' "$T/cgi.out" | head -n 1)
     CGI_TYPE=$(sed -n 's/^Content-Type: //p' "$T/cgi.out" | head -n 1)
 }
-jq 'del(.dashboard.password)' "$T/config.json" > "$T/open.json"
+# REMOTE_ADDR is whatever the web server (or anyone who reaches the FastCGI socket) says: a page
+# without a password is an explicit choice of the config, and never shows raw bodies.
+jq 'del(.dashboard.password)' "$T/config.json" > "$T/nopass.json"
+cgi_page "$T/nopass.json" 127.0.0.1 "$PAGE"
+check_eq "CGI, no password and no loopback_without_password: the config is refused (500)" 500 "$CGI_STATUS"
+if grep -q 'dashboard.password: is required, unless dashboard.loopback_without_password is true' "$T/cgi.log"
+then ok "... and the log says why"; else not_ok "... and the log says why" "$(tail -n 2 "$T/cgi.log")"; fi
+jq 'del(.dashboard.password) | .dashboard.loopback_without_password = true' "$T/config.json" > "$T/open.json"
 cgi_page "$T/open.json" 127.0.0.1 "$PAGE"
 check_eq "CGI, no password: loopback gets the page" "200 text/html; charset=utf-8" "$CGI_STATUS $CGI_TYPE"
 if grep -q 'id="total-events">6<' "$T/cgi.out"; then ok "... with the same figures"
@@ -282,6 +289,15 @@ cgi_page "$T/open.json" ::1 "$PAGE/data.json"
 check_eq "CGI, no password: ::1 gets the JSON" "200 application/json" "$CGI_STATUS $CGI_TYPE"
 cgi_page "$T/open.json" 203.0.113.9 "$PAGE"
 check_eq "CGI, no password: another address gets 403" 403 "$CGI_STATUS"
+cgi_page "$T/open.json" 127.0.0.1 "$PAGE/rejected/1"
+check_eq "CGI, no password: loopback never gets a raw body (403)" 403 "$CGI_STATUS"
+jq '.dashboard.loopback_without_password = true' "$T/config.json" > "$T/both.json"
+cgi_page "$T/both.json" 127.0.0.1 "$PAGE"
+check_eq "CGI, password and loopback_without_password: loopback gets the page" 200 "$CGI_STATUS"
+cgi_page "$T/both.json" 127.0.0.1 "$PAGE/rejected/1"
+check_eq "CGI, password and loopback_without_password: a raw body needs the password (401)" 401 "$CGI_STATUS"
+cgi_page "$T/config.json" 127.0.0.1 "$PAGE"
+check_eq "CGI, a password without loopback_without_password: loopback needs it too (401)" 401 "$CGI_STATUS"
 jq 'del(.dashboard)' "$T/config.json" > "$T/off.json"
 cgi_page "$T/off.json" 127.0.0.1 "$PAGE"
 check_eq "no dashboard in the config: 404, as any unknown path" "404 application/json" "$CGI_STATUS $CGI_TYPE"

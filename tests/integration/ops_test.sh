@@ -29,7 +29,7 @@ write_config() {
   "webhooks": [
     {"name": "sms", "path": "/receive/callback", "secrets": ["$SECRET"]}$extra_hook
   ],
-  "metrics": {"path": "/dlr/metrics", "secrets": ["$MSECRET"]},
+  "metrics": {"path": "/dlr/metrics", "secrets": ["$MSECRET"], "loopback_without_password": true},
   "health": {"path": "/dlr/health"}$extra_top
 }
 JSON

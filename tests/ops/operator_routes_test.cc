@@ -16,7 +16,8 @@ namespace {
 constexpr char kConfig[] = R"({
   "database": "d.sqlite",
   "webhooks": [{"name": "sms", "path": "/receive/callback"}],
-  "metrics": {"path": "/dlr/metrics", "secrets": ["metrics-Secret"], "file": "/tmp/unused"},
+  "metrics": {"path": "/dlr/metrics", "secrets": ["metrics-Secret"], "file": "/tmp/unused",
+              "loopback_without_password": true},
   "health": {"path": "/dlr/health"}
 })";
 
@@ -142,6 +143,16 @@ BOOST_AUTO_TEST_CASE(MetricsElsewhereNeedTheSecret) {
   config.metrics.secrets.clear();
   BOOST_TEST(Get("/dlr/metrics", "10.0.0.1", "Bearer metrics-Secret")->status == 403);
   BOOST_TEST(Get("/dlr/metrics", "127.0.0.1")->status == 200);
+}
+
+// REMOTE_ADDR is whatever the FastCGI client says: loopback is trusted
+// only when the config says so.
+BOOST_AUTO_TEST_CASE(LoopbackNeedsTheSecretUnlessTheConfigSaysOtherwise) {
+  config.metrics.loopback_without_password = false;
+  for (const char* remote : {"127.0.0.1", "::1"}) {
+    BOOST_TEST(Get("/dlr/metrics", remote)->status == 401, remote);
+    BOOST_TEST(Get("/dlr/metrics", remote, "Bearer metrics-Secret")->status == 200, remote);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(MetricsWithoutCountersAre503) {

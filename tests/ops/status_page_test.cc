@@ -159,6 +159,7 @@ BOOST_AUTO_TEST_CASE(AConfiguredUserNameMustMatch) {
 
 BOOST_AUTO_TEST_CASE(WithoutAPasswordLoopbackOnly) {
   Config c = PageConfig(std::nullopt);
+  c.dashboard->loopback_without_password = true;
   BOOST_TEST(Get(c, "/dlr/status", "", "127.0.0.1").status == 200);
   BOOST_TEST(Get(c, "/dlr/status", "", "::1").status == 200);
   BOOST_TEST(Get(c, "/dlr/status", "", "::ffff:127.0.0.1").status == 200);
@@ -169,6 +170,23 @@ BOOST_AUTO_TEST_CASE(WithoutAPasswordLoopbackOnly) {
       BOOST_TEST(r.Header("WWW-Authenticate").empty());
     }
   }
+}
+
+// Loopback (REMOTE_ADDR, which whoever reaches the socket sets) is trusted
+// only when the config says so, and never for raw bodies.
+BOOST_AUTO_TEST_CASE(LoopbackIsTrustedOnlyWhenConfiguredAndNeverForRawBodies) {
+  Config c = PageConfig("page-pass");
+  BOOST_TEST(Get(c, "/dlr/status", "", "127.0.0.1").status == 401);
+  c.dashboard->loopback_without_password = true;
+  BOOST_TEST(Get(c, "/dlr/status", "", "127.0.0.1").status == 200);
+  BOOST_TEST(Get(c, "/dlr/status/data.json", "", "::1").status == 200);
+  BOOST_TEST(Get(c, "/dlr/status/rejected/1", "", "127.0.0.1").status == 401);
+  BOOST_TEST(Get(c, "/dlr/status", "", "10.0.0.1").status == 401);
+  Config open = PageConfig(std::nullopt);
+  open.dashboard->loopback_without_password = true;
+  Response r = Get(open, "/dlr/status/rejected/1", "", "127.0.0.1");
+  BOOST_TEST(r.status == 403);
+  BOOST_TEST(r.body.find("dashboard.password") != std::string::npos, r.body);
 }
 
 BOOST_AUTO_TEST_CASE(TheHtmlPageCarriesRestrictiveHeaders) {

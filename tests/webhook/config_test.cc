@@ -507,9 +507,11 @@ BOOST_AUTO_TEST_CASE(ReadsEveryKey) {
   BOOST_TEST(*d.user == "ops");
   BOOST_TEST(*d.password == "page-pass");
   BOOST_TEST(d.stale_after_minutes == 15);
-  c = WithDashboard(R"({"path": "/status"})");
+  BOOST_TEST(!d.loopback_without_password);
+  c = WithDashboard(R"({"path": "/status", "loopback_without_password": true})");
   BOOST_TEST_REQUIRE(c.ok(), c.status().ToString());
   BOOST_TEST(!c.value().dashboard->password.has_value());
+  BOOST_TEST(c.value().dashboard->loopback_without_password);
   BOOST_TEST(c.value().dashboard->stale_after_minutes == kDefaultStaleAfterMinutes);
 }
 
@@ -517,17 +519,26 @@ BOOST_AUTO_TEST_CASE(ErrorsNameTheKeyAndNeverTheValue) {
   const std::pair<const char*, const char*> cases[] = {
       {R"([])", "dashboard: expected an object"},
       {R"({})", "dashboard.path: is required"},
+      {R"({"path": "/s"})",
+       "dashboard.password: is required, unless "
+       "dashboard.loopback_without_password is true"},
+      {R"({"path": "/s", "loopback_without_password": false})", "dashboard.password: is required"},
+      {R"({"path": "/s", "loopback_without_password": "yes"})",
+       "dashboard.loopback_without_password: expected true or false"},
       {R"({"path": "status"})", "dashboard.path: must start with '/'"},
       {R"({"path": "/"})", "dashboard.path: must start with '/'"},
       {R"({"path": "/a b"})", "dashboard.path: must not contain"},
-      {R"({"path": "/receive"})", "dashboard.path: \"/receive\" holds the path of webhook \"sms\""},
-      {R"({"path": "/receive/callback"})", "dashboard.path: \"/receive/callback\" holds"},
+      {R"({"path": "/receive", "password": "p"})",
+       "dashboard.path: \"/receive\" holds the path of webhook \"sms\""},
+      {R"({"path": "/receive/callback", "password": "p"})",
+       "dashboard.path: \"/receive/callback\" holds"},
       {R"({"path": "/s", "password": ""})", "dashboard.password: must not be empty"},
       {R"({"path": "/s", "password": 7})", "dashboard.password: expected a string"},
       {R"({"path": "/s", "user": "a:b", "password": "p"})", "dashboard.user: must not contain ':'"},
       {R"({"path": "/s", "user": "ops"})", "dashboard.user: needs dashboard.password"},
-      {R"({"path": "/s", "stale_after_minutes": 0})", "dashboard.stale_after_minutes: expected"},
-      {R"({"path": "/s", "colour": "red"})", "dashboard.colour: unknown key"},
+      {R"({"path": "/s", "password": "p", "stale_after_minutes": 0})",
+       "dashboard.stale_after_minutes: expected"},
+      {R"({"path": "/s", "password": "p", "colour": "red"})", "dashboard.colour: unknown key"},
       {R"({"path": "/s", "password": "webhook-secret-2"})",
        "dashboard.password: must differ from every webhook secret and validation key"},
       {R"({"path": "/s", "password": "key-1"})", "dashboard.password: must differ"},
@@ -585,7 +596,9 @@ BOOST_AUTO_TEST_CASE(LogMetricsAndHealthAreRead) {
 }
 
 BOOST_AUTO_TEST_CASE(MetricsFileDefaultsToBesideTheSqliteDatabase) {
-  Config c = MustParse(With(R"(, "metrics": {"path": "/m"})", "var/dlr.sqlite"), "/srv");
+  Config c = MustParse(
+      With(R"(, "metrics": {"path": "/m", "loopback_without_password": true})", "var/dlr.sqlite"),
+      "/srv");
   BOOST_TEST(c.metrics.file == "/srv/var/dlr.sqlite.metrics");
 }
 
@@ -602,19 +615,29 @@ BOOST_AUTO_TEST_CASE(OperatorSettingErrorsNameTheKey) {
       {With(R"(, "log": {"lvl": "info"})"), "log.lvl"},
       {With(R"(, "metrics": {})"), "metrics.path"},
       {With(R"(, "metrics": {"path": "metrics"})"), "metrics.path"},
-      {With(R"(, "metrics": {"path": "/receive/callback"})"), "metrics.path"},
+      {With(R"(, "metrics": {"path": "/receive/callback", "secrets": ["m"]})"), "metrics.path"},
+      {With(R"(, "metrics": {"path": "/m"})"),
+       "metrics.secrets: are required, unless "
+       "metrics.loopback_without_password is true"},
+      {With(R"(, "metrics": {"path": "/m", "loopback_without_password": 1})"),
+       "metrics.loopback_without_password"},
       {With(R"(, "metrics": {"path": "/m", "secret": "x"})"), "metrics.secret"},
       {With(R"(, "metrics": {"path": "/m", "secrets": "x"})"), "metrics.secrets"},
       {With(R"(, "metrics": {"path": "/m", "secrets": ["a b"]})"), "metrics.secrets[0]"},
       {With(R"(, "metrics": {"path": "/m", "secrets": [""]})"), "metrics.secrets[0]"},
-      {With(R"(, "metrics": {"path": "/m"})", "postgresql://u@h/db"), "metrics.file"},
+      {With(R"(, "metrics": {"path": "/m", "secrets": ["m"]})", "postgresql://u@h/db"),
+       "metrics.file"},
       {With(R"(, "health": {})"), "health.path"},
       {With(R"(, "health": {"path": 1})"), "health.path"},
       {With(R"(, "health": {"path": "/h", "x": 1})"), "health.x"},
       {With(R"(, "health": {"path": "/receive/callback/"})"), "health.path"},
-      {With(R"(, "health": {"path": "/m"}, "metrics": {"path": "/m"})"), "health.path"},
-      {With(R"(, "dashboard": {"path": "/s"}, "health": {"path": "/s/h"})"), "health.path"},
-      {With(R"(, "dashboard": {"path": "/s"}, "metrics": {"path": "/s"})"), "metrics.path"},
+      {With(R"(, "health": {"path": "/m"}, "metrics": {"path": "/m", "secrets": ["m"]})"),
+       "health.path"},
+      {With(R"(, "dashboard": {"path": "/s", "password": "p"}, "health": {"path": "/s/h"})"),
+       "health.path"},
+      {With(
+           R"(, "dashboard": {"path": "/s", "password": "p"}, "metrics": {"path": "/s", "secrets": ["m"]})"),
+       "metrics.path"},
   };
   for (const BadCase& c : cases) {
     BOOST_TEST_CONTEXT("config " << c.text) {
