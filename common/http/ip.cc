@@ -91,7 +91,7 @@ StatusOr<Cidr> ParseCidr(std::string_view text) {
   int bytes = a->v6 ? 16 : 4;
   for (int i = 0; i < bytes; ++i) {
     int bits = length - i * 8;
-    uint8_t mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : static_cast<uint8_t>(0xff << (8 - bits));
+    uint8_t mask = static_cast<uint8_t>(bits >= 8 ? 0xff : bits <= 0 ? 0 : 0xff << (8 - bits));
     masked.bytes[i] = static_cast<uint8_t>(masked.bytes[i] & mask);
   }
   if (!(masked == *a)) {
@@ -113,7 +113,7 @@ bool CidrContains(const Cidr& cidr, const IpAddress& address) {
   if (cidr.network.v6 != address.v6) return false;
   int length = cidr.prefix_length;
   for (int i = 0; length > 0; ++i, length -= 8) {
-    uint8_t mask = length >= 8 ? 0xff : static_cast<uint8_t>(0xff << (8 - length));
+    uint8_t mask = static_cast<uint8_t>(length >= 8 ? 0xff : 0xff << (8 - length));
     if ((address.bytes[i] & mask) != (cidr.network.bytes[i] & mask)) return false;
   }
   return true;
