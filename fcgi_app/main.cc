@@ -31,6 +31,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -167,6 +168,35 @@ bool FastCgiProcess::WaitForConnection() {
   }
 }
 
+// A request's FastCGI parameters, split once. The request looks up a few
+// dozen names (its signature headers among them); FCGX_GetParam scans envp
+// with strncmp for each, this compares lengths first. The first parameter
+// of a name wins, as with FCGX_GetParam.
+class ParamIndex {
+ public:
+  explicit ParamIndex(char** envp) {
+    for (; envp && *envp; ++envp) {
+      const char* eq = std::strchr(*envp, '=');
+      if (eq)
+        entries_.push_back({std::string_view(*envp, static_cast<size_t>(eq - *envp)), eq + 1});
+    }
+  }
+  const char* Find(const char* name) const {
+    const std::string_view n(name);
+    for (const Entry& e : entries_) {
+      if (e.name == n) return e.value;
+    }
+    return nullptr;
+  }
+
+ private:
+  struct Entry {
+    std::string_view name;
+    const char* value;
+  };
+  std::vector<Entry> entries_;
+};
+
 Response FastCgiProcess::Serve(FCGX_Request& fr) {
   if (!rt_.loaded()) {
     // No config named by flag or environment: the request may name one
@@ -178,10 +208,11 @@ Response FastCgiProcess::Serve(FCGX_Request& fr) {
   }
   // This request's generation, kept to its end whatever a reload does.
   std::shared_ptr<const Generation> g = rt_.current();
-  Request req = RequestFromParams([&fr](const char* n) { return FCGX_GetParam(n, fr.envp); },
+  const ParamIndex params(fr.envp);
+  Request req = RequestFromParams([&params](const char* n) { return params.Find(n); },
                                   g->config.signature_headers);
-  const BodyPlan plan = PlanBody(FCGX_GetParam("CONTENT_LENGTH", fr.envp), g->config.max_body_bytes,
-                                 FCGX_GetParam("HTTP_TRANSFER_ENCODING", fr.envp));
+  const BodyPlan plan = PlanBody(params.Find("CONTENT_LENGTH"), g->config.max_body_bytes,
+                                 params.Find("HTTP_TRANSFER_ENCODING"));
   // A request refused from its head (404, 405, 401) is answered unread.
   bool body_read = false;
   return RespondReadingBody(
