@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "common/base/log.h"
 #include "common/base/time.h"
 #include "common/base/version.h"
 #include "common/ctl/config_check.h"
@@ -356,7 +357,11 @@ int Rejected(const CtlCommand& c) {
   if (c.show) {
     StatusOr<RejectedRow> row = reader.GetRejected(c.show);
     if (!row.ok()) return Fail(row.status().message());
-    const std::string& raw = row.value().rejected.raw;
+    // On a terminal, a body's control characters (escape sequences) are
+    // shown as \xHH, not acted on; into a pipe or a file it goes as it is.
+    const std::string raw =
+        isatty(STDOUT_FILENO) ? EscapeControls(row.value().rejected.raw, /*keep_line_breaks=*/true)
+                              : row.value().rejected.raw;
     if (std::fwrite(raw.data(), 1, raw.size(), stdout) != raw.size() || std::fflush(stdout) != 0) {
       return Fail(std::string("cannot write: ") + std::strerror(errno));
     }

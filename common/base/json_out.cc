@@ -3,7 +3,6 @@
 #include <charconv>
 
 namespace dlr {
-namespace {
 
 // Length of the valid UTF-8 sequence starting at s[i], or 0.
 size_t Utf8Length(std::string_view s, size_t i) {
@@ -35,8 +34,6 @@ size_t Utf8Length(std::string_view s, size_t i) {
   return n;
 }
 
-}  // namespace
-
 void AppendJsonQuoted(std::string* out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
   out->reserve(out->size() + s.size() + 2);
@@ -44,16 +41,17 @@ void AppendJsonQuoted(std::string* out, std::string_view s) {
   size_t run = 0;  // the start of the plain bytes not yet appended
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
       ++i;
       continue;
     }
-    if (c >= 0x80) {
-      size_t n = Utf8Length(s, i);
-      if (n != 0) {  // valid UTF-8 is copied as it is, with the run
-        i += n;
-        continue;
-      }
+    size_t n = c >= 0x80 ? Utf8Length(s, i) : 0;
+    // C1 controls (U+0080 to U+009F) are escaped like C0 and DEL: a terminal
+    // showing a log or an answer must not act on them.
+    const bool c1 = n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0;
+    if (n != 0 && !c1) {  // other valid UTF-8 is copied as it is, with the run
+      i += n;
+      continue;
     }
     out->append(s.data() + run, i - run);
     if (c == '"' || c == '\\') {
@@ -65,10 +63,11 @@ void AppendJsonQuoted(std::string* out, std::string_view s) {
       out->append("\\r", 2);
     } else if (c == '\t') {
       out->append("\\t", 2);
-    } else if (c < 0x20) {
+    } else if (c < 0x20 || c == 0x7F || c1) {
+      const unsigned char code = c1 ? static_cast<unsigned char>(s[++i]) : c;
       out->append("\\u00", 4);
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 0xF]);
+      out->push_back(kHex[code >> 4]);
+      out->push_back(kHex[code & 0xF]);
     } else {
       out->append("\xEF\xBF\xBD", 3);  // not UTF-8
     }

@@ -28,8 +28,12 @@ class JsonObjectWriter {
   bool first_ = true;
 };
 
+// Length of the valid UTF-8 sequence starting at s[i] (i < s.size()), or 0.
+size_t Utf8Length(std::string_view s, size_t i);
+
 // `s` as a JSON string literal, quotes included. Bytes that are not valid
-// UTF-8 are replaced by U+FFFD so the output is always valid JSON.
+// UTF-8 are replaced by U+FFFD so the output is always valid JSON; every
+// control character (C0, DEL, C1) is escaped (\n, \u007f, \u009b, ...).
 std::string JsonQuote(std::string_view s);
 // The same, appended to `*out`.
 void AppendJsonQuoted(std::string* out, std::string_view s);

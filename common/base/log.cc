@@ -25,10 +25,8 @@ std::once_flag g_syslog_once;
 thread_local LogWriter t_writer = nullptr;
 thread_local void* t_context = nullptr;
 
-// A value as one token of a plain line: no line breaks.
-void AppendFlat(std::string* out, const std::string& s) {
-  for (char c : s) out->push_back(c == '\n' || c == '\r' ? ' ' : c);
-}
+// A value as one token of a plain line: no control character.
+void AppendFlat(std::string* out, const std::string& s) { AppendEscaped(out, s, false); }
 
 void WriteFd(int fd, const std::string& line) {
   // One write per line so lines from several processes do not interleave.
@@ -37,6 +35,47 @@ void WriteFd(int fd, const std::string& line) {
 }
 
 }  // namespace
+
+void AppendEscaped(std::string* out, std::string_view s, bool keep_line_breaks) {
+  static const char kHex[] = "0123456789ABCDEF";
+  auto hex = [&](unsigned char c) {
+    out->append("\\x", 2);
+    out->push_back(kHex[c >> 4]);
+    out->push_back(kHex[c & 0xF]);
+  };
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (keep_line_breaks && (c == '\n' || c == '\t')) {
+      out->push_back(static_cast<char>(c));
+      ++i;
+    } else if (c < 0x20 || c == 0x7F || c == '\\') {
+      hex(c);  // the backslash too: an escape in the text cannot pass for one of ours
+      ++i;
+    } else if (c < 0x80) {
+      out->push_back(static_cast<char>(c));
+      ++i;
+    } else {
+      const size_t n = Utf8Length(s, i);
+      if (n == 0) {  // not UTF-8: the byte alone
+        hex(c);
+        ++i;
+      } else if (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+        hex(c);  // a C1 control, U+0080 to U+009F
+        hex(static_cast<unsigned char>(s[i + 1]));
+        i += 2;
+      } else {
+        out->append(s.data() + i, n);
+        i += n;
+      }
+    }
+  }
+}
+
+std::string EscapeControls(std::string_view s, bool keep_line_breaks) {
+  std::string out;
+  AppendEscaped(&out, s, keep_line_breaks);
+  return out;
+}
 
 std::optional<LogLevel> LogLevelFromName(std::string_view name) {
   if (name == "error") return LogLevel::kError;

@@ -66,6 +66,13 @@ void SetLogLevel(LogLevel level);
 bool LogEnabled(LogLevel level);
 void Log(LogLevel level, const std::string& message, const LogFields& fields = {});
 
+// `s` with every control character (C0, DEL, C1 as U+0080..U+009F), every
+// byte that is not UTF-8, and the backslash written \xHH, so that text from
+// outside shown on a terminal (tail, journalctl, dlrctl) cannot act on it.
+// `keep_line_breaks`: '\n' and '\t' stay as they are (a body shown whole).
+std::string EscapeControls(std::string_view s, bool keep_line_breaks = false);
+void AppendEscaped(std::string* out, std::string_view s, bool keep_line_breaks);
+
 // One line, newline included, as Log writes it (pure; for tests). `prefix`:
 // the time and the program for plain lines (syslog adds its own).
 std::string FormatLogLine(LogFormat format, LogLevel level, const std::string& time, long pid,

@@ -48,7 +48,9 @@ BOOST_AUTO_TEST_CASE(QuotesAndEscapes) {
       {"\n\r\t", R"("\n\r\t")"},
       {Bytes("\0"), R"("\u0000")"},
       {"\x01\x1f", R"("\u0001\u001f")"},
-      {"\x7f", "\"\x7f\""},  // DEL needs no escape
+      {"\x7f", "\"\\u007f\""},       // DEL, escaped (a terminal acts on it)
+      {"\xc2\x9b", "\"\\u009b\""},   // a C1 control (CSI), escaped
+      {"\xc2\xa0", "\"\xc2\xa0\""},  // U+00A0 is no control
       {"/", R"("/")"},
       {"caf\xc3\xa9", "\"caf\xc3\xa9\""},            // 2-byte UTF-8 kept
       {"\xe2\x82\xac", "\"\xe2\x82\xac\""},          // 3-byte

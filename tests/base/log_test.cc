@@ -58,13 +58,39 @@ class FileLog {
 
 BOOST_AUTO_TEST_SUITE(LogTest)
 
+// A request path with terminal escape sequences reaches tail and journalctl:
+// every control character (C0, DEL, C1) is written \xHH, in the message and
+// in the fields; valid UTF-8 stays; bytes that are not UTF-8 are escaped.
+BOOST_AUTO_TEST_CASE(PlainLinesEscapeEveryControlCharacter) {
+  const std::string hostile =
+      "/a\x1b[2J\x07"
+      "b\x7f\xc2\x9b"
+      "31m\x9b\r\n\\x1b \xc3\xa9";
+  std::string line = FormatLogLine(LogFormat::kPlain, LogLevel::kWarning, "T", 1, "m" + hostile,
+                                   {{"path", hostile}, {"p2", "/x\x1b]0;t\x07"}});
+  BOOST_TEST(
+      line.find("m/a\\x1B[2J\\x07b\\x7F\\xC2\\x9B31m\\x9B\\x0D\\x0A\\x5Cx1b") != std::string::npos,
+      line);
+  BOOST_TEST(line.find("p2=/x\\x1B]0;t\\x07\n") != std::string::npos, line);
+  for (size_t i = 0; i + 1 < line.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(line[i]);
+    BOOST_TEST((c >= 0x20 && c != 0x7F), "byte " << i << " of " << line);
+    if (c == 0xC2) BOOST_TEST(static_cast<unsigned char>(line[i + 1]) >= 0xA0);
+  }
+  BOOST_TEST(line.find("\xc3\xa9") != std::string::npos);  // é as it is
+  // JSON lines: \u00XX for the same characters.
+  std::string json = FormatLogLine(LogFormat::kJson, LogLevel::kWarning, "T", 1, hostile, {});
+  BOOST_TEST(json.find("\\u001b[2J\\u0007b\\u007f\\u009b31m") != std::string::npos, json);
+  BOOST_TEST(EscapeControls("a\nb\tc\x1b", /*keep_line_breaks=*/true) == "a\nb\tc\\x1B");
+}
+
 BOOST_AUTO_TEST_CASE(PlainLineHasTimePidLevelMessageAndFields) {
   std::string line =
       FormatLogLine(LogFormat::kPlain, LogLevel::kWarning, "2024-01-01T00:00:00.000Z", 42,
                     "refused (unauthorized): wrong\nsecret",
                     {{"webhook", "sms"}, {"remote", "10.0.0.1"}, {"path", "/a b"}, {"id", ""}});
   BOOST_TEST(line ==
-             "2024-01-01T00:00:00.000Z dlr-webhook[42] warning: refused (unauthorized): wrong "
+             "2024-01-01T00:00:00.000Z dlr-webhook[42] warning: refused (unauthorized): wrong\\x0A"
              "secret webhook=sms remote=10.0.0.1 path=\"/a b\" id=-\n");
 }
 

@@ -355,6 +355,19 @@ ctl "stats --bogus" 2 stats --config "$CFG" --bogus
 ctl "purge without --before" 2 purge --config "$CFG"
 ctl "purge --before a date in the future" 2 purge --config "$CFG" --before 2999-01-01
 ctl "rejected --show 1 --replay 1" 2 rejected --config "$CFG" --show 1 --replay 1
+# rejected --show: a body with terminal escape sequences is shown escaped on a terminal (script(1)
+# gives dlrctl one), and byte for byte into a pipe.
+mkdir -p "$T/esc"
+jq -n --arg db "$T/esc/dlr.sqlite" --arg s "$SECRET" '{database: $db, webhooks: [{name: "sms", validation_key: "k", secrets: [$s]}]}' > "$T/esc/config.json"
+"$CTL" init --config "$T/esc/config.json" > /dev/null
+cgi "$T/esc/config.json" POST /receive/callback application/json "$(printf '{"id": "\033]0;owned\007\033[2J\302\233x')"
+script -qec "$CTL rejected --config $T/esc/config.json --show 1" /dev/null > "$T/tty.out" 2>&1
+if grep -qF '{"id": "\x1B]0;owned\x07\x1B[2J\xC2\x9Bx' "$T/tty.out" && ! grep -q "$(printf '\033')" "$T/tty.out"
+then ok "rejected --show on a terminal: control characters shown as \\xHH"
+else not_ok "rejected --show on a terminal: control characters shown as \\xHH" "$(od -c "$T/tty.out" | head -n 4 | tr '\n' ' ')"; fi
+"$CTL" rejected --config "$T/esc/config.json" --show 1 > "$T/pipe.out"
+check_eq "rejected --show into a pipe: the body byte for byte" \
+    "$(printf '{"id": "\033]0;owned\007\033[2J\302\233x' | od -An -tx1 | tr -d ' \n')" "$(od -An -tx1 < "$T/pipe.out" | tr -d ' \n')"
 ctl "send-test without --token" 2 send-test http://127.0.0.1:1/
 ctl "a config that does not exist" 1 stats --config "$T/nowhere.json"
 err_has "... names it" "cannot read the config file $T/nowhere.json"

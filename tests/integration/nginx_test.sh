@@ -267,6 +267,19 @@ for p in "/receive/x/../callback" "/receive/./callback" "/receive/%2e%2e/receive
     delta "$p stores nothing" 0 0 0
 done
 
+# ------------------------------------------------------------------ control characters in log lines
+# A path carrying terminal escape sequences (ESC, BEL, DEL, the C1 CSI) reaches nginx's error log
+# through the responder's log line: every control character is written \xHH there.
+req GET "/esc%1B%5D0;owned%07%1B%5B2J%7F%C2%9Bpath" -H "$AUTH"
+err_answer "a path with control characters -> 404 not_found" 404 not_found
+sleep 0.2
+if grep -qF 'path=/esc\x1B]0;owned\x07\x1B[2J\x7F\xC2\x9Bpath' "$T/error.log"; then
+    ok "the log line shows the path's control characters as \\xHH"
+else not_ok "the log line shows the path's control characters as \\xHH" "$(grep -a 'esc' "$T/error.log" | tail -n 1 | od -c | head -n 3 | tr '\n' ' ')"; fi
+if LC_ALL=C grep -q "$(printf '[\033\007\177]')" "$T/error.log" || LC_ALL=C grep -q "$(printf '\302\233')" "$T/error.log"; then
+    not_ok "no raw control character in nginx's error log" "$(LC_ALL=C grep -a "$(printf '[\033\007\177]')" "$T/error.log" | head -n 1 | od -c | head -n 2 | tr '\n' ' ')"
+else ok "no raw control character in nginx's error log"; fi
+
 # ------------------------------------------------------------------ 413 (max_body_bytes 1024)
 padded_dlr() {   # ID TOTAL_LENGTH -> a JSON DLR of exactly that many bytes
     local head="{\"id\": \"$1\", \"status\": \"DELIVRD\", \"custom\": \"" tail='"}' n
