@@ -395,6 +395,14 @@ int SendTest(const CtlCommand& c) {
   o.url = c.url;
   o.token = c.token;
   o.secret = c.secret;
+  if (c.token_file) {
+    StatusOr<std::string> text = ReadAll(*c.token_file);
+    if (!text.ok()) return Fail(text.status().message());
+    std::string token = text.value();
+    while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+    if (token.empty()) return Fail(*c.token_file + " holds no validation key");
+    o.token = token;
+  }
   if (c.secret_file) {
     StatusOr<std::string> text = ReadAll(*c.secret_file);
     if (!text.ok()) return Fail(text.status().message());

@@ -133,8 +133,17 @@ Status ParseSendTest(const CtlValues& v, const std::vector<std::string>& positio
     return Usage("the URL must begin with http:// or https://, not \"" + c->url + "\"");
   }
   const std::string* token = One(v, "token");
-  if (!token || token->empty()) return Usage("send-test needs --token KEY (the validation key)");
-  c->token = *token;
+  const std::string* token_file = One(v, "token-file");
+  if (token && token_file) return Usage("--token and --token-file go one at a time");
+  if (token_file) {
+    if (token_file->empty()) return Usage("--token-file must name a file");
+    c->token_file = *token_file;  // read by the command, so the key stays out of `ps`
+  } else {
+    if (!token || token->empty()) {
+      return Usage("send-test needs --token KEY or --token-file FILE (the validation key)");
+    }
+    c->token = *token;
+  }
   if (One(v, "secret") && One(v, "secret-file")) {
     return Usage("--secret and --secret-file go one at a time");
   }
@@ -310,7 +319,7 @@ const std::vector<CtlCommandSpec>& CtlCommands() {
        ParseRejected},
       {"send-test",
        "play the SMS platform against a webhook URL",
-       "URL --token KEY [--secret S | --secret-file FILE]\n"
+       "URL (--token KEY | --token-file FILE) [--secret S | --secret-file FILE]\n"
        "                       [--timeout SECONDS] [--id ID]",
        "Plays the SMS platform against a deployed webhook URL and checks each answer:\n"
        "  1. the verification request (token and a challenge): the challenge comes back\n"
@@ -320,7 +329,8 @@ const std::vector<CtlCommandSpec>& CtlCommands() {
        "Prints each step; stops and exits 1 at the first failure. The sample DLR\n"
        "(status DELIVRD, provider \"dlrctl\", id dlrctl-send-test-... or --id) is\n"
        "stored like any other.",
-       {{"token", "KEY", false, "the webhook's validation_key"},
+       {{"token", "KEY", false, "the webhook's validation_key (seen by `ps`: see --token-file)"},
+        {"token-file", "FILE", false, "the validation_key, read from FILE"},
         {"secret", "S", false, "its bearer secret"},
         {"secret-file", "FILE", false, "its bearer secret, read from FILE"},
         {"timeout", "SECONDS", false,

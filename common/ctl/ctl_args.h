@@ -40,7 +40,8 @@ struct CtlCommand {
   std::optional<std::string> body_file;     // --body FILE ("-": stdin)
   std::optional<std::string> content_type;  // --content-type TYPE
 
-  std::string url, token;  // send-test URL --token KEY
+  std::string url, token;                 // send-test URL --token KEY
+  std::optional<std::string> token_file;  // send-test --token-file FILE
   std::optional<std::string> secret, secret_file;
   int timeout_seconds = kDefaultSendTestTimeout;
   std::string test_id;  // --id ("" = made up)

@@ -97,6 +97,10 @@ BOOST_AUTO_TEST_CASE(AcceptsEveryCommandsOptions) {
        }},
       {{"send-test", "--token", "k", "--", "http://h/--odd"},
        [](const CtlCommand& c) { return c.url == "http://h/--odd"; }},
+      {{"send-test", "http://h/", "--token-file", "/run/key", "--secret-file", "/run/secret"},
+       [](const CtlCommand& c) {
+         return c.token_file == std::string("/run/key") && c.token.empty();
+       }},
       {{"send-test", "http://h/", "--token", "k", "--secret-file", "/run/secret"},
        [](const CtlCommand& c) {
          return c.secret_file == std::string("/run/secret") && !c.secret;
@@ -157,6 +161,9 @@ BOOST_AUTO_TEST_CASE(RefusesBadCommandLinesNamingWhy) {
       {{"send-test", "http://a/", "http://b/", "--token", "k"}, "send-test", "one URL"},
       {{"send-test", "ftp://h/cb", "--token", "k"}, "send-test", "http:// or https://"},
       {{"send-test", "http://h/cb"}, "send-test", "needs --token"},
+      {{"send-test", "http://h/cb", "--token", "k", "--token-file", "f"},
+       "send-test",
+       "--token and --token-file go one at a time"},
       {{"send-test", "http://h/cb", "--token="}, "send-test", "needs --token"},
       {{"send-test", "http://h/cb", "--token", "k", "--secret", "a", "--secret-file", "f"},
        "send-test",

@@ -422,6 +422,13 @@ check_eq "... one row in the deployment's database, with a send-test id" "1" \
     "$(sqlite3 "$T/stack.sqlite" "SELECT COUNT(*) FROM dlr_events WHERE id LIKE 'dlrctl-send-test-%'")"
 printf '%s\n' "$SECRET" > "$T/secret"
 ctl "send-test --secret-file" 0 send-test "$BASE/receive/callback" --token "$KEY" --secret-file "$T/secret"
+printf '%s\n' "$KEY" > "$T/key"
+ctl "send-test --token-file --secret-file (nothing secret on the command line)" 0 send-test \
+    "$BASE/receive/callback" --token-file "$T/key" --secret-file "$T/secret"
+out_has "... the verification passed with the key from the file" "ok    1/4 verification"
+: > "$T/key.empty"
+ctl "send-test --token-file of an empty file fails" 1 send-test "$BASE/receive/callback" --token-file "$T/key.empty"
+err_has "... saying so" "holds no validation key"
 ctl "send-test with a wrong secret fails" 1 send-test "$BASE/receive/callback" --token "$KEY" --secret "wrong-$SECRET"
 out_has "... at the first step, with 401" "FAIL  1/4 verification (token and challenge): answered 401"
 ctl "send-test with a wrong token fails" 1 send-test "$BASE/receive/callback" --token "wrong" --secret "$SECRET"
