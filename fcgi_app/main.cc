@@ -399,6 +399,8 @@ int Main(int argc, char** argv) {
   if (!opt.listen.empty()) {
     std::string path = BindPath(opt.listen);
     bool is_unix = path[0] == '/';
+    std::string warning = ListenWarning(path, std::getenv("FCGI_WEB_SERVER_ADDRS"));
+    if (!warning.empty()) Log(LogLevel::kWarning, warning);
     int fd = FCGX_OpenSocket(path.c_str(), 128);
     if (fd < 0) {
       Log(LogLevel::kError, "cannot listen on " + opt.listen + ": " + std::strerror(errno));

@@ -164,6 +164,22 @@ Response RespondReadingBody(const Generation& g, Request req, const BodyReader& 
   return Respond(g, req);
 }
 
+std::string ListenWarning(const std::string& bind, const char* web_server_addrs) {
+  if (bind.empty() || bind[0] == '/') return "";  // a unix socket: its file mode guards it
+  if (web_server_addrs && *web_server_addrs) return "";
+  const size_t colon = bind.rfind(':');
+  std::string host = colon == std::string::npos ? bind : bind.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.rfind("127.", 0) == 0 || host == "::1" || host == "localhost") return "";
+  return "--listen " + bind +
+         " is not a loopback address and FCGI_WEB_SERVER_ADDRS is not set: anyone who can "
+         "reach the port speaks FastCGI to this responder (and says what REMOTE_ADDR is); "
+         "listen on 127.0.0.1 or a unix socket, or set FCGI_WEB_SERVER_ADDRS to the web "
+         "servers' addresses";
+}
+
 Response ConfigErrorResponse() {
   return ErrorResponse(
       Status::Internal("the receiver is not configured correctly; see the server's error log"));

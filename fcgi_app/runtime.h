@@ -122,6 +122,13 @@ using BodyReader = std::function<void(Request* req)>;
 Response RespondReadingBody(const Generation& g, Request req, const BodyReader& read_body,
                             bool* body_read);
 
+// The warning for `--listen` on `bind` (as FCGX_OpenSocket takes it:
+// "/path" or "host:port") when it is a TCP address other than loopback
+// (127.0.0.0/8, ::1, localhost) and `web_server_addrs` (the environment's
+// FCGI_WEB_SERVER_ADDRS) is unset or empty: anyone who reaches the port
+// speaks FastCGI to the responder (and sets REMOTE_ADDR). "" when none.
+std::string ListenWarning(const std::string& bind, const char* web_server_addrs);
+
 // The answer when no valid config could be loaded: 500, the cause is in the
 // error log.
 Response ConfigErrorResponse();

@@ -288,6 +288,21 @@ BOOST_AUTO_TEST_CASE(the_body_is_read_only_when_the_head_is_accepted) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(listen_elsewhere_than_loopback_without_web_server_addrs_is_warned_about) {
+  for (const char* quiet :
+       {"/run/dlr.sock", "127.0.0.1:9000", "127.0.0.2:9000", "[::1]:9000", "localhost:9000"}) {
+    BOOST_TEST(ListenWarning(quiet, nullptr).empty(), quiet);
+  }
+  for (const char* loud : {"0.0.0.0:9000", "192.0.2.1:9000", "[::]:9000", "example.com:9000"}) {
+    BOOST_TEST_CONTEXT(loud) {
+      std::string w = ListenWarning(loud, nullptr);
+      BOOST_TEST(w.find("FCGI_WEB_SERVER_ADDRS") != std::string::npos, w);
+      BOOST_TEST(ListenWarning(loud, "").find("not a loopback") != std::string::npos);
+      BOOST_TEST(ListenWarning(loud, "192.0.2.7").empty());
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

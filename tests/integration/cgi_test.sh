@@ -145,6 +145,23 @@ timed_cgi "CGI: no bearer, body held back 10 s" 3500 401 \
 timed_cgi "CGI: CONTENT_LENGTH 2000 over max_body_bytes, body held back 10 s" 3500 413 \
     POST /receive/callback <(sleep 10) "$ENVCFG" "$AUTHV" "$CTJ" CONTENT_LENGTH=2000
 
+# ------------------------------------------------------------------ --listen elsewhere than loopback
+# A warning at start when --listen names a TCP address other than loopback and
+# FCGI_WEB_SERVER_ADDRS is not set. 192.0.2.1 (TEST-NET-1) is not this host's: the bind fails,
+# nothing listens, and the warning has been written first.
+LP=$(free_port)
+"$TIMEOUT_BIN" 5 "$BIN" --listen "192.0.2.1:$LP" --config "$CFG" > /dev/null 2> "$T/listen.err"
+if grep -q "warning: --listen 192.0.2.1:$LP is not a loopback address and FCGI_WEB_SERVER_ADDRS is not set" "$T/listen.err"
+then ok "--listen 192.0.2.1 without FCGI_WEB_SERVER_ADDRS: warned at start"
+else not_ok "--listen 192.0.2.1 without FCGI_WEB_SERVER_ADDRS: warned at start" "$(head -c 400 "$T/listen.err")"; fi
+FCGI_WEB_SERVER_ADDRS=127.0.0.1 "$TIMEOUT_BIN" 5 "$BIN" --listen "192.0.2.1:$LP" --config "$CFG" > /dev/null 2> "$T/listen.err"
+check_eq "--listen 192.0.2.1 with FCGI_WEB_SERVER_ADDRS: no warning" 0 "$(grep -c 'not a loopback' "$T/listen.err")"
+"$BIN" --listen "127.0.0.1:$LP" --config "$CFG" > /dev/null 2> "$T/listen.err" &
+LPID=$!; STARTED_PIDS+=("$LPID")
+sleep 0.5
+kill "$LPID" 2>/dev/null; wait "$LPID" 2>/dev/null
+check_eq "--listen 127.0.0.1: no warning" 0 "$(grep -c 'not a loopback' "$T/listen.err")"
+
 # ------------------------------------------------------------------ 413 by CONTENT_LENGTH
 head -c 2000 /dev/zero | tr '\0' 'x' > "$T/big.in"
 rm_resp
