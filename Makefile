@@ -142,6 +142,18 @@ $(BUILD)/backends.flags: FORCE
 	@echo '$(BACKENDS)' | cmp -s - $@ || echo '$(BACKENDS)' > $@
 $(BUILD)/common/store/factory/server_backends.o $(BUILD)/fcgi_app/backend_plugins.o: $(BUILD)/backends.flags
 
+# The responder loads its backend plugins from one directory fixed here: PLUGIN_DIR (where
+# `make install` puts them), or, for a program run from this build directory (the tests), the
+# build directory itself.
+PLUGIN_DIR ?= $(PREFIX)/lib/dlr-webhook
+PLUGIN_DIRS := $(PLUGIN_DIR) $(abspath $(BUILD))
+$(BUILD)/plugin_dir.flags: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(PLUGIN_DIRS)' | cmp -s - $@ || echo '$(PLUGIN_DIRS)' > $@
+$(BUILD)/fcgi_app/backend_plugins.o: $(BUILD)/plugin_dir.flags
+$(BUILD)/fcgi_app/backend_plugins.o: CXXFLAGS += -DDLR_PLUGIN_DIR='"$(PLUGIN_DIR)"' \
+    -DDLR_BUILD_DIR='"$(abspath $(BUILD))"'
+
 $(BUILD)/libdlrcommon.a: $(COMMON_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
@@ -310,8 +322,8 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/dlr-webhook $(BUILD)/dlrctl $(DESTDIR)$(PREFIX)/bin/
-	install -d $(DESTDIR)$(PREFIX)/lib/dlr-webhook
-	$(if $(PLUGIN_SOS),install -m 0644 $(PLUGIN_SOS) $(DESTDIR)$(PREFIX)/lib/dlr-webhook/)
+	install -d $(DESTDIR)$(PLUGIN_DIR)
+	$(if $(PLUGIN_SOS),install -m 0644 $(PLUGIN_SOS) $(DESTDIR)$(PLUGIN_DIR)/)
 
 # The Debian package build/deb/dlr-webhook_VERSION_amd64.deb, built with debhelper from a copy
 # of the tree in build/deb/src, and lintian-clean (scripts/make_deb.sh). DEB_VERSION: a newer

@@ -1,9 +1,12 @@
 // OpenServerStore for the responder: the PostgreSQL and MySQL/MariaDB backends
-// are shared objects loaded on first use (see common/store/factory/server_backends.h), found
-// beside the program (the build tree) or in ../lib/dlr-webhook/ from it (make
-// install). A plugin is loaded once and never unloaded.
+// are shared objects loaded on first use (see common/store/factory/server_backends.h), from
+// one directory fixed at build time: DLR_PLUGIN_DIR (the Makefile's PLUGIN_DIR, where make
+// install puts them), or DLR_BUILD_DIR when the program runs from the build directory (the
+// tests). A plugin file writable by group or others, or owned by neither root nor the
+// process's user, is refused. A plugin is loaded once and never unloaded.
 #include <dlfcn.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <map>
@@ -15,6 +18,13 @@
 
 #include "common/store/factory/server_backends.h"
 #include "fcgi_app/backend_plugin.h"
+
+#ifndef DLR_PLUGIN_DIR
+#define DLR_PLUGIN_DIR "/usr/local/lib/dlr-webhook"
+#endif
+#ifndef DLR_BUILD_DIR
+#define DLR_BUILD_DIR ""
+#endif
 
 namespace dlr {
 namespace {
@@ -42,13 +52,24 @@ const Loaded& LoadPlugin(const std::string& file, const char* backend) {
   auto it = loaded.find(file);
   if (it != loaded.end()) return it->second;
   Loaded& out = loaded[file];
-  std::string dir = ProgramDir();
-  std::vector<std::string> candidates = {dir + "/" + file, dir + "/../lib/dlr-webhook/" + file};
+  // The program in its build directory takes the plugins built beside it;
+  // anywhere else, those of PLUGIN_DIR, never a directory it is copied to.
+  const std::string build_dir = DLR_BUILD_DIR;
+  const std::string dir =
+      !build_dir.empty() && ProgramDir() == build_dir ? build_dir : std::string(DLR_PLUGIN_DIR);
+  std::vector<std::string> candidates = {dir + "/" + file};
   std::string tried;
   for (const std::string& path : candidates) {
-    if (access(path.c_str(), F_OK) != 0) {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) {
       tried += (tried.empty() ? "" : ", ") + path;
       continue;
+    }
+    if ((st.st_mode & 022) != 0 || (st.st_uid != 0 && st.st_uid != geteuid())) {
+      out.error = std::string("database: refusing to load the ") + backend + " backend " + path +
+                  ": it is writable by group or others, or owned by neither root nor this "
+                  "process's user (chmod 644, chown root)";
+      return out;
     }
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) {

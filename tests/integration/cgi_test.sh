@@ -162,6 +162,38 @@ sleep 0.5
 kill "$LPID" 2>/dev/null; wait "$LPID" 2>/dev/null
 check_eq "--listen 127.0.0.1: no warning" 0 "$(grep -c 'not a loopback' "$T/listen.err")"
 
+# ------------------------------------------------------------------ backend plugins: one directory, checked
+# The responder loads dlr-webhook-postgres.so from its build directory (it runs from it) or from
+# the PLUGIN_DIR fixed at build time, never from where a copy of it sits; a plugin writable by
+# group or others is refused. The server (port 1) is down: a loaded plugin answers 503.
+PSO="$(dirname "$BIN")/dlr-webhook-postgres.so"
+if [ -f "$PSO" ]; then
+    mkdir -p "$T/pg" "$T/copy"
+    printf '{"database": "postgresql://dlr@127.0.0.1:1/dlr", "metrics": {"path": "/m", "secrets": ["m"], "file": "%s"}, "webhooks": [{"name": "sms", "path": "/receive/callback", "secrets": ["%s"]}]}\n' \
+        "$T/pg/m.bin" "$SECRET" > "$T/pg/config.json"
+    B=$(body_file '{"id": "pg-1", "status": "DELIVRD"}')
+    rm_resp; cgi POST /receive/callback "$B" "DLR_WEBHOOK_CONFIG=$T/pg/config.json" "$AUTHV" "$CTJ" "CONTENT_LENGTH=$(len "$B")"
+    check_eq "the build's plugin is loaded (server down: 503)" 503 "$CODE"
+    mode=$(stat -c %a "$PSO")
+    chmod g+w "$PSO"
+    rm_resp; cgi POST /receive/callback "$B" "DLR_WEBHOOK_CONFIG=$T/pg/config.json" "$AUTHV" "$CTJ" "CONTENT_LENGTH=$(len "$B")"
+    chmod "$mode" "$PSO"
+    check_eq "a plugin writable by its group is refused (500)" 500 "$CODE"
+    if grep -q "refusing to load the PostgreSQL backend $PSO: it is writable by group or others" "$T/cgi.err"
+    then ok "... and the log says why"; else not_ok "... and the log says why" "$(tail -c 300 "$T/cgi.err")"; fi
+    # A copy of the program beside a planted plugin: the plant is never loaded.
+    cp "$BIN" "$T/copy/dlr-webhook"
+    printf 'not a plugin' > "$T/copy/dlr-webhook-postgres.so"
+    SAVED_BIN=$BIN; BIN="$T/copy/dlr-webhook"
+    rm_resp; cgi POST /receive/callback "$B" "DLR_WEBHOOK_CONFIG=$T/pg/config.json" "$AUTHV" "$CTJ" "CONTENT_LENGTH=$(len "$B")"
+    BIN=$SAVED_BIN
+    if grep -q "$T/copy/dlr-webhook-postgres.so" "$T/cgi.err"; then
+        not_ok "a copy of the program does not load a plugin beside it" "$(tail -c 300 "$T/cgi.err")"
+    else ok "a copy of the program does not load a plugin beside it (answered $CODE)"; fi
+else
+    not_ok "the build has dlr-webhook-postgres.so" "$PSO missing"
+fi
+
 # ------------------------------------------------------------------ 413 by CONTENT_LENGTH
 head -c 2000 /dev/zero | tr '\0' 'x' > "$T/big.in"
 rm_resp
