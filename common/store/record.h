@@ -42,9 +42,15 @@ inline constexpr size_t kFieldCount = 21;
 const char* FieldName(Field f);
 std::optional<Field> FieldFromName(std::string_view name);
 
+// The class of a status, as a platform's documentation gives it.
+enum class DlrClass { kDelivered, kPending, kFailed };
+
 struct Dlr {
   std::array<std::optional<std::string>, kFieldCount> values;
   std::string raw;  // the event exactly as received
+  // Set from the webhook's provider (webhook/presets.h); nullopt: the status
+  // decides as IsDeliveredStatus and IsPendingStatus say.
+  std::optional<DlrClass> dlr_class;
 
   const std::optional<std::string>& Get(Field f) const { return values[static_cast<size_t>(f)]; }
   void Set(Field f, std::string v) { values[static_cast<size_t>(f)] = std::move(v); }
@@ -54,6 +60,19 @@ struct Dlr {
 bool IsDeliveredStatus(std::string_view status);  // DELIVRD
 bool IsPendingStatus(std::string_view status);    // AWAITING-DLR
 inline bool IsFinalStatus(std::string_view status) { return !IsPendingStatus(status); }
+
+// dlr_messages.final and .delivered for `dlr`: its class when set, else its
+// status (no status: final, not delivered).
+inline bool DlrIsFinal(const Dlr& dlr) {
+  if (dlr.dlr_class) return *dlr.dlr_class != DlrClass::kPending;
+  const std::optional<std::string>& status = dlr.Get(Field::kStatus);
+  return !status || IsFinalStatus(*status);
+}
+inline bool DlrIsDelivered(const Dlr& dlr) {
+  if (dlr.dlr_class) return *dlr.dlr_class == DlrClass::kDelivered;
+  const std::optional<std::string>& status = dlr.Get(Field::kStatus);
+  return status && IsDeliveredStatus(*status);
+}
 
 }  // namespace dlr
 

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "common/store/database_url.h"
+#include "common/webhook/presets.h"
 
 namespace dlr {
 namespace {
@@ -329,6 +330,12 @@ Status ParseWebhook(const Value& v, const std::string& key, Webhook* w) {
     }
   }
   if (w->name.empty()) return KeyError(key + ".name", "is required");
+  // The provider's names for the fields `fields` does not name.
+  for (const auto& [field, theirs] : PresetFields(w->provider)) {
+    bool overridden = false;
+    for (const auto& f : w->fields) overridden = overridden || FieldFromName(f.first) == field;
+    if (!overridden) w->field_names.key[static_cast<size_t>(field)] = std::string(theirs);
+  }
   if (v.HasMember("verify")) {
     if (!w->secrets.empty()) {
       return KeyError(key + ".secrets", "give the secrets in verify, not beside it");

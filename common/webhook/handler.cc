@@ -12,6 +12,7 @@
 #include "common/http/ip.h"
 #include "common/http/query.h"
 #include "common/webhook/payload.h"
+#include "common/webhook/presets.h"
 #include "common/webhook/verification.h"
 
 namespace dlr {
@@ -227,8 +228,12 @@ Response AnswerWithoutDlrs(const Call& c, const Payload& p) {
                                          c.webhook.field_names[Field::kStatus] + "\")"));
 }
 
-// Store: the batch `p` carries, received now.
+// Store: the batch `p` carries, received now, each DLR classed by the
+// webhook's provider.
 Batch MakeBatch(const Call& c, Payload p, const std::string& query_rest) {
+  for (Dlr& d : p.dlrs) {
+    d.dlr_class = ClassifyStatus(c.webhook.provider, d.Get(Field::kStatus).value_or(""));
+  }
   Batch batch;
   batch.webhook = c.webhook.name;
   batch.received_at = FormatUtcMillis(c.clock.NowMillis());

@@ -269,6 +269,29 @@ BOOST_AUTO_TEST_CASE(PendingNeverReplacesFinal) {
   BOOST_TEST(Message(id) == "DELIVRD 1 1 2024-01-01 10:00:00");  // ... the message is not moved
 }
 
+// A provider's classes (webhook/presets.h) decide final and delivered, not the status text.
+BOOST_AUTO_TEST_CASE(TheDlrsClassDecidesFinalAndDelivered) {
+  auto classed = [](const std::string& id, const std::string& status, DlrClass c,
+                    const std::string& deliv_time) {
+    Dlr d = MakeDlr(id, status, deliv_time);
+    d.dlr_class = c;
+    return d;
+  };
+  std::string id = Id("classed");
+  Store1(MakeBatch({classed(id, "sent", DlrClass::kPending, "2024-01-01 10:00:00")}));
+  BOOST_TEST(Message(id) == "sent 0 0 2024-01-01 10:00:00");
+  Store1(MakeBatch({classed(id, "delivered", DlrClass::kDelivered, "2024-01-01 11:00:00")}));
+  BOOST_TEST(Message(id) == "delivered 1 1 2024-01-01 11:00:00");
+  Store1(MakeBatch({classed(id, "sent", DlrClass::kPending, "2024-01-01 12:00:00")}));
+  BOOST_TEST(Message(id) == "delivered 1 1 2024-01-01 11:00:00");  // final never downgraded
+  std::string failed = Id("classed-failed");
+  Store1(MakeBatch({classed(failed, "undelivered", DlrClass::kFailed, "2024-01-01 10:00:00")}));
+  BOOST_TEST(Message(failed) == "undelivered 1 0 2024-01-01 10:00:00");
+  std::string text = Id("classed-text");  // the class wins over a status spelled as ours
+  Store1(MakeBatch({classed(text, "DELIVRD", DlrClass::kPending, "2024-01-01 10:00:00")}));
+  BOOST_TEST(Message(text) == "DELIVRD 0 0 2024-01-01 10:00:00");
+}
+
 BOOST_AUTO_TEST_CASE(PendingTakesWhateverComesNext) {
   std::string id = Id("pending");
   Store1(MakeBatch({MakeDlr(id, "AWAITING-DLR", "2024-01-01 10:00:00")}));

@@ -23,7 +23,7 @@ void Keep(const std::optional<std::string>& fresh, std::optional<std::string>* o
 void Upsert(const Batch& batch, const Dlr& d, std::map<std::string, StoredMessage>* messages) {
   const std::string& id = *d.Get(Field::kId);
   const std::string& status = *d.Get(Field::kStatus);
-  const bool final = IsFinalStatus(status);
+  const bool final = DlrIsFinal(d);
   auto it = messages->find(id);
   if (it != messages->end()) {
     const StoredMessage& old = it->second;
@@ -35,7 +35,7 @@ void Upsert(const Batch& batch, const Dlr& d, std::map<std::string, StoredMessag
   m.webhook = batch.webhook;
   m.status = status;
   m.final = final;
-  m.delivered = IsDeliveredStatus(status);
+  m.delivered = DlrIsDelivered(d);
   m.deliv_time = d.Get(Field::kDelivTime);
   Keep(d.Get(Field::kSentTime), &m.sent_time);
   Keep(d.Get(Field::kSubmitTime), &m.submit_time);

@@ -521,8 +521,8 @@ Status MysqlStore::StoreEvent(const Batch& batch, const std::string& received_at
   if (!*inserted) return Status::Ok();
 
   const std::optional<std::string>& status = dlr.Get(Field::kStatus);
-  std::string is_final = !status || IsFinalStatus(*status) ? "1" : "0";
-  std::string delivered = status && IsDeliveredStatus(*status) ? "1" : "0";
+  std::string is_final = DlrIsFinal(dlr) ? "1" : "0";
+  std::string delivered = DlrIsDelivered(dlr) ? "1" : "0";
   // In MessageColumns' order.
   std::vector<Param> message;
   message.reserve(kMessageColumns);

@@ -483,9 +483,8 @@ Status PostgresStore::CommitPipelined(const std::vector<const Batch*>& batches,
       text(22, dlr.raw.data(), dlr.raw.size());
       values[23] = batch.received_at.c_str();
       lengths[23] = formats[23] = 0;
-      const std::optional<std::string>& status = dlr.Get(Field::kStatus);
-      bool is_final = !status || IsFinalStatus(*status);
-      bool delivered = status && IsDeliveredStatus(*status);
+      bool is_final = DlrIsFinal(dlr);
+      bool delivered = DlrIsDelivered(dlr);
       values[24] = is_final ? "1" : "0";
       values[25] = delivered ? "1" : "0";
       lengths[24] = lengths[25] = formats[24] = formats[25] = 0;

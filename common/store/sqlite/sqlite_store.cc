@@ -296,8 +296,8 @@ Status SqliteStore::UpsertMessage(const Batch& batch, const Dlr& dlr) {
   int rc = BindOptional(st, 1, dlr.Get(Field::kId));
   if (rc == SQLITE_OK) rc = BindText(st, 2, batch.webhook);
   if (rc == SQLITE_OK) rc = BindText(st, 3, status);
-  if (rc == SQLITE_OK) rc = sqlite3_bind_int(st, 4, IsFinalStatus(status) ? 1 : 0);
-  if (rc == SQLITE_OK) rc = sqlite3_bind_int(st, 5, IsDeliveredStatus(status) ? 1 : 0);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int(st, 4, DlrIsFinal(dlr) ? 1 : 0);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int(st, 5, DlrIsDelivered(dlr) ? 1 : 0);
   int index = 6;
   for (Field time : kMessageTimes) {
     if (rc == SQLITE_OK) rc = BindOptional(st, index++, dlr.Get(time));

@@ -1,0 +1,75 @@
+#include "common/webhook/presets.h"
+
+#include "common/base/strings.h"
+
+namespace dlr {
+namespace {
+
+struct Preset {
+  std::string_view provider;
+  std::vector<std::pair<Field, std::string_view>> fields;
+  std::vector<std::string_view> delivered, pending, failed;
+};
+
+// The platforms' documented DLR fields and statuses (README, "Presets").
+const Preset kPresets[] = {
+    {"twilio",
+     {{Field::kId, "MessageSid"}, {Field::kStatus, "MessageStatus"}, {Field::kMobile, "To"}},
+     {"delivered", "read"},
+     {"accepted", "scheduled", "queued", "sending", "sent"},
+     {"undelivered", "failed", "canceled"}},
+    {"vonage",
+     {{Field::kId, "messageId"},
+      {Field::kStatus, "status"},
+      {Field::kMobile, "msisdn"},
+      {Field::kDelivTime, "scts"}},
+     {"delivered"},
+     {"accepted", "buffered"},
+     {"expired", "failed", "rejected", "unknown"}},
+    {"plivo",
+     {{Field::kId, "MessageUUID"}, {Field::kStatus, "Status"}, {Field::kMobile, "To"}},
+     {"delivered", "read"},
+     {"queued", "sent"},
+     {"undelivered", "failed", "rejected"}},
+    {"kannel",
+     {{Field::kId, "id"},
+      {Field::kStatus, "type"},
+      {Field::kMobile, "to"},
+      {Field::kDelivTime, "ts"}},
+     {"1"},
+     {"4", "8"},
+     {"2", "16"}},
+};
+
+const Preset* Find(std::string_view provider) {
+  for (const Preset& p : kPresets) {
+    if (p.provider == provider) return &p;
+  }
+  return nullptr;
+}
+
+bool In(const std::vector<std::string_view>& list, std::string_view status) {
+  for (std::string_view s : list) {
+    if (EqualsIgnoreCase(status, s)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::pair<Field, std::string_view>> PresetFields(std::string_view provider) {
+  const Preset* p = Find(provider);
+  if (!p) return {};
+  return p->fields;
+}
+
+std::optional<DlrClass> ClassifyStatus(std::string_view provider, std::string_view status) {
+  const Preset* p = Find(provider);
+  if (!p) return std::nullopt;
+  status = Trim(status);
+  if (In(p->delivered, status)) return DlrClass::kDelivered;
+  if (In(p->failed, status)) return DlrClass::kFailed;
+  return DlrClass::kPending;  // documented pending, or unknown
+}
+
+}  // namespace dlr

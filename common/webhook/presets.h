@@ -1,0 +1,30 @@
+// What a webhook's `provider` implies: the names the platform gives the DLR's
+// fields, and which of its statuses mean delivered, pending or failed.
+//
+// Pure data and lookups; thread-safe.
+#ifndef DLR_COMMON_WEBHOOK_PRESETS_H_
+#define DLR_COMMON_WEBHOOK_PRESETS_H_
+
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/store/record.h"
+
+namespace dlr {
+
+// The platform's name for each of our fields it sends (MessageSid for id).
+// Empty for "mobtexting" (our own names) and for the providers whose DLRs
+// are not flat objects (infobip, telnyx), whose mapping is not built yet.
+std::vector<std::pair<Field, std::string_view>> PresetFields(std::string_view provider);
+
+// The class of `status` for `provider`: compared without regard to case;
+// a status the platform does not document is pending. nullopt for
+// "mobtexting" (and providers without a preset): the status decides as
+// IsDeliveredStatus/IsPendingStatus say.
+std::optional<DlrClass> ClassifyStatus(std::string_view provider, std::string_view status);
+
+}  // namespace dlr
+
+#endif  // DLR_COMMON_WEBHOOK_PRESETS_H_

@@ -1,0 +1,155 @@
+// The providers' presets: each platform's statuses in their classes, and a
+// DLR shaped as each platform's documentation shows it stored with the
+// preset's field names and classes.
+#define BOOST_TEST_DYN_LINK
+#include "common/webhook/presets.h"
+
+#include <boost/test/unit_test.hpp>
+#include <string>
+
+#include "common/http/http.h"
+#include "common/webhook/config.h"
+#include "common/webhook/handler.h"
+#include "tests/testing/fake_clock.h"
+#include "tests/testing/fake_store.h"
+
+namespace dlr {
+namespace {
+
+struct ClassCase {
+  const char* provider;
+  const char* status;
+  DlrClass want;
+};
+
+constexpr char kConfig[] = R"({
+  "database": "unused.sqlite",
+  "webhooks": [
+    {"name": "twilio", "path": "/twilio", "provider": "twilio", "secrets": ["s-123456789"]},
+    {"name": "vonage", "path": "/vonage", "provider": "vonage", "secrets": ["s-123456789"]},
+    {"name": "plivo", "path": "/plivo", "provider": "plivo", "secrets": ["s-123456789"]},
+    {"name": "kannel", "path": "/kannel", "provider": "kannel", "secrets": ["s-123456789"],
+     "fields": {"mobile": "receiver"}}
+  ]
+})";
+
+struct Fixture {
+  Config config = ParseConfig(kConfig, "").value();
+  test::MemoryStore store;
+  test::FakeClock clock;
+
+  int Send(const std::string& method, const std::string& path, const std::string& query,
+           const std::string& content_type = "", const std::string& body = "") {
+    Request r;
+    r.method = method;
+    r.path = path;
+    r.query = query;
+    r.content_type = content_type;
+    r.body = body;
+    r.authorization = "Bearer s-123456789";
+    r.remote_addr = "203.0.113.7";
+    return HandleRequest(r, config, store, clock).status;
+  }
+  // "STATUS final delivered" of message `id`.
+  std::string Message(const std::string& id) {
+    const test::StoredMessage* m = store.message(id);
+    if (!m) return "none";
+    return m->status + " " + (m->final ? "1" : "0") + " " + (m->delivered ? "1" : "0");
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(PresetsTest)
+
+BOOST_AUTO_TEST_CASE(ClassesFollowEachPlatformsDocumentation) {
+  const ClassCase cases[] = {
+      {"twilio", "delivered", DlrClass::kDelivered},
+      {"twilio", "read", DlrClass::kDelivered},
+      {"twilio", "queued", DlrClass::kPending},
+      {"twilio", "sent", DlrClass::kPending},
+      {"twilio", "undelivered", DlrClass::kFailed},
+      {"twilio", "canceled", DlrClass::kFailed},
+      {"vonage", "delivered", DlrClass::kDelivered},
+      {"vonage", "buffered", DlrClass::kPending},
+      {"vonage", "unknown", DlrClass::kFailed},
+      {"vonage", "rejected", DlrClass::kFailed},
+      {"plivo", "delivered", DlrClass::kDelivered},
+      {"plivo", "sent", DlrClass::kPending},
+      {"plivo", "undelivered", DlrClass::kFailed},
+      {"kannel", "1", DlrClass::kDelivered},
+      {"kannel", "4", DlrClass::kPending},
+      {"kannel", "8", DlrClass::kPending},
+      {"kannel", "2", DlrClass::kFailed},
+      {"kannel", "16", DlrClass::kFailed},
+      // Case and spaces do not matter; an undocumented status is pending.
+      {"twilio", " Delivered ", DlrClass::kDelivered},
+      {"twilio", "partially_delivered", DlrClass::kPending},
+      {"kannel", "32", DlrClass::kPending},
+  };
+  for (const ClassCase& c : cases) {
+    BOOST_TEST_CONTEXT(c.provider << " " << c.status) {
+      std::optional<DlrClass> got = ClassifyStatus(c.provider, c.status);
+      BOOST_REQUIRE(got.has_value());
+      BOOST_TEST((*got == c.want));
+    }
+  }
+  // Our own platform (and one without a preset) leaves it to the status text.
+  BOOST_TEST(!ClassifyStatus("mobtexting", "delivered").has_value());
+  BOOST_TEST(!ClassifyStatus("infobip", "DELIVERED").has_value());
+  BOOST_TEST(PresetFields("mobtexting").empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(TwilioStatusCallbackAsDocumented, Fixture) {
+  // Twilio's status callback: a form POST with MessageSid, MessageStatus, To, ErrorCode, ...
+  const std::string sent =
+      "AccountSid=AC123&From=%2B15017250604&MessageSid=SM1342fe1b2c904d1ab04f0fc7a58abca9"
+      "&MessageStatus=sent&SmsSid=SM1342fe1b2c904d1ab04f0fc7a58abca9&SmsStatus=sent"
+      "&To=%2B15558675310&ApiVersion=2010-04-01";
+  const std::string id = "SM1342fe1b2c904d1ab04f0fc7a58abca9";
+  BOOST_TEST(Send("POST", "/twilio", "", "application/x-www-form-urlencoded", sent) == 200);
+  BOOST_TEST(Message(id) == "sent 0 0");
+  std::string delivered = sent;
+  delivered.replace(delivered.find("MessageStatus=sent"), 18, "MessageStatus=delivered");
+  BOOST_TEST(Send("POST", "/twilio", "", "application/x-www-form-urlencoded", delivered) == 200);
+  BOOST_TEST(Message(id) == "delivered 1 1");
+  BOOST_TEST(Send("POST", "/twilio", "", "application/x-www-form-urlencoded", sent + "&x=1") ==
+             200);
+  BOOST_TEST(Message(id) == "delivered 1 1");  // a late "sent" never downgrades it
+  BOOST_TEST(*store.events().back().dlr.Get(Field::kMobile) == "+15558675310");
+}
+
+BOOST_FIXTURE_TEST_CASE(VonageDeliveryReceiptAsDocumented, Fixture) {
+  // Vonage's SMS API delivery receipt: GET with the fields in the query string.
+  BOOST_TEST(Send("GET", "/vonage",
+                  "msisdn=447700900000&to=AcmeInc&network-code=12345&messageId=0A0000001234567B"
+                  "&price=0.03330000&status=expired&scts=2001011400&err-code=0"
+                  "&api-key=abcd1234&message-timestamp=2020-01-01%2012%3A00%3A00") == 200);
+  BOOST_TEST(Message("0A0000001234567B") == "expired 1 0");
+  BOOST_TEST(*store.events().back().dlr.Get(Field::kDelivTime) == "2001011400");
+  BOOST_TEST(*store.events().back().dlr.Get(Field::kMobile) == "447700900000");
+}
+
+BOOST_FIXTURE_TEST_CASE(PlivoMessageStatusAsDocumented, Fixture) {
+  BOOST_TEST(Send("POST", "/plivo", "", "application/x-www-form-urlencoded",
+                  "From=14155551234&MessageUUID=db3ce55a-7f1d-11e1-8ea7-1231380bc196"
+                  "&Status=delivered&To=14155555678&TotalAmount=0.00500&TotalRate=0.00500"
+                  "&Units=1") == 200);
+  BOOST_TEST(Message("db3ce55a-7f1d-11e1-8ea7-1231380bc196") == "delivered 1 1");
+}
+
+BOOST_FIXTURE_TEST_CASE(KannelDlrUrlAsConfigured, Fixture) {
+  // Kannel's dlr-url "...?id=%F&type=%d&to=%P&ts=%T&reply=%A"; `fields` overrides the preset.
+  BOOST_TEST(Send("GET", "/kannel", "id=abc-1&type=8&receiver=%2B4912345&ts=1700000000") == 200);
+  BOOST_TEST(Message("abc-1") == "8 0 0");
+  BOOST_TEST(Send("GET", "/kannel",
+                  "id=abc-1&type=16&receiver=%2B4912345&ts=1700000100"
+                  "&reply=id%3Aabc%20stat%3AREJECTD") == 200);
+  BOOST_TEST(Message("abc-1") == "16 1 0");
+  BOOST_TEST(*store.events().back().dlr.Get(Field::kMobile) == "+4912345");
+  BOOST_TEST(*store.events().back().dlr.Get(Field::kDelivTime) == "1700000100");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace dlr
