@@ -145,6 +145,7 @@ Response Respond(const Generation& g, const Request& req) {
     return g.reader->With(use);
   };
   ctx.now_millis = SystemClock().NowMillis();
+  ctx.throttle = &LoginThrottle::Process();
   // Before the operator's paths: /dlr/status/../../receive/callback is no status page.
   if (std::optional<Response> r = RefuseUnnormalPath(req, g.metrics.get())) return *r;
   if (std::optional<Response> r = HandleOperatorRequest(req, g.config, ctx)) return *r;

@@ -20,6 +20,8 @@ const char* StatusCodeName(StatusCode code) {
       return "method not allowed";
     case StatusCode::kTooLarge:
       return "too large";
+    case StatusCode::kTooManyRequests:
+      return "too many requests";
     case StatusCode::kUnavailable:
       return "unavailable";
     case StatusCode::kInternal:

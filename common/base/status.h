@@ -24,6 +24,7 @@ enum class StatusCode {
   kNotFound,          // nothing answers here (HTTP 404)
   kMethodNotAllowed,  // (HTTP 405)
   kTooLarge,          // the request exceeds a configured limit (HTTP 413)
+  kTooManyRequests,   // too many failed attempts from one client: wait (HTTP 429)
   kUnavailable,       // transient: retry later (HTTP 503)
   kInternal,          // a fault of ours or of the deployment (HTTP 500)
 };
@@ -49,6 +50,9 @@ class Status {
     return Status(StatusCode::kMethodNotAllowed, std::move(msg));
   }
   static Status TooLarge(std::string msg) { return Status(StatusCode::kTooLarge, std::move(msg)); }
+  static Status TooManyRequests(std::string msg) {
+    return Status(StatusCode::kTooManyRequests, std::move(msg));
+  }
   static Status Unavailable(std::string msg) {
     return Status(StatusCode::kUnavailable, std::move(msg));
   }

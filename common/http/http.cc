@@ -27,6 +27,8 @@ const char* ReasonPhrase(int status) {
       return "Method Not Allowed";
     case 413:
       return "Payload Too Large";
+    case 429:
+      return "Too Many Requests";
     case 422:
       return "Unprocessable Entity";
     case 500:

@@ -20,6 +20,7 @@ constexpr Mapping kMappings[] = {
     {StatusCode::kNotFound, 404, "not_found"},
     {StatusCode::kMethodNotAllowed, 405, "method_not_allowed"},
     {StatusCode::kTooLarge, 413, "too_large"},
+    {StatusCode::kTooManyRequests, 429, "too_many_requests"},
     {StatusCode::kUnavailable, 503, "unavailable"},
     {StatusCode::kInternal, 500, "internal"},
 };
@@ -43,6 +44,9 @@ void AddStatusHeaders(StatusCode code, const char* challenge, const char* allow,
       break;
     case StatusCode::kUnavailable:
       r->headers.emplace_back("Retry-After", kRetryAfterSeconds);
+      break;
+    case StatusCode::kTooManyRequests:
+      r->headers.emplace_back("Retry-After", kLoginRetryAfterSeconds);
       break;
     default:
       break;

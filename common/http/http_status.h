@@ -9,6 +9,8 @@ namespace dlr {
 
 inline constexpr char kAllowedMethods[] = "GET, POST, PUT";
 inline constexpr char kRetryAfterSeconds[] = "5";
+// The wait a client refused for too many failed logins is told (429).
+inline constexpr char kLoginRetryAfterSeconds[] = "60";
 
 // {"ok": false, "error": "<code>", "message": "<status message>"} with the
 // status code and headers (WWW-Authenticate, Allow, Retry-After) the

@@ -1,5 +1,6 @@
 #include "common/ops/operator_routes.h"
 
+#include <optional>
 #include <string_view>
 
 #include "common/base/json_out.h"
@@ -53,8 +54,22 @@ Response HealthRoute(const Request& req, const Config&, const OperatorContext& c
   return r;
 }
 
+// 429 for an address with too many failed logins (logged); nullopt otherwise.
+std::optional<Response> Throttled(const Request& req, const OperatorContext& ctx, bool page) {
+  if (!ctx.throttle || !ctx.throttle->Blocked(req.remote_addr, ctx.now_millis)) return std::nullopt;
+  Log(LogLevel::kWarning, "refused (too_many_requests): too many failed logins from this address",
+      LogContext(req, nullptr));
+  Status s = Status::TooManyRequests("too many failed logins from this address; retry later");
+  return page ? PageErrorResponse(s) : ErrorResponse(s);
+}
+
+void CountFailure(const Request& req, const OperatorContext& ctx, int status) {
+  if (status == 401 && ctx.throttle) ctx.throttle->Failed(req.remote_addr, ctx.now_millis);
+}
+
 Response MetricsRoute(const Request& req, const Config& config, const OperatorContext& ctx) {
   if (!Readable(req)) return NotReadable();
+  if (std::optional<Response> r = Throttled(req, ctx, /*page=*/false)) return std::move(*r);
   if (!(config.metrics.loopback_without_password && IsLoopback(req.remote_addr))) {
     if (config.metrics.secrets.empty()) {
       Log(LogLevel::kWarning, "refused (forbidden): metrics from a non-loopback address",
@@ -64,6 +79,7 @@ Response MetricsRoute(const Request& req, const Config& config, const OperatorCo
     if (!BearerAuthorized(req.authorization, config.metrics.secrets)) {
       Log(LogLevel::kWarning, "refused (unauthorized): metrics without the right bearer secret",
           LogContext(req, nullptr));
+      CountFailure(req, ctx, 401);
       return ErrorResponse(
           Status::Unauthenticated("a valid Authorization: Bearer secret is required"));
     }
@@ -78,6 +94,7 @@ Response MetricsRoute(const Request& req, const Config& config, const OperatorCo
 // The status page and everything below its path (status_page.h), read
 // through the reader. Refused logins are logged as bad data from outside.
 Response DashboardRoute(const Request& req, const Config& config, const OperatorContext& ctx) {
+  if (std::optional<Response> t = Throttled(req, ctx, /*page=*/true)) return std::move(*t);
   Response r;
   Status s = ctx.with_reader ? ctx.with_reader([&](StoreReader& reader) {
     r = HandleDashboard(req, config, reader, ctx.now_millis);
@@ -89,6 +106,7 @@ Response DashboardRoute(const Request& req, const Config& config, const Operator
         LogContext(req, nullptr));
     return PageErrorResponse(Status::Unavailable("the database does not answer"));
   }
+  CountFailure(req, ctx, r.status);
   if (r.status == 401 || r.status == 403) {
     Log(LogLevel::kWarning,
         std::string("refused (") + (r.status == 401 ? "unauthorized" : "forbidden") +

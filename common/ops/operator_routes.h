@@ -15,6 +15,7 @@
 #include "common/base/metrics.h"
 #include "common/base/status.h"
 #include "common/http/http.h"
+#include "common/ops/login_throttle.h"
 #include "common/store/reader.h"
 #include "common/webhook/config.h"
 
@@ -28,6 +29,9 @@ struct OperatorContext {
   Metrics* metrics = nullptr;  // nullptr: the metrics path answers 503
   ReaderAccess with_reader;
   int64_t now_millis = 0;  // the current time (ms since 1970, UTC), for the status page
+  // Failed logins (metrics secret, status page password) per address: 429
+  // after too many. nullptr: not throttled.
+  LoginThrottle* throttle = nullptr;
 };
 
 // The answer for an operator's path, or nullopt when `request` is for none

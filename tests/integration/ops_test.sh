@@ -121,6 +121,19 @@ check_eq "metrics from 127.0.0.2 without the secret: 401" 401 "$CODE"
 scrape --interface 127.0.0.2 -H "Authorization: Bearer $MSECRET"
 check_eq "metrics from 127.0.0.2 with the metrics secret: 200" 200 "$CODE"
 check_eq "the metrics secret is in no log" 0 "$(cat "$T/error.log" "$T/responder.log" | grep -c "$MSECRET")"
+# Failed logins are slowed per address (per process: 5 failures in a minute, then 429 with
+# Retry-After); another address is not. 4 processes share the requests: 60 tries reach each.
+got429=""
+for i in $(seq 1 60); do
+    scrape --interface 127.0.0.3 -H "Authorization: Bearer wrong-$i"
+    if [ "$CODE" = 429 ]; then got429=$i; break; fi
+done
+if [ -n "$got429" ] && [ "$got429" -gt 5 ]; then ok "failed metrics logins from 127.0.0.3: 429 after $((got429 - 1)) failures"
+else not_ok "failed metrics logins from 127.0.0.3: 429 after more than 5 failures" "429 at try [$got429]"; fi
+ra=$(tr -d '\r' < "$T/metrics.hdr" | awk -F': ' 'tolower($1) == "retry-after" { print $2 }')
+check_eq "... with Retry-After: 60" 60 "$ra"
+scrape --interface 127.0.0.2 -H "Authorization: Bearer $MSECRET"
+check_eq "... while 127.0.0.2 with the secret still gets 200" 200 "$CODE"
 
 # ------------------------------------------------------------------ 3. health
 # (curl, not req: req counts rows with sqlite3, which would create an empty file at $DB)

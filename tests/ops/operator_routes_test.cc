@@ -155,6 +155,24 @@ BOOST_AUTO_TEST_CASE(LoopbackNeedsTheSecretUnlessTheConfigSaysOtherwise) {
   }
 }
 
+// Five failed logins from one address within the window: 429 (even with the
+// right secret) until the window has passed; other addresses are not slowed.
+BOOST_AUTO_TEST_CASE(FailedLoginsAreSlowedPerAddress) {
+  LoginThrottle throttle;
+  ctx.throttle = &throttle;
+  ctx.now_millis = 1000000;
+  for (int i = 0; i < kMaxLoginFailures; ++i) {
+    BOOST_TEST(Get("/dlr/metrics", "10.0.0.1", "Bearer wrong")->status == 401);
+  }
+  std::optional<Response> r = Get("/dlr/metrics", "10.0.0.1", "Bearer metrics-Secret");
+  BOOST_TEST(r->status == 429);
+  BOOST_TEST(r->Header("Retry-After") == "60");
+  BOOST_TEST(r->body.find("too_many_requests") != std::string::npos, r->body);
+  BOOST_TEST(Get("/dlr/metrics", "10.0.0.2", "Bearer metrics-Secret")->status == 200);
+  ctx.now_millis += kLoginWindowMillis;
+  BOOST_TEST(Get("/dlr/metrics", "10.0.0.1", "Bearer metrics-Secret")->status == 200);
+}
+
 BOOST_AUTO_TEST_CASE(MetricsWithoutCountersAre503) {
   ctx.metrics = nullptr;
   BOOST_TEST(Get("/dlr/metrics")->status == 503);
