@@ -29,6 +29,14 @@ inline std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// The value of a hex digit in either case; -1 for any other character.
+inline int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 }  // namespace dlr
 
 #endif  // DLR_COMMON_BASE_STRINGS_H_

@@ -1,6 +1,6 @@
 #include "common/http/auth.h"
 
-#include <cstdint>
+#include "common/base/crypto.h"
 
 namespace dlr {
 namespace {
@@ -28,51 +28,12 @@ std::optional<std::string_view> SchemeToken(std::string_view h, std::string_view
   return h;
 }
 
-int Base64Value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-// Standard base64 with its padding; nullopt for anything else.
-std::optional<std::string> DecodeBase64(std::string_view in) {
-  if (in.empty() || in.size() % 4 != 0) return std::nullopt;
-  size_t pad = 0;
-  while (pad < 2 && in[in.size() - 1 - pad] == '=') ++pad;
-  std::string out;
-  out.reserve(in.size() / 4 * 3);
-  uint32_t acc = 0;
-  for (size_t i = 0; i < in.size() - pad; ++i) {
-    int v = Base64Value(in[i]);
-    if (v < 0) return std::nullopt;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    if (i % 4 == 3) {
-      out.push_back(static_cast<char>((acc >> 16) & 0xFF));
-      out.push_back(static_cast<char>((acc >> 8) & 0xFF));
-      out.push_back(static_cast<char>(acc & 0xFF));
-      acc = 0;
-    }
-  }
-  if (pad == 1) {  // 3 symbols: 18 bits, 2 bytes, the last 2 bits zero
-    if (acc & 0x3) return std::nullopt;
-    out.push_back(static_cast<char>((acc >> 10) & 0xFF));
-    out.push_back(static_cast<char>((acc >> 2) & 0xFF));
-  } else if (pad == 2) {  // 2 symbols: 12 bits, 1 byte, the last 4 bits zero
-    if (acc & 0xF) return std::nullopt;
-    out.push_back(static_cast<char>((acc >> 4) & 0xFF));
-  }
-  return out;
-}
-
 }  // namespace
 
 std::optional<BasicCredentials> ParseBasic(std::string_view header) {
   std::optional<std::string_view> token = SchemeToken(header, "basic");
   if (!token) return std::nullopt;
-  std::optional<std::string> decoded = DecodeBase64(*token);
+  std::optional<std::string> decoded = Base64Decode(*token);
   if (!decoded) return std::nullopt;
   size_t colon = decoded->find(':');
   if (colon == std::string::npos) return std::nullopt;

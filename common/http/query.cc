@@ -1,16 +1,8 @@
 #include "common/http/query.h"
 
+#include "common/base/strings.h"
+
 namespace dlr {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 StatusOr<std::string> PercentDecode(std::string_view in, bool plus_is_space) {
   std::string out;
@@ -21,8 +13,8 @@ StatusOr<std::string> PercentDecode(std::string_view in, bool plus_is_space) {
       if (i + 2 >= in.size()) {
         return Status::InvalidArgument("a '%' escape is cut short");
       }
-      int hi = HexValue(in[i + 1]);
-      int lo = HexValue(in[i + 2]);
+      int hi = HexDigitValue(in[i + 1]);
+      int lo = HexDigitValue(in[i + 2]);
       if (hi < 0 || lo < 0) {
         return Status::InvalidArgument("a '%' is not followed by two hex digits");
       }
