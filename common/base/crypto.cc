@@ -11,6 +11,7 @@
 #endif
 
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 
 namespace dlr {
@@ -50,11 +51,18 @@ CryptoApi LoadApi() {
 #else
   // OpenSSL 3 (Debian 12, Ubuntu 22.04 and later), then 1.1.1, whose functions used here are the
   // same.
+  // DLR_LIBCRYPTO, when set, is the only file tried: the tests make loading fail with it (read
+  // once, at the first load, never on a request's path afterwards).
   static const char* const kNames[] = {"libcrypto.so.3", "libcrypto.so.1.1"};
+  const char* forced = std::getenv("DLR_LIBCRYPTO");
   void* lib = nullptr;
-  for (const char* name : kNames) {
-    lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (lib != nullptr) break;
+  if (forced != nullptr && *forced != '\0') {
+    lib = dlopen(forced, RTLD_NOW | RTLD_LOCAL);
+  } else {
+    for (const char* name : kNames) {
+      lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+      if (lib != nullptr) break;
+    }
   }
   if (lib == nullptr) {
     const char* why = dlerror();

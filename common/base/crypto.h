@@ -21,6 +21,8 @@ namespace dlr {
 
 // Ok once libcrypto is loaded (or linked in); Unavailable, naming what failed,
 // when it cannot be. A config that needs a signature check asks this at load.
+// A dynamically linked program reads DLR_LIBCRYPTO at the first load: when
+// set, it is the only file tried (the tests make loading fail with it).
 Status CryptoAvailable();
 
 enum class DigestAlgorithm { kMd5, kSha1, kSha256, kSha512 };

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <utility>
 
+#include "common/base/crypto.h"
 #include "common/store/database_url.h"
 #include "common/webhook/presets.h"
 
@@ -730,6 +731,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir)
   if (s.ok()) s = CheckRoutes(c, webhook_paths);
   if (s.ok()) s = ResolveDatabase(base_dir, &c.database);
   if (s.ok()) s = ResolveFiles(base_dir, &c);
+  if (s.ok()) s = CheckCrypto(c.webhooks, CryptoAvailable);
   if (!s.ok()) return s;
   for (const Webhook& w : c.webhooks) {
     if (w.verify.kind != SchemeKind::kHmac) continue;
@@ -740,6 +742,22 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir)
     c.signature_headers.push_back(cgi);
   }
   return c;
+}
+
+Status CheckCrypto(const std::vector<Webhook>& webhooks,
+                   const std::function<Status()>& crypto_available) {
+  for (size_t i = 0; i < webhooks.size(); ++i) {
+    const Webhook& w = webhooks[i];
+    if (!SchemeNeedsCrypto(w.verify.kind)) continue;
+    Status s = crypto_available();
+    if (s.ok()) return s;
+    return KeyError("webhooks[" + std::to_string(i) + "].verify",
+                    std::string("scheme ") + SchemeKindName(w.verify.kind) + " (webhook \"" +
+                        w.name + "\") needs libcrypto, which cannot be used: " + s.message() +
+                        "; install OpenSSL's libcrypto (libssl3 on Debian 12), or every request "
+                        "to this webhook would be refused with 401");
+  }
+  return Status::Ok();
 }
 
 StatusOr<Config> LoadConfig(const std::string& path) {

@@ -6,6 +6,7 @@
 #define DLR_COMMON_WEBHOOK_CONFIG_H_
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -105,8 +106,18 @@ struct Config {
 };
 
 // Parses and validates config text. Relative SQLite paths are resolved
-// against `base_dir` (unless it is empty). InvalidArgument on any error.
+// against `base_dir` (unless it is empty). InvalidArgument on any error,
+// including a webhook whose scheme needs libcrypto when CryptoAvailable()
+// fails (see CheckCrypto).
 StatusOr<Config> ParseConfig(std::string_view text, const std::string& base_dir);
+
+// Ok when no webhook's scheme needs libcrypto (crypto_available is then not
+// called, so a bearer-only config never loads it), or when crypto_available()
+// is Ok; else InvalidArgument naming the first such webhook, its scheme and
+// why libcrypto is missing: refused at load rather than a 401 for every
+// request, which the platform would stop retrying.
+Status CheckCrypto(const std::vector<Webhook>& webhooks,
+                   const std::function<Status()>& crypto_available);
 
 // Reads and parses the file at `path`. InvalidArgument for an invalid config,
 // Unavailable when the file cannot be read.

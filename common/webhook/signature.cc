@@ -224,6 +224,10 @@ const char* SchemeKindName(SchemeKind kind) {
   return "?";
 }
 
+bool SchemeNeedsCrypto(SchemeKind kind) {
+  return kind != SchemeKind::kNone && kind != SchemeKind::kBearer && kind != SchemeKind::kBasic;
+}
+
 Status VerifySignature(const VerifyScheme& scheme, const SignedRequest& request) {
   if (scheme.kind != SchemeKind::kNone && scheme.kind != SchemeKind::kBasic &&
       scheme.secrets.empty()) {

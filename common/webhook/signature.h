@@ -38,6 +38,9 @@ enum class SchemeKind {
 // "bearer", "basic", ... as written in the config; nullopt for another name.
 std::optional<SchemeKind> ParseSchemeKind(std::string_view name);
 const char* SchemeKindName(SchemeKind kind);
+// True for the schemes that compute a MAC or check a signature through
+// libcrypto (every one but none, bearer and basic).
+bool SchemeNeedsCrypto(SchemeKind kind);
 
 enum class MacEncoding { kHex, kBase64 };
 enum class VonageAlgorithm { kMd5Hash, kMd5, kSha1, kSha256, kSha512 };

@@ -156,8 +156,57 @@ req POST /allowed --interface 127.0.0.2 -H "Authorization: Bearer $SECRET" -H 'X
 check_eq "allow_from: X-Forwarded-For from an untrusted address (127.0.0.2) is not believed: 403" 403 "$CODE"
 delta "allow_from: nothing stored by the refusals" 0 0 0
 
+# ------------------------------------------------------------------ libcrypto missing: refused at load
+# DLR_LIBCRYPTO names the only libcrypto file the programs try: a file that is not there makes
+# loading fail as on a host without libssl3. A config with a signature scheme is then refused by
+# check-config, at start and on SIGHUP (the old config kept), instead of answering 401 for ever.
+NOCRYPTO=/nonexistent/libcrypto.so.3
+WANT_NOCRYPTO='webhooks\[0\]\.verify: scheme twilio (webhook "twilio") needs libcrypto, which cannot be used: libcrypto (OpenSSL 3 or 1.1.1) could not be loaded'
+out=$(DLR_LIBCRYPTO=$NOCRYPTO "$CTL" check-config --config "$T/config.json" 2>&1); rc=$?
+check_eq "without libcrypto: check-config refuses the config" 1 "$([ "$rc" -ne 0 ] && echo 1 || echo 0)"
+if printf '%s' "$out" | grep -q "$WANT_NOCRYPTO"; then ok "without libcrypto: check-config says which webhook and why"
+else not_ok "without libcrypto: check-config says which webhook and why" "$out"; fi
+rc=0; DLR_LIBCRYPTO=$NOCRYPTO timeout 10 "$BIN" --listen "$T/nocrypto.sock" --config "$T/config.json" \
+    > /dev/null 2> "$T/nocrypto.err" || rc=$?
+check_eq "without libcrypto: the responder does not start (exit 1)" 1 "$rc"
+if grep -q "$WANT_NOCRYPTO" "$T/nocrypto.err"; then ok "without libcrypto: the responder logs which webhook and why"
+else not_ok "without libcrypto: the responder logs which webhook and why" "$(head -c 400 "$T/nocrypto.err")"; fi
+
+# Reload: a bearer-only config loads without libcrypto; a SIGHUP to one with twilio is refused.
+cat > "$T/reload.json" <<JSON
+{"database": "$DB", "webhooks": [{"name": "plain", "path": "/plain", "secrets": ["$SECRET"]}]}
+JSON
+rm -f "$T/nocrypto.sock"
+DLR_LIBCRYPTO=$NOCRYPTO "$BIN" --listen "$T/nocrypto.sock" --config "$T/reload.json" 2> "$T/reload.err" &
+RELOAD_PID=$!
+STARTED_PIDS+=("$RELOAD_PID")
+for _ in $(seq 1 100); do [ -S "$T/nocrypto.sock" ] && break; sleep 0.05; done
+fcgi_post() {  # fcgi_post PATH ID -> the answer's status line
+    local body="{\"id\": \"$2\", \"status\": \"DELIVRD\"}"
+    python3 "$ROOT/tests/integration/fcgi_request.py" "$T/nocrypto.sock" --timeout 5 \
+        --stdin "$body" REQUEST_METHOD=POST REQUEST_URI="$1" \
+        REMOTE_ADDR=127.0.0.1 CONTENT_TYPE=application/json CONTENT_LENGTH=${#body} \
+        HTTP_AUTHORIZATION="Bearer $SECRET" | head -n 1 | tr -d '\r'
+}
+check_eq "without libcrypto: a bearer-only config loads and stores" "Status: 200 OK" "$(fcgi_post /plain nc-1)"
+cat > "$T/reload.json" <<JSON
+{"database": "$DB", "webhooks": [
+  {"name": "twilio", "path": "/twilio", "provider": "twilio", "public_url": "$TWILIO_URL",
+   "verify": {"auth_tokens": ["$TWILIO_TOKEN"]}},
+  {"name": "plain", "path": "/plain", "secrets": ["$SECRET"]}]}
+JSON
+kill -HUP "$RELOAD_PID"
+for _ in $(seq 1 100); do grep -q 'reload failed' "$T/reload.err" && break; sleep 0.05; done
+if grep -q "reload failed, keeping the previous config: invalid config $T/reload.json: $WANT_NOCRYPTO" "$T/reload.err"
+then ok "without libcrypto: SIGHUP to a twilio config is refused, saying why"
+else not_ok "without libcrypto: SIGHUP to a twilio config is refused, saying why" "$(head -c 400 "$T/reload.err")"; fi
+check_eq "without libcrypto: the previous config still answers" "Status: 200 OK" "$(fcgi_post /plain nc-2)"
+check_eq "without libcrypto: the refused config's webhook does not exist" "Status: 404 Not Found" "$(fcgi_post /twilio nc-3)"
+kill -TERM "$RELOAD_PID"; wait "$RELOAD_PID" 2>/dev/null
+check_eq "no secret in the refusals" 0 "$(cat "$T/nocrypto.err" "$T/reload.err" | grep -c "$TWILIO_TOKEN")"
+
 sql_eq "every accepted DLR stored once" "SELECT group_concat(id, ' ') FROM (SELECT id FROM dlr_events ORDER BY id);" \
-    "SM9f1 SM9f2 a-1 b-1 h-1 sw-1 tx-1"
+    "SM9f1 SM9f2 a-1 b-1 h-1 nc-1 nc-2 sw-1 tx-1"
 check_eq "no secret in nginx's error log or the responders' log" 0 \
     "$(cat "$T/error.log" "$T/responder.log" 2>/dev/null | grep -cE "$TWILIO_TOKEN|$HMAC_KEY|basic-Pass|$SECRET")"
 

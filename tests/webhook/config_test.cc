@@ -659,4 +659,66 @@ BOOST_AUTO_TEST_CASE(NoMetricsSecretIsShownInAnError) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_SUITE(CryptoAtLoadTest)
+
+// Each scheme, and whether it needs libcrypto.
+const struct {
+  const char* verify;
+  bool needs_crypto;
+} kSchemes[] = {
+    {R"("secrets": ["a-long-enough-secret"])", false},
+    {R"("verify": {"scheme": "basic", "users": [{"user": "u", "password": "p"}]})", false},
+    {R"("verify": {"scheme": "hmac", "header": "X-Signature", "secrets": ["k"]})", true},
+    {R"("verify": {"scheme": "standard-webhooks", "secrets": ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]})",
+     true},
+    {R"("provider": "twilio", "public_url": "https://h/cb", "verify": {"auth_tokens": ["t"]})",
+     true},
+    {R"("provider": "plivo", "public_url": "https://h/cb", "verify": {"auth_tokens": ["t"]})",
+     true},
+    {R"("provider": "vonage", "verify": {"signature_secrets": ["s"], "algorithm": "sha256"})",
+     true},
+    {R"("provider": "telnyx", "verify": {"public_keys": ["wzHT6zVIpbd1R6FMQGg4MIVqbcDeHLJ5HUKcoaIDqNU="]})",
+     true},
+};
+
+BOOST_AUTO_TEST_CASE(OnlySignatureSchemesAskForLibcrypto) {
+  for (const auto& t : kSchemes) {
+    Config c = MustParse(WithWebhook(t.verify));
+    int asked = 0;
+    Status s = CheckCrypto(c.webhooks, [&asked] {
+      ++asked;
+      return Status::Unavailable("libcrypto (OpenSSL 3 or 1.1.1) could not be loaded: gone");
+    });
+    BOOST_TEST(asked == (t.needs_crypto ? 1 : 0), t.verify);
+    BOOST_TEST(s.ok() == !t.needs_crypto, t.verify);
+    BOOST_TEST(SchemeNeedsCrypto(c.webhooks[0].verify.kind) == t.needs_crypto, t.verify);
+    // With libcrypto there, every scheme loads.
+    BOOST_TEST(CheckCrypto(c.webhooks, [] { return Status::Ok(); }).ok(), t.verify);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(TheErrorNamesTheWebhookTheSchemeAndWhy) {
+  Config c = MustParse(R"({"database": "d.sqlite", "webhooks": [
+      {"name": "plain", "path": "/a", "secrets": ["a-long-enough-secret"]},
+      {"name": "tw", "path": "/b", "provider": "twilio", "public_url": "https://h/b",
+       "verify": {"auth_tokens": ["auth-token-never-shown"]}}]})");
+  Status s = CheckCrypto(c.webhooks, [] {
+    return Status::Unavailable("libcrypto (OpenSSL 3 or 1.1.1) could not be loaded: gone");
+  });
+  BOOST_TEST(s.code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(s.message().find("webhooks[1].verify: scheme twilio (webhook \"tw\") needs "
+                              "libcrypto, which cannot be used: libcrypto (OpenSSL 3 or 1.1.1) "
+                              "could not be loaded: gone") != std::string::npos,
+             s.message());
+  BOOST_TEST(s.message().find("auth-token-never-shown") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(ParseConfigChecksTheRealLibrary) {
+  // libcrypto is installed where the tests run: a twilio webhook loads.
+  BOOST_TEST_REQUIRE(CryptoAvailable().ok(), CryptoAvailable().message());
+  MustParse(WithWebhook(kSchemes[4].verify));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 }  // namespace dlr
