@@ -395,6 +395,40 @@ int SendTest(const CtlCommand& c) {
   o.url = c.url;
   o.token = c.token;
   o.secret = c.secret;
+  if (!c.send_test_webhook.empty()) {
+    const std::string path = ResolveConfigPath(c.config);
+    StatusOr<Config> config = LoadConfig(path);
+    if (!config.ok()) return Fail(config.status().message());
+    const Webhook* found = nullptr;
+    for (const Webhook& w : config.value().webhooks) {
+      if (w.name == c.send_test_webhook) found = &w;
+    }
+    if (!found) return Fail("no webhook \"" + c.send_test_webhook + "\" in " + path);
+    SendTestFromWebhook(*found, &o);
+  }
+  if (c.provider) o.provider = *c.provider;
+  if (c.provider && c.send_test_webhook.empty()) {
+    o.scheme.kind = DefaultSchemeFor(*c.provider).value_or(SchemeKind::kNone);
+  }
+  if (c.scheme && *c.scheme != o.scheme.kind) {
+    o.scheme = VerifyScheme();
+    o.scheme.kind = *c.scheme;
+    o.scheme.header = "X-Signature";  // hmac from flags: sha256, hex, no prefix
+  }
+  if (!c.public_url.empty()) o.public_url = c.public_url;
+  if (c.secret && o.scheme.kind != SchemeKind::kNone && o.scheme.kind != SchemeKind::kBearer) {
+    return Fail("--secret is a bearer secret; give the " +
+                std::string(SchemeKindName(o.scheme.kind)) + " secret with --secret-file");
+  }
+  if (c.private_key_file) {
+    if (o.scheme.kind != SchemeKind::kTelnyx) {
+      return Fail("--private-key-file is for the telnyx scheme only");
+    }
+    StatusOr<std::string> text = ReadAll(*c.private_key_file);
+    if (!text.ok()) return Fail(text.status().message());
+    Status s = SetSendTestSecret(text.value(), &o);
+    if (!s.ok()) return Fail(*c.private_key_file + ": " + s.message());
+  }
   if (c.token_file) {
     StatusOr<std::string> text = ReadAll(*c.token_file);
     if (!text.ok()) return Fail(text.status().message());
@@ -409,8 +443,14 @@ int SendTest(const CtlCommand& c) {
     std::string secret = text.value();
     while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
     if (secret.empty()) return Fail(*c.secret_file + " holds no secret");
-    o.secret = secret;
+    if (o.scheme.kind == SchemeKind::kTelnyx) {
+      return Fail("the telnyx scheme signs with a private key: give --private-key-file");
+    }
+    Status s = SetSendTestSecret(secret, &o);
+    if (!s.ok()) return Fail(*c.secret_file + ": " + s.message());
   }
+  o.now = SystemClock().NowMillis() / 1000;
+  o.nonce = RandomHex(8);
   o.dlr_id = c.test_id.empty() ? "dlrctl-send-test-" + FormatUtcCompact(SystemClock().NowMillis()) +
                                      "-" + RandomHex(4)
                                : c.test_id;

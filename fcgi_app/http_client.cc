@@ -29,6 +29,7 @@ StatusOr<HttpAnswer> Send(const HttpCall& call, long timeout_seconds) {
   std::vector<std::string> lines;
   if (!call.content_type.empty()) lines.push_back("Content-Type: " + call.content_type);
   if (!call.authorization.empty()) lines.push_back("Authorization: " + call.authorization);
+  for (const auto& [name, value] : call.headers) lines.push_back(name + ": " + value);
   lines.push_back("Expect:");  // no 100-continue round trip
   curl_slist* headers = nullptr;
   for (const std::string& line : lines) {

@@ -21,19 +21,23 @@ namespace {
 // (dlopen): binding its thousands of symbols at every start nearly tripled the cost of a CGI
 // request's process start, for webhooks that mostly check a bearer secret. A static build
 // (DLR_CRYPTO_LINKED, the portable binary) links them directly.
-#define DLR_CRYPTO_FUNCTIONS(X)  \
-  X(EVP_md5)                     \
-  X(EVP_sha1)                    \
-  X(EVP_sha256)                  \
-  X(EVP_sha512)                  \
-  X(EVP_Digest)                  \
-  X(HMAC)                        \
-  X(EVP_PKEY_new_raw_public_key) \
-  X(EVP_PKEY_free)               \
-  X(EVP_MD_CTX_new)              \
-  X(EVP_MD_CTX_free)             \
-  X(EVP_DigestVerifyInit)        \
-  X(EVP_DigestVerify)
+#define DLR_CRYPTO_FUNCTIONS(X)   \
+  X(EVP_md5)                      \
+  X(EVP_sha1)                     \
+  X(EVP_sha256)                   \
+  X(EVP_sha512)                   \
+  X(EVP_Digest)                   \
+  X(HMAC)                         \
+  X(EVP_PKEY_new_raw_public_key)  \
+  X(EVP_PKEY_free)                \
+  X(EVP_MD_CTX_new)               \
+  X(EVP_MD_CTX_free)              \
+  X(EVP_DigestVerifyInit)         \
+  X(EVP_DigestVerify)             \
+  X(EVP_PKEY_new_raw_private_key) \
+  X(EVP_PKEY_get_raw_public_key)  \
+  X(EVP_DigestSignInit)           \
+  X(EVP_DigestSign)
 
 struct CryptoApi {
 #define DLR_CRYPTO_MEMBER(name) decltype(&::name) name = nullptr;
@@ -285,6 +289,80 @@ bool Ed25519Verify(std::string_view public_key, std::string_view message,
       message.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(message.data());
   return api.EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
                               signature.size(), m, message.size()) == 1;
+}
+
+namespace {
+
+// The private key of an Ed25519 seed, or null.
+std::unique_ptr<EVP_PKEY, decltype(&::EVP_PKEY_free)> Ed25519PrivateKey(const CryptoApi& api,
+                                                                        std::string_view seed) {
+  return std::unique_ptr<EVP_PKEY, decltype(&::EVP_PKEY_free)>(
+      api.EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
+                                       reinterpret_cast<const unsigned char*>(seed.data()),
+                                       seed.size()),
+      api.EVP_PKEY_free);
+}
+
+}  // namespace
+
+std::optional<std::string> Ed25519Sign(std::string_view private_key, std::string_view message) {
+  if (private_key.size() != 32) return std::nullopt;
+  const CryptoApi& api = Api();
+  if (!api.error.empty()) return std::nullopt;
+  auto key = Ed25519PrivateKey(api, private_key);
+  if (!key) return std::nullopt;
+  std::unique_ptr<EVP_MD_CTX, decltype(&::EVP_MD_CTX_free)> ctx(api.EVP_MD_CTX_new(),
+                                                                api.EVP_MD_CTX_free);
+  if (!ctx) return std::nullopt;
+  if (api.EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) {
+    return std::nullopt;
+  }
+  static const unsigned char kEmpty = 0;
+  const unsigned char* m =
+      message.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(message.data());
+  unsigned char sig[64];
+  size_t len = sizeof sig;
+  if (api.EVP_DigestSign(ctx.get(), sig, &len, m, message.size()) != 1 || len != sizeof sig) {
+    return std::nullopt;
+  }
+  return std::string(reinterpret_cast<const char*>(sig), len);
+}
+
+std::optional<std::string> Ed25519PublicKey(std::string_view private_key) {
+  if (private_key.size() != 32) return std::nullopt;
+  const CryptoApi& api = Api();
+  if (!api.error.empty()) return std::nullopt;
+  auto key = Ed25519PrivateKey(api, private_key);
+  if (!key) return std::nullopt;
+  unsigned char pub[32];
+  size_t len = sizeof pub;
+  if (api.EVP_PKEY_get_raw_public_key(key.get(), pub, &len) != 1 || len != sizeof pub) {
+    return std::nullopt;
+  }
+  return std::string(reinterpret_cast<const char*>(pub), len);
+}
+
+std::optional<std::string> Ed25519SeedFromPem(std::string_view pem) {
+  // RFC 8410: PKCS#8 PrivateKeyInfo of Ed25519, 48 bytes of DER, the seed last.
+  static const char kBegin[] = "-----BEGIN PRIVATE KEY-----";
+  static const char kEnd[] = "-----END PRIVATE KEY-----";
+  static const unsigned char kPrefix[] = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06,
+                                          0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20};
+  size_t begin = pem.find(kBegin);
+  if (begin == std::string_view::npos) return std::nullopt;
+  size_t end = pem.find(kEnd, begin);
+  if (end == std::string_view::npos) return std::nullopt;
+  std::string text;
+  for (char c : pem.substr(begin + sizeof kBegin - 1, end - begin - (sizeof kBegin - 1))) {
+    if (c != '\n' && c != '\r' && c != ' ' && c != '\t') text.push_back(c);
+  }
+  std::optional<std::string> der = Base64Decode(text);
+  if (!der || der->size() != sizeof kPrefix + 32) return std::nullopt;
+  if (der->compare(0, sizeof kPrefix, reinterpret_cast<const char*>(kPrefix), sizeof kPrefix) !=
+      0) {
+    return std::nullopt;
+  }
+  return der->substr(sizeof kPrefix);
 }
 
 }  // namespace dlr

@@ -59,6 +59,19 @@ bool ConstantTimeEqual(std::string_view a, std::string_view b);
 bool Ed25519Verify(std::string_view public_key, std::string_view message,
                    std::string_view signature);
 
+// The Ed25519 signature (64 raw bytes) of `message` under the private key
+// whose seed is `private_key` (32 raw bytes); nullopt for a wrong size or
+// without libcrypto. What dlrctl send-test signs with when it plays Telnyx.
+std::optional<std::string> Ed25519Sign(std::string_view private_key, std::string_view message);
+
+// The public key (32 raw bytes) of an Ed25519 seed; nullopt as Ed25519Sign.
+std::optional<std::string> Ed25519PublicKey(std::string_view private_key);
+
+// The seed (32 raw bytes) of an Ed25519 private key in PEM (PKCS#8, "BEGIN
+// PRIVATE KEY", as `openssl genpkey -algorithm ed25519` writes it); nullopt
+// for anything else. Pure: no libcrypto.
+std::optional<std::string> Ed25519SeedFromPem(std::string_view pem);
+
 }  // namespace dlr
 
 #endif  // DLR_COMMON_BASE_CRYPTO_H_

@@ -132,17 +132,47 @@ Status ParseSendTest(const CtlValues& v, const std::vector<std::string>& positio
   if (c->url.rfind("http://", 0) != 0 && c->url.rfind("https://", 0) != 0) {
     return Usage("the URL must begin with http:// or https://, not \"" + c->url + "\"");
   }
+  if (const std::string* p = One(v, "provider")) {
+    if (std::find(std::begin(kProviders), std::end(kProviders), *p) == std::end(kProviders)) {
+      std::string names;
+      for (const char* n : kProviders) names += std::string(names.empty() ? "" : ", ") + n;
+      return Usage("--provider must be one of " + names + ", not \"" + *p + "\"");
+    }
+    c->provider = *p;
+  }
+  if (const std::string* k = One(v, "scheme")) {
+    std::optional<SchemeKind> kind = ParseSchemeKind(*k);
+    if (!kind) return Usage("--scheme: no scheme \"" + *k + "\"");
+    c->scheme = *kind;
+  }
+  if (const std::string* w = One(v, "webhook")) {
+    if (w->empty()) return Usage("--webhook must name a webhook of the config");
+    c->send_test_webhook = *w;
+  }
+  if (const std::string* u = One(v, "public-url")) {
+    if (u->rfind("http://", 0) != 0 && u->rfind("https://", 0) != 0) {
+      return Usage("--public-url must begin with http:// or https://");
+    }
+    c->public_url = *u;
+  }
+  if (const std::string* f = One(v, "private-key-file")) {
+    if (f->empty()) return Usage("--private-key-file must name a file");
+    c->private_key_file = *f;
+  }
+  // The handshake (and so the validation key) is mobtexting's alone.
+  const bool handshake =
+      c->provider.value_or("mobtexting") == "mobtexting" &&
+      (!c->scheme || *c->scheme == SchemeKind::kBearer || *c->scheme == SchemeKind::kNone);
   const std::string* token = One(v, "token");
   const std::string* token_file = One(v, "token-file");
   if (token && token_file) return Usage("--token and --token-file go one at a time");
   if (token_file) {
     if (token_file->empty()) return Usage("--token-file must name a file");
     c->token_file = *token_file;  // read by the command, so the key stays out of `ps`
-  } else {
-    if (!token || token->empty()) {
-      return Usage("send-test needs --token KEY or --token-file FILE (the validation key)");
-    }
+  } else if (token && !token->empty()) {
     c->token = *token;
+  } else if (handshake && c->send_test_webhook.empty()) {
+    return Usage("send-test needs --token KEY or --token-file FILE (the validation key)");
   }
   if (One(v, "secret") && One(v, "secret-file")) {
     return Usage("--secret and --secret-file go one at a time");
@@ -253,7 +283,8 @@ std::string GeneralUsage() {
   }
   return text +
          "\n"
-         "Every command but send-test reads the config named by --config PATH, else\n"
+         "Every command but send-test (without --webhook) reads the config named by\n"
+         "--config PATH, else\n"
          "$DLR_WEBHOOK_CONFIG, else " +
          kDefaultConfigPath +
          ".\n"
@@ -320,7 +351,11 @@ const std::vector<CtlCommandSpec>& CtlCommands() {
       {"send-test",
        "play the SMS platform against a webhook URL",
        "URL (--token KEY | --token-file FILE) [--secret S | --secret-file FILE]\n"
-       "                       [--timeout SECONDS] [--id ID]",
+       "                       [--timeout SECONDS] [--id ID]\n"
+       "       dlrctl send-test URL --webhook NAME [--config PATH] [--secret-file FILE]\n"
+       "                       [--private-key-file FILE] [--public-url URL]\n"
+       "       dlrctl send-test URL --provider P [--scheme S] [--secret-file FILE]\n"
+       "                       [--private-key-file FILE] [--public-url URL]",
        "Plays the SMS platform against a deployed webhook URL and checks each answer:\n"
        "  1. the verification request (token and a challenge): the challenge comes back\n"
        "  2. a sample DLR with the bearer secret: stored 1\n"
@@ -328,15 +363,28 @@ const std::vector<CtlCommandSpec>& CtlCommands() {
        "  4. a wrong secret: 401 (skipped without a secret)\n"
        "Prints each step; stops and exits 1 at the first failure. The sample DLR\n"
        "(status DELIVRD, provider \"dlrctl\", id dlrctl-send-test-... or --id) is\n"
-       "stored like any other.",
+       "stored like any other.\n"
+       "With another --provider (twilio, vonage, plivo, infobip, telnyx, kannel) or\n"
+       "--scheme (hmac, standard-webhooks, basic), or --webhook NAME (its provider,\n"
+       "scheme, secrets and public_url from the config), it plays that platform: a DLR\n"
+       "shaped and signed as the platform sends it (stored 1), the same again\n"
+       "(duplicates 1), and one with a wrong signature (401); no handshake. Secrets\n"
+       "come from the config or from files: --secret-file (the auth token, signature\n"
+       "secret, HMAC key, whsec_ secret, or user:password for basic), and the Telnyx\n"
+       "Ed25519 private key in PEM from --private-key-file.",
        {{"token", "KEY", false, "the webhook's validation_key (seen by `ps`: see --token-file)"},
         {"token-file", "FILE", false, "the validation_key, read from FILE"},
-        {"secret", "S", false, "its bearer secret"},
-        {"secret-file", "FILE", false, "its bearer secret, read from FILE"},
+        {"secret", "S", false, "its bearer secret (seen by `ps`: see --secret-file)"},
+        {"secret-file", "FILE", false, "its secret (bearer, token, key), read from FILE"},
+        {"webhook", "NAME", false, "sign as the config's webhook NAME does"},
+        {"provider", "P", false, "the platform to play (default mobtexting)"},
+        {"scheme", "S", false, "the proof, when not the provider's own"},
+        {"public-url", "URL", false, "the URL twilio and plivo sign (default: URL)"},
+        {"private-key-file", "FILE", false, "telnyx: the Ed25519 private key (PEM)"},
         {"timeout", "SECONDS", false,
          "per request (default " + std::to_string(kDefaultSendTestTimeout) + ")"},
         {"id", "ID", false, "the sample DLR's message id"}},
-       false,
+       true,
        "URL",
        ParseSendTest},
       {"purge",

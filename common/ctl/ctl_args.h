@@ -16,6 +16,7 @@
 #include "common/base/status.h"
 #include "common/ctl/export_format.h"
 #include "common/store/reader.h"
+#include "common/webhook/signature.h"
 
 namespace dlr {
 
@@ -43,6 +44,11 @@ struct CtlCommand {
   std::string url, token;                 // send-test URL --token KEY
   std::optional<std::string> token_file;  // send-test --token-file FILE
   std::optional<std::string> secret, secret_file;
+  std::optional<std::string> provider;          // send-test --provider
+  std::optional<SchemeKind> scheme;             // send-test --scheme
+  std::string send_test_webhook;                // send-test --webhook ("" = none)
+  std::string public_url;                       // send-test --public-url
+  std::optional<std::string> private_key_file;  // send-test --private-key-file
   int timeout_seconds = kDefaultSendTestTimeout;
   std::string test_id;  // --id ("" = made up)
 

@@ -105,6 +105,20 @@ BOOST_AUTO_TEST_CASE(AcceptsEveryCommandsOptions) {
        [](const CtlCommand& c) {
          return c.secret_file == std::string("/run/secret") && !c.secret;
        }},
+      {{"send-test", "http://h/cb", "--provider", "twilio", "--secret-file", "/run/token",
+        "--public-url", "https://dlr.example.com/cb"},
+       [](const CtlCommand& c) {
+         return c.provider == std::string("twilio") && c.token.empty() && !c.token_file &&
+                c.public_url == "https://dlr.example.com/cb";
+       }},
+      {{"send-test", "http://h/cb", "--webhook", "tx", "--config", "c.json", "--private-key-file",
+        "/run/telnyx.pem"},
+       [](const CtlCommand& c) {
+         return c.send_test_webhook == "tx" && c.config == "c.json" &&
+                c.private_key_file == std::string("/run/telnyx.pem");
+       }},
+      {{"send-test", "http://h/cb", "--scheme", "hmac", "--secret-file", "/run/key"},
+       [](const CtlCommand& c) { return c.scheme == SchemeKind::kHmac; }},
       {{"purge", "--before", "2026-01-01"},
        [](const CtlCommand& c) {
          return c.before == "2026-01-01T00:00:00.000Z" && c.batch_size == kDefaultPurgeBatch &&
@@ -171,9 +185,18 @@ BOOST_AUTO_TEST_CASE(RefusesBadCommandLinesNamingWhy) {
       {{"send-test", "http://h/cb", "--token", "k", "--timeout", "0"},
        "send-test",
        "--timeout must be a whole number from 1 to 300"},
-      {{"send-test", "http://h/cb", "--token", "k", "--config", "c.json"},
+      {{"send-test", "http://h/cb", "--provider", "nexmo"},
        "send-test",
-       "unknown option \"--config\" for send-test"},
+       "--provider must be one of mobtexting, twilio, vonage, plivo, infobip, telnyx, kannel, not "
+       "\"nexmo\""},
+      {{"send-test", "http://h/cb", "--provider", "kannel", "--scheme", "rsa"},
+       "send-test",
+       "--scheme: no scheme \"rsa\""},
+      {{"send-test", "http://h/cb", "--provider", "twilio", "--public-url", "h/cb"},
+       "send-test",
+       "--public-url must begin with http:// or https://"},
+      {{"send-test", "http://h/cb", "--webhook="}, "send-test", "--webhook must name a webhook"},
+      {{"send-test", "http://h/cb", "--scheme", "bearer"}, "send-test", "needs --token"},
       {{"purge"}, "purge", "purge needs --before"},
       {{"purge", "--before", "2027-01-01"}, "purge", "is in the future"},
       {{"purge", "--before", "tomorrow"}, "purge", "--before: \"tomorrow\""},
