@@ -96,13 +96,30 @@ void GroupCommitStore::WriterLoop() {
   for (;;) {
     queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, and nothing left to do
+    // Another process may be writing the same database: wait for the turn
+    // first, then take what queued meanwhile too (one fsync for all of it).
+    lock.unlock();
+    Status turn;
+    try {
+      turn = backend_->BeginTurn();
+    } catch (const std::exception& e) {
+      turn = Status::Internal(std::string("the store failed: ") + e.what());
+    }
+    lock.lock();
     jobs.clear();
     while (!queue_.empty() && jobs.size() < options_.max_callers_per_commit) {
       jobs.push_back(queue_.front());
       queue_.pop_front();
     }
     lock.unlock();
-    RunJobs(jobs);
+    if (turn.ok()) {
+      RunJobs(jobs);
+      backend_->EndTurn();
+    } else {
+      // No turn within the backend's timeout: the group fails as one
+      // transaction that could not begin would (Unavailable: 503, retried).
+      for (Job* job : jobs) job->status = turn;
+    }
     lock.lock();
     size_t callers = 0;
     for (Job* job : jobs) {

@@ -107,6 +107,17 @@ class StoreWriter {
 
   virtual Status RecordRejected(const Rejected& rejected) = 0;
 
+  // The turn among the processes that write one database (SQLite's
+  // WriterLock). The group commit's writer takes its turn before it collects
+  // a group, so that whatever queued while another process was writing joins
+  // this group, then ends it once the group is committed. Between the two,
+  // EnsureSchema, Commit and RecordRejected do not wait again. A failed
+  // BeginTurn (Unavailable: another process kept writing past the timeout)
+  // holds nothing, and the group fails with its status. By default there is
+  // no turn to take: Ok at once.
+  virtual Status BeginTurn() { return Status::Ok(); }
+  virtual void EndTurn() {}
+
   // One batch: Commit of a single element.
   StatusOr<BatchResult> StoreBatch(const Batch& batch);
 };

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -69,9 +71,106 @@ void WaitQueued(const GroupCommitStore& store, size_t n) {
   while (store.queued() < n) std::this_thread::yield();
 }
 
+// A FakeStore whose turn (another process writing the same database) is
+// closed until OpenTurn(), or fails with `turn_failure`; it counts the
+// Commit calls made outside a turn.
+class TurnStore : public FakeStore {
+ public:
+  Status BeginTurn() override {
+    std::unique_lock<std::mutex> lock(turn_mu_);
+    waiting_for_turn_ = true;
+    turn_cv_.notify_all();
+    turn_cv_.wait(lock, [this] { return turn_open_; });
+    waiting_for_turn_ = false;
+    if (!turn_failure.ok()) return turn_failure;
+    in_turn_ = true;
+    ++turns;
+    return Status::Ok();
+  }
+  void EndTurn() override {
+    std::lock_guard<std::mutex> lock(turn_mu_);
+    in_turn_ = false;
+  }
+  Status Commit(const std::vector<const Batch*>& batches,
+                std::vector<BatchResult>* results) override {
+    {
+      std::lock_guard<std::mutex> lock(turn_mu_);
+      if (!in_turn_) ++commits_outside_a_turn;
+    }
+    return FakeStore::Commit(batches, results);
+  }
+  void WaitUntilWaitingForTurn() {
+    std::unique_lock<std::mutex> lock(turn_mu_);
+    turn_cv_.wait(lock, [this] { return waiting_for_turn_; });
+  }
+  void OpenTurn() {
+    std::lock_guard<std::mutex> lock(turn_mu_);
+    turn_open_ = true;
+    turn_cv_.notify_all();
+  }
+
+  Status turn_failure;  // set before threads run
+  int turns = 0;
+  int commits_outside_a_turn = 0;
+
+ private:
+  std::mutex turn_mu_;
+  std::condition_variable turn_cv_;
+  bool turn_open_ = false;
+  bool waiting_for_turn_ = false;
+  bool in_turn_ = false;
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(GroupCommitStoreTest)
+
+// Another process writing the same file: what queues while the writer waits
+// for its turn joins the group, so one fsync serves them all.
+BOOST_AUTO_TEST_CASE(CallersQueuedWhileWaitingForTheTurnShareOneTransaction) {
+  auto owned = std::make_unique<TurnStore>();
+  TurnStore* fake = owned.get();
+  auto store = std::make_unique<GroupCommitStore>(std::move(owned));
+  Outcome a, b, c;
+  std::thread ta([&] { a = CommitOne(*store, MakeBatch({"a1"})); });
+  fake->WaitUntilWaitingForTurn();
+  std::thread tb([&] { b = CommitOne(*store, MakeBatch({"b1", "b2"})); });
+  std::thread tc([&] { c = CommitOne(*store, MakeBatch({"c1", "a1"})); });
+  WaitQueued(*store, 3);
+  fake->OpenTurn();
+  for (std::thread* t : {&ta, &tb, &tc}) t->join();
+  BOOST_TEST(fake->CommitSizes() == std::vector<size_t>({3}), boost::test_tools::per_element());
+  BOOST_TEST(fake->turns == 1);
+  BOOST_TEST(fake->commits_outside_a_turn == 0);
+  BOOST_TEST(a.status.ok());
+  BOOST_TEST(a.result.stored == 1u);
+  BOOST_TEST(b.result.stored == 2u);
+  BOOST_TEST(c.result.stored == 1u);
+  BOOST_TEST(c.result.duplicates == 1u);
+  store.reset();
+}
+
+BOOST_AUTO_TEST_CASE(NoTurnFailsTheWholeGroupAndStoresNothing) {
+  auto owned = std::make_unique<TurnStore>();
+  TurnStore* fake = owned.get();
+  fake->turn_failure = Status::Unavailable("the database is locked (another process kept writing)");
+  auto store = std::make_unique<GroupCommitStore>(std::move(owned));
+  Outcome a, b;
+  std::thread ta([&] { a = CommitOne(*store, MakeBatch({"a1"})); });
+  fake->WaitUntilWaitingForTurn();
+  std::thread tb([&] { b = CommitOne(*store, MakeBatch({"b1"})); });
+  WaitQueued(*store, 2);
+  fake->OpenTurn();
+  ta.join();
+  tb.join();
+  for (const Outcome* o : {&a, &b}) {
+    BOOST_TEST((o->status.code() == StatusCode::kUnavailable));
+    BOOST_TEST(o->result.stored == 0u);
+  }
+  BOOST_TEST(fake->EventCount() == 0u);
+  BOOST_TEST(fake->CommitSizes().empty());
+  store.reset();
+}
 
 BOOST_AUTO_TEST_CASE(SingleCallerGetsItsOwnCounts) {
   Fixture fx;

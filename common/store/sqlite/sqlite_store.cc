@@ -249,7 +249,7 @@ Status SqliteStore::EnsureSchema() {
   if (version > kSchemaVersion) return NewerSchema(version);
   // One process migrates; the version is read again under the write lock,
   // since another one may have migrated since.
-  WriterLockScope order(WriterLockOrNull());
+  WriterLockScope order(LockToTake());
   s = order.Acquire(options_.busy_timeout_ms);
   if (s.ok()) s = Exec("BEGIN IMMEDIATE");
   if (!s.ok()) return s;
@@ -315,7 +315,7 @@ Status SqliteStore::Commit(const std::vector<const Batch*>& batches,
   Status s = Connect();
   if (!s.ok()) return s;
   {
-    WriterLockScope order(WriterLockOrNull());
+    WriterLockScope order(LockToTake());
     s = order.Acquire(options_.busy_timeout_ms);
     if (s.ok()) s = Step(begin_, "sqlite");
     if (!s.ok()) return s;
@@ -337,6 +337,20 @@ Status SqliteStore::Commit(const std::vector<const Batch*>& batches,
   }
   if (options_.one_request_per_process) CheckpointIfDue();
   return s;
+}
+
+Status SqliteStore::BeginTurn() {
+  WriterLock* lock = WriterLockOrNull();
+  if (!lock || turn_held_) return Status::Ok();
+  Status s = lock->Lock(options_.busy_timeout_ms);
+  turn_held_ = s.ok();
+  return s;
+}
+
+void SqliteStore::EndTurn() {
+  if (!turn_held_) return;
+  turn_held_ = false;
+  writer_lock_->Unlock();
 }
 
 WriterLock* SqliteStore::WriterLockOrNull() {
@@ -389,7 +403,7 @@ Status SqliteStore::RecordRejected(const Rejected& r) {
   }
   if (rc == SQLITE_OK) rc = BindOptional(st, 10, r.query);
   if (rc != SQLITE_OK) return Fail(rc, "binding a rejected request");
-  WriterLockScope order(WriterLockOrNull());
+  WriterLockScope order(LockToTake());
   s = order.Acquire(options_.busy_timeout_ms);
   if (!s.ok()) return s;
   rc = sqlite3_step(st);

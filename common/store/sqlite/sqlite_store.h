@@ -41,6 +41,10 @@ class SqliteStore : public Store {
   Status Commit(const std::vector<const Batch*>& batches,
                 std::vector<BatchResult>* results) override;
   Status RecordRejected(const Rejected& rejected) override;
+  // Takes and releases the WriterLock (see StoreWriter); nothing to take
+  // for a database without one (":memory:", a URI).
+  Status BeginTurn() override;
+  void EndTurn() override;
 
   // Ping opens the file read-only on a connection of its own (NotFound when
   // it does not exist; nothing is created). QueryEach holds a read
@@ -82,6 +86,8 @@ class SqliteStore : public Store {
   // the first write; nullptr for an in-memory database or when it cannot be
   // had (logged once: the writers are then ordered by the busy timeout alone).
   WriterLock* WriterLockOrNull();
+  // The lock a write must take itself: none while BeginTurn holds it.
+  WriterLock* LockToTake() { return turn_held_ ? nullptr : WriterLockOrNull(); }
 
   const std::string path_;
   const StoreOptions options_;
@@ -98,6 +104,7 @@ class SqliteStore : public Store {
   sqlite3_stmt* rollback_ = nullptr;
   std::unique_ptr<WriterLock> writer_lock_;
   bool writer_lock_tried_ = false;
+  bool turn_held_ = false;  // BeginTurn took writer_lock_
 };
 
 }  // namespace dlr

@@ -607,6 +607,28 @@ BOOST_AUTO_TEST_CASE(TwoStoresOnOneFileShareTheirEvents) {
   BOOST_TEST(r.duplicates == 1u);
 }
 
+// The group commit's turn: while one store holds it, another store on the
+// same file waits (and gives up with Unavailable); the holder's own writes
+// do not wait for the lock it already holds.
+BOOST_AUTO_TEST_CASE(ATurnOrdersTheWritersOfOneFile) {
+  Fixture f;
+  SqliteStore other(f.path, Options(100));
+  BOOST_TEST_REQUIRE(other.EnsureSchema().ok());
+  BOOST_TEST_REQUIRE(f.store.BeginTurn().ok());
+  BOOST_TEST(MustStore(f.store, MakeBatch({MakeDlr("a", "DELIVRD")})).stored == 1u);
+  Rejected rej;
+  rej.raw = "x";
+  BOOST_TEST(f.store.RecordRejected(rej).ok());
+  StatusOr<BatchResult> r = other.StoreBatch(MakeBatch({MakeDlr("b", "DELIVRD")}));
+  BOOST_TEST((r.status().code() == StatusCode::kUnavailable), r.status().ToString());
+  BOOST_TEST((other.BeginTurn().code() == StatusCode::kUnavailable));
+  f.store.EndTurn();
+  BOOST_TEST(other.BeginTurn().ok());
+  BOOST_TEST(MustStore(other, MakeBatch({MakeDlr("b", "DELIVRD")})).stored == 1u);
+  other.EndTurn();
+  BOOST_TEST(MustStore(f.store, MakeBatch({MakeDlr("c", "DELIVRD")})).stored == 1u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(SqliteStoreRejectedTest)
