@@ -1,5 +1,7 @@
 #include "common/ctl/config_check.h"
 
+#include "common/store/database_url.h"
+
 namespace dlr {
 namespace {
 
@@ -52,6 +54,37 @@ std::string WebDocumentRoot(const std::string& path) {
   return "";
 }
 
+std::optional<std::string> DatabaseTransportWarning(const std::string& database) {
+  if (!IsUrl(database)) return std::nullopt;
+  StatusOr<DatabaseUrl> u = ParseDatabaseUrl(database);
+  if (!u.ok() || IsLocalDatabaseHost(u.value())) return std::nullopt;
+  const DatabaseUrl& url = u.value();
+  const std::string where =
+      "the database server " + url.host + (url.port ? ":" + std::to_string(url.port) : "");
+  if (url.scheme == "postgresql") {
+    std::string mode;
+    for (const auto& [name, value] : url.params) {
+      if (name == "sslmode") mode = value;
+    }
+    if (mode == "require" || mode == "verify-ca" || mode == "verify-full") return std::nullopt;
+    return where + " is not on this host and TLS is not required (sslmode=" +
+           (mode.empty() ? std::string("prefer, the default") : mode) +
+           "): passwords and DLRs may cross the network in clear text; add "
+           "?sslmode=verify-full&sslrootcert=/path/to/ca.pem to the URL";
+  }
+  StatusOr<MysqlParams> p = ParseMysqlParams(url);
+  if (!p.ok()) return std::nullopt;  // refused when the store opens
+  MysqlSslMode mode = p.value().ssl_mode;
+  if (mode == MysqlSslMode::kRequired || mode == MysqlSslMode::kVerifyCa ||
+      mode == MysqlSslMode::kVerifyIdentity) {
+    return std::nullopt;
+  }
+  return where + " is not on this host and TLS is not required (ssl-mode=" +
+         (mode == MysqlSslMode::kUnset ? std::string("unset") : MysqlSslModeName(mode)) +
+         "): passwords and DLRs may cross the network in clear text; add "
+         "?ssl-mode=VERIFY_IDENTITY&ssl-ca=/path/to/ca.pem to the URL";
+}
+
 std::vector<std::string> DeploymentWarnings(const Config& config,
                                             std::optional<unsigned> config_mode) {
   std::vector<std::string> out = ConfigWarnings(config);
@@ -79,6 +112,9 @@ std::vector<std::string> DeploymentWarnings(const Config& config,
   }
   if (config_mode && (*config_mode & 0002)) {
     out.push_back(source + " is writable by every user of this host: chmod o-w");
+  }
+  if (std::optional<std::string> w = DatabaseTransportWarning(config.database)) {
+    out.push_back(*w);
   }
   if (!IsUrl(config.database)) {
     std::string root = WebDocumentRoot(config.database);

@@ -22,11 +22,20 @@ inline constexpr size_t kMinSecretLength = 16;
 // Returns that root ("/var/www", ".../public_html"), or "" when none.
 std::string WebDocumentRoot(const std::string& path);
 
+// A warning when `database` is a server URL whose host is neither a unix
+// socket nor a loopback address (each host, for several) and TLS is not
+// required: PostgreSQL's sslmode not require, verify-ca or verify-full;
+// MariaDB's ssl-mode not REQUIRED, VERIFY_CA or VERIFY_IDENTITY. nullopt
+// otherwise (a SQLite path, a URL that does not parse: refused elsewhere).
+// Names the host, never the password.
+std::optional<std::string> DatabaseTransportWarning(const std::string& database);
+
 // Every warning for `config`, one sentence each, without "warning: " and
 // never showing a secret: ConfigWarnings (no secret, no validation key),
 // secrets (and a dashboard password) shorter than kMinSecretLength, the config file readable or
-// writable by others (`config_mode`: its st_mode, when known), and a SQLite
-// database or the config file inside a web document root.
+// writable by others (`config_mode`: its st_mode, when known), a database
+// server reached over the network without TLS (DatabaseTransportWarning), and
+// a SQLite database or the config file inside a web document root.
 std::vector<std::string> DeploymentWarnings(const Config& config,
                                             std::optional<unsigned> config_mode);
 

@@ -1,6 +1,7 @@
 #include "common/store/database_url.h"
 
 #include <cctype>
+#include <set>
 
 #include "common/http/query.h"
 
@@ -11,6 +12,11 @@ Status UrlError(const std::string& what) { return Status::InvalidArgument("datab
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -177,6 +183,111 @@ std::string ScrubSecret(std::string message, const std::optional<std::string>& s
     message.replace(pos, secret->size(), "***");
   }
   return message;
+}
+
+const char* MysqlSslModeName(MysqlSslMode mode) {
+  switch (mode) {
+    case MysqlSslMode::kUnset:
+      return "";
+    case MysqlSslMode::kDisabled:
+      return "DISABLED";
+    case MysqlSslMode::kPreferred:
+      return "PREFERRED";
+    case MysqlSslMode::kRequired:
+      return "REQUIRED";
+    case MysqlSslMode::kVerifyCa:
+      return "VERIFY_CA";
+    case MysqlSslMode::kVerifyIdentity:
+      return "VERIFY_IDENTITY";
+  }
+  return "";
+}
+
+StatusOr<MysqlParams> ParseMysqlParams(const DatabaseUrl& url) {
+  MysqlParams p;
+  std::set<std::string> seen;
+  bool tls_files = false;
+  for (const auto& [name, value] : url.params) {
+    const std::string where = "database: the mysql:// URL's parameter \"" + name + "\"";
+    if (!seen.insert(name).second) return Status::InvalidArgument(where + " is given twice");
+    if (value.empty()) return Status::InvalidArgument(where + " is empty");
+    std::string* text = nullptr;
+    if (name == "socket") {
+      text = &p.socket;
+    } else if (name == "ssl-mode") {
+      const std::string upper = Upper(value);
+      for (MysqlSslMode m :
+           {MysqlSslMode::kDisabled, MysqlSslMode::kPreferred, MysqlSslMode::kRequired,
+            MysqlSslMode::kVerifyCa, MysqlSslMode::kVerifyIdentity}) {
+        if (upper == MysqlSslModeName(m)) p.ssl_mode = m;
+      }
+      if (p.ssl_mode == MysqlSslMode::kUnset) {
+        return Status::InvalidArgument(
+            where + " must be DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY");
+      }
+      continue;
+    } else if (name == "ssl-passphrase") {
+      p.ssl_passphrase = value;
+      tls_files = true;
+      continue;
+    } else if (name == "ssl-ca") {
+      text = &p.ssl_ca;
+    } else if (name == "ssl-capath") {
+      text = &p.ssl_capath;
+    } else if (name == "ssl-cert") {
+      text = &p.ssl_cert;
+    } else if (name == "ssl-key") {
+      text = &p.ssl_key;
+    } else if (name == "ssl-cipher") {
+      text = &p.ssl_cipher;
+    } else if (name == "ssl-crl") {
+      text = &p.ssl_crl;
+    } else if (name == "ssl-crlpath") {
+      text = &p.ssl_crlpath;
+    } else if (name == "tls-version") {
+      text = &p.tls_version;
+    } else {
+      return Status::InvalidArgument(
+          "database: \"" + name +
+          "\" is not a parameter of mysql:// URLs (socket, ssl-mode, ssl-ca, ssl-capath, "
+          "ssl-cert, ssl-key, ssl-passphrase, ssl-cipher, ssl-crl, ssl-crlpath, tls-version)");
+    }
+    *text = value;
+    if (name != "socket") tls_files = true;
+  }
+  if (p.ssl_mode == MysqlSslMode::kDisabled && tls_files) {
+    return Status::InvalidArgument(
+        "database: ssl-mode=DISABLED goes with no other ssl- or tls- parameter");
+  }
+  if ((p.ssl_cert.empty()) != (p.ssl_key.empty())) {
+    return Status::InvalidArgument("database: ssl-cert and ssl-key go together");
+  }
+  return p;
+}
+
+bool IsLocalDatabaseHost(const DatabaseUrl& url) {
+  std::vector<std::string> hosts;
+  std::string host = url.host;
+  for (const auto& [name, value] : url.params) {
+    if (url.scheme == "postgresql" && (name == "host" || name == "hostaddr")) host = value;
+  }
+  // MySQL's ?socket= is used for localhost only: the host decides. PostgreSQL:
+  // several hosts, comma-separated; each must be local.
+  size_t start = 0;
+  for (;;) {
+    size_t comma = host.find(',', start);
+    hosts.push_back(
+        host.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  for (const std::string& h : hosts) {
+    if (h.empty() || h[0] == '/' || h[0] == '@')
+      continue;  // the default, a socket, an abstract one
+    if (h == "localhost" || h == "::1" || h == "[::1]" || h.rfind("127.", 0) == 0) continue;
+    return false;
+  }
+  return true;
 }
 
 }  // namespace dlr

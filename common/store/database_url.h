@@ -56,6 +56,34 @@ bool IsSecretParam(const std::string& name);
 // is returned as it is.
 std::string RedactDatabaseUrl(const std::string& database);
 
+// The TLS settings of a mysql:// URL, as the MySQL client names them:
+// ?ssl-mode=DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY (any case),
+// ssl-ca, ssl-capath, ssl-cert, ssl-key, ssl-cipher, ssl-crl, ssl-crlpath,
+// tls-version, and ssl-passphrase (the key file's passphrase: a secret,
+// redacted as such).
+enum class MysqlSslMode { kUnset, kDisabled, kPreferred, kRequired, kVerifyCa, kVerifyIdentity };
+
+struct MysqlParams {
+  std::string socket;  // ?socket=: "" = none given
+  MysqlSslMode ssl_mode = MysqlSslMode::kUnset;
+  std::string ssl_ca, ssl_capath, ssl_cert, ssl_key, ssl_cipher, ssl_crl, ssl_crlpath;
+  std::string tls_version;
+  std::optional<std::string> ssl_passphrase;
+};
+
+// The query of a mysql:// URL. InvalidArgument (naming the parameter, never
+// a value of a secret one) for a parameter not listed above, one given
+// twice or empty, an unknown ssl-mode, or TLS files with ssl-mode=DISABLED.
+StatusOr<MysqlParams> ParseMysqlParams(const DatabaseUrl& url);
+
+// "DISABLED", "PREFERRED", ... ("" for kUnset).
+const char* MysqlSslModeName(MysqlSslMode mode);
+
+// True when the URL's host is a unix socket or a loopback address (the
+// backend's default host included: a socket for both): reached without a
+// network a third party could read.
+bool IsLocalDatabaseHost(const DatabaseUrl& url);
+
 // `message` with every occurrence of `secret` replaced by "***": for messages
 // from a database client library, which should not, but might, repeat what
 // they were given.

@@ -111,6 +111,43 @@ BOOST_AUTO_TEST_CASE(ServerDatabasesHaveNoDocumentRoot) {
   BOOST_TEST(DeploymentWarnings(c, 0100600).empty());
 }
 
+BOOST_AUTO_TEST_CASE(WarnsAboutADatabaseServerReachedWithoutTls) {
+  const std::pair<const char*, const char*> warned[] = {
+      {"postgresql://dlr:pw@db.internal:5432/dlr",
+       "the database server db.internal:5432 is not on this host and TLS is not required "
+       "(sslmode=prefer, the default)"},
+      {"postgresql://dlr@10.0.0.5/dlr?sslmode=allow", "(sslmode=allow)"},
+      {"postgresql:///dlr?host=db1,db2&sslmode=prefer", "(sslmode=prefer)"},
+      {"mysql://dlr:pw@db.internal/dlr", "(ssl-mode=unset)"},
+      {"mysql://dlr@db.internal/dlr?ssl-mode=PREFERRED&ssl-ca=/ca.pem", "(ssl-mode=PREFERRED)"},
+      {"mysql://dlr@db.internal/dlr?ssl-mode=DISABLED", "(ssl-mode=DISABLED)"},
+  };
+  for (const auto& [url, part] : warned) {
+    std::optional<std::string> w = DatabaseTransportWarning(url);
+    BOOST_TEST_REQUIRE(w.has_value(), url);
+    BOOST_TEST(w->find(part) != std::string::npos, *w);
+    BOOST_TEST(w->find("pw") == std::string::npos, *w);  // never the password
+  }
+  for (const char* url : {
+           "postgresql://dlr@db.internal/dlr?sslmode=require",
+           "postgresql://dlr@db.internal/dlr?sslmode=verify-ca&sslrootcert=/ca.pem",
+           "postgresql://dlr@db.internal/dlr?sslmode=verify-full",
+           "postgresql://dlr@127.0.0.1/dlr",
+           "postgresql:///dlr?host=/run/postgresql",
+           "mysql://dlr@db.internal/dlr?ssl-mode=REQUIRED",
+           "mysql://dlr@db.internal/dlr?ssl-mode=VERIFY_CA&ssl-ca=/ca.pem",
+           "mysql://dlr@db.internal/dlr?ssl-mode=verify_identity",
+           "mysql://dlr@localhost/dlr",
+           "/var/lib/dlr-webhook/dlr.sqlite",
+       }) {
+    BOOST_TEST(!DatabaseTransportWarning(url).has_value(), url);
+  }
+  Config c = Parse(R"({"database": "mysql://dlr@db.internal/dlr", "metrics": {"path": "/m",
+      "file": "/tmp/m", "loopback_without_password": true},
+      "webhooks": [{"name": "w", "validation_key": "k", "secrets": ["0123456789abcdef0123"]}]})");
+  BOOST_TEST(Count(DeploymentWarnings(c, std::nullopt), "TLS is not required") == 1u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace dlr

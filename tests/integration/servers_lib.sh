@@ -12,6 +12,7 @@
 #   start_mariadb           sets MY_PORT, MY_SOCK, MY_PID, MY_URL, MY_URL_NOPW, MY_PASSWORD
 #   stop_mariadb / restart_mariadb
 #   my_sql "SQL"
+#   MY_SERVER_ARGS=(...)    more mariadbd options (TLS certificates), set before start_mariadb
 
 # Passwords with characters a URL must escape; the URLs carry them percent-encoded.
 PG_PASSWORD='Pg-s3cret@x:y/z%'
@@ -22,6 +23,7 @@ DB_NAME=dlrtest
 DB_OS_USER=""
 PG_PID=""
 MY_PID=""
+MY_SERVER_ARGS=()
 
 # The unprivileged user the servers run as when we are root ("" when we are not root).
 choose_db_os_user() {
@@ -154,7 +156,7 @@ my_start_server() {
     "$MYSQLD_BIN" --no-defaults "${user_opt[@]}" --datadir="$MY_DIR/data" --port="$MY_PORT" \
         --bind-address=127.0.0.1 --socket="$MY_SOCK" --pid-file="$MY_DIR/mariadbd.pid" \
         --log-error="$MY_DIR/server.log" --skip-name-resolve --innodb-buffer-pool-size=32M \
-        --innodb-log-file-size=16M --max-connections=100 </dev/null >/dev/null 2>&1 &
+        --innodb-log-file-size=16M --max-connections=100 "${MY_SERVER_ARGS[@]}" </dev/null >/dev/null 2>&1 &
     MY_PID=$!
     for i in $(seq 1 300); do
         kill -0 "$MY_PID" 2>/dev/null || { wait "$MY_PID" 2>/dev/null; MY_PID=""; return 1; }

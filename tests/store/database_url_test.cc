@@ -159,6 +159,112 @@ BOOST_AUTO_TEST_CASE(RedactsFromTheParsedUrl) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(RedactsTheTlsKeyPassphrase) {
+  BOOST_TEST(RedactDatabaseUrl("mysql://u@db/d?ssl-mode=VERIFY_IDENTITY&ssl-key=/k.pem&"
+                               "ssl-cert=/c.pem&ssl-passphrase=Key-Pass1") ==
+             "mysql://u@db/d?ssl-mode=VERIFY_IDENTITY&ssl-key=/k.pem&ssl-cert=/c.pem&"
+             "ssl-passphrase=***");
+  BOOST_TEST(IsSecretParam("ssl-passphrase"));
+  for (const char* word : {"ssl-key", "ssl-cert", "ssl-capath", "ssl-cipher", "tls-version"}) {
+    BOOST_TEST(!IsSecretParam(word), word);
+  }
+}
+
+// The mysql:// query: socket and the MySQL client's TLS options.
+BOOST_AUTO_TEST_CASE(ReadsMysqlTlsParameters) {
+  StatusOr<DatabaseUrl> u = ParseDatabaseUrl(
+      "mysql://u@db.internal/d?ssl-mode=verify_ca&ssl-ca=%2Fetc%2Fca.pem&ssl-capath=/etc/cas&"
+      "ssl-cert=/c.pem&ssl-key=/k.pem&ssl-passphrase=pp&ssl-cipher=ECDHE-RSA-AES256-GCM-SHA384&"
+      "ssl-crl=/crl.pem&ssl-crlpath=/crls&tls-version=TLSv1.3&socket=/run/m.sock");
+  BOOST_TEST_REQUIRE(u.ok());
+  StatusOr<MysqlParams> p = ParseMysqlParams(u.value());
+  BOOST_TEST_REQUIRE(p.ok(), p.status().ToString());
+  BOOST_TEST((p.value().ssl_mode == MysqlSslMode::kVerifyCa));
+  BOOST_TEST(p.value().ssl_ca == "/etc/ca.pem");
+  BOOST_TEST(p.value().ssl_capath == "/etc/cas");
+  BOOST_TEST(p.value().ssl_cert == "/c.pem");
+  BOOST_TEST(p.value().ssl_key == "/k.pem");
+  BOOST_TEST(p.value().ssl_passphrase.value_or("") == "pp");
+  BOOST_TEST(p.value().ssl_cipher == "ECDHE-RSA-AES256-GCM-SHA384");
+  BOOST_TEST(p.value().ssl_crl == "/crl.pem");
+  BOOST_TEST(p.value().ssl_crlpath == "/crls");
+  BOOST_TEST(p.value().tls_version == "TLSv1.3");
+  BOOST_TEST(p.value().socket == "/run/m.sock");
+
+  const std::pair<const char*, MysqlSslMode> modes[] = {
+      {"DISABLED", MysqlSslMode::kDisabled},
+      {"preferred", MysqlSslMode::kPreferred},
+      {"Required", MysqlSslMode::kRequired},
+      {"VERIFY_CA", MysqlSslMode::kVerifyCa},
+      {"VERIFY_IDENTITY", MysqlSslMode::kVerifyIdentity},
+  };
+  for (const auto& [text, mode] : modes) {
+    StatusOr<DatabaseUrl> m = ParseDatabaseUrl(std::string("mysql://h/d?ssl-mode=") + text);
+    BOOST_TEST_REQUIRE(m.ok());
+    StatusOr<MysqlParams> mp = ParseMysqlParams(m.value());
+    BOOST_TEST_REQUIRE(mp.ok(), text);
+    BOOST_TEST((mp.value().ssl_mode == mode), text);
+  }
+  StatusOr<DatabaseUrl> none = ParseDatabaseUrl("mysql://h/d");
+  BOOST_TEST((ParseMysqlParams(none.value()).value().ssl_mode == MysqlSslMode::kUnset));
+}
+
+BOOST_AUTO_TEST_CASE(RefusesBadMysqlParameters) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"mysql://h/d?sslmode=require", "\"sslmode\" is not a parameter of mysql:// URLs"},
+      {"mysql://h/d?ssl=1", "\"ssl\" is not a parameter"},
+      {"mysql://h/d?ssl-mode=ON", "must be DISABLED, PREFERRED, REQUIRED, VERIFY_CA or"},
+      {"mysql://h/d?ssl-mode=REQUIRED&ssl-mode=DISABLED", "is given twice"},
+      {"mysql://h/d?ssl-ca=", "\"ssl-ca\" is empty"},
+      {"mysql://h/d?ssl-mode=DISABLED&ssl-ca=/ca.pem", "ssl-mode=DISABLED goes with no other"},
+      {"mysql://h/d?ssl-cert=/c.pem", "ssl-cert and ssl-key go together"},
+      {"mysql://h/d?ssl-key=/k.pem&ssl-mode=REQUIRED", "ssl-cert and ssl-key go together"},
+  };
+  for (const auto& [url, why] : cases) {
+    BOOST_TEST_CONTEXT(url) {
+      StatusOr<DatabaseUrl> u = ParseDatabaseUrl(url);
+      BOOST_TEST_REQUIRE(u.ok());
+      StatusOr<MysqlParams> p = ParseMysqlParams(u.value());
+      BOOST_TEST_REQUIRE(!p.ok());
+      BOOST_TEST(p.status().code() == StatusCode::kInvalidArgument);
+      BOOST_TEST(p.status().message().find(why) != std::string::npos, p.status().message());
+    }
+  }
+  // A secret parameter's value is never in the error.
+  StatusOr<DatabaseUrl> u =
+      ParseDatabaseUrl("mysql://h/d?ssl-passphrase=Secret-pp&ssl-mode=DISABLED");
+  StatusOr<MysqlParams> p = ParseMysqlParams(u.value());
+  BOOST_TEST_REQUIRE(!p.ok());
+  BOOST_TEST(p.status().message().find("Secret-pp") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(TellsLocalHostsApart) {
+  const std::pair<const char*, bool> cases[] = {
+      {"postgresql:///d", true},
+      {"postgresql://localhost/d", true},
+      {"postgresql://127.0.0.1:5432/d", true},
+      {"postgresql://[::1]/d", true},
+      {"postgresql://%2Frun%2Fpostgresql/d", true},
+      {"postgresql:///d?host=/run/postgresql", true},
+      {"postgresql://db.internal/d", false},
+      {"postgresql://10.0.0.5/d", false},
+      {"postgresql:///d?host=db1,db2", false},
+      {"postgresql:///d?host=localhost,db2", false},
+      {"postgresql://db/d?host=127.0.0.1", true},
+      {"mysql://u@localhost/d", true},
+      {"mysql://u@/d", true},
+      {"mysql://u@db.internal/d?socket=/run/mysqld/mysqld.sock", false},  // TCP to db.internal
+      {"mysql://u@localhost/d?socket=/run/mysqld/mysqld.sock", true},
+      {"mysql://u@db.internal:3306/d", false},
+      {"mysql://u@127.0.0.2/d", true},
+  };
+  for (const auto& [url, local] : cases) {
+    StatusOr<DatabaseUrl> u = ParseDatabaseUrl(url);
+    BOOST_TEST_REQUIRE(u.ok(), url);
+    BOOST_TEST(IsLocalDatabaseHost(u.value()) == local, url);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(ScrubSecretReplacesEveryOccurrence) {
   BOOST_TEST(ScrubSecret("a pw b pw", std::string("pw")) == "a *** b ***");
   BOOST_TEST(ScrubSecret("nothing", std::nullopt) == "nothing");

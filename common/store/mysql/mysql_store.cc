@@ -169,28 +169,60 @@ StatusOr<std::unique_ptr<Store>> MysqlStore::Open(DatabaseUrl url, const StoreOp
     return Status::InvalidArgument(
         "database: a mysql:// URL must name the database (mysql://user@host/NAME)");
   }
-  for (const auto& kv : url.params) {
-    if (kv.first != "socket") {
-      return Status::InvalidArgument("database: \"" + kv.first +
-                                     "\" is not a parameter of mysql:// URLs (only socket)");
-    }
-  }
-  return std::unique_ptr<Store>(new MysqlStore(std::move(url), options));
+  StatusOr<MysqlParams> params = ParseMysqlParams(url);
+  if (!params.ok()) return params.status();
+  return std::unique_ptr<Store>(new MysqlStore(std::move(url), std::move(params).value(), options));
 }
 
-MysqlStore::MysqlStore(DatabaseUrl url, const StoreOptions& options)
-    : url_(std::move(url)), options_(options) {
+MysqlStore::MysqlStore(DatabaseUrl url, MysqlParams params, const StoreOptions& options)
+    : url_(std::move(url)), params_(std::move(params)), options_(options) {
   host_ = url_.host;
   if (!host_.empty() && host_[0] == '/') {
     socket_ = host_;
     host_ = "localhost";
   }
-  for (const auto& kv : url_.params) {
-    if (kv.first == "socket") socket_ = kv.second;
-  }
+  if (!params_.socket.empty()) socket_ = params_.socket;
 }
 
 MysqlStore::~MysqlStore() { Disconnect(); }
+
+void MysqlStore::SetTlsOptions() {
+  const MysqlParams& p = params_;
+  auto file = [this](mysql_option option, const std::string& value) {
+    if (!value.empty()) mysql_optionsv(conn_, option, value.c_str());
+  };
+  // PREFERRED (or no ssl-mode): the files are given to Connector/C, which
+  // decides; only REQUIRED and VERIFY_* refuse a connection without TLS.
+  file(MYSQL_OPT_SSL_CA, p.ssl_ca);
+  file(MYSQL_OPT_SSL_CAPATH, p.ssl_capath);
+  file(MYSQL_OPT_SSL_CERT, p.ssl_cert);
+  file(MYSQL_OPT_SSL_KEY, p.ssl_key);
+  file(MYSQL_OPT_SSL_CIPHER, p.ssl_cipher);
+  file(MYSQL_OPT_SSL_CRL, p.ssl_crl);
+  file(MYSQL_OPT_SSL_CRLPATH, p.ssl_crlpath);
+  file(MARIADB_OPT_TLS_VERSION, p.tls_version);
+  if (p.ssl_passphrase)
+    mysql_optionsv(conn_, MARIADB_OPT_TLS_PASSPHRASE, p.ssl_passphrase->c_str());
+  my_bool enforce = 0, verify = 0;
+  switch (p.ssl_mode) {
+    case MysqlSslMode::kUnset:
+    case MysqlSslMode::kDisabled:
+    case MysqlSslMode::kPreferred:
+      break;
+    case MysqlSslMode::kRequired:
+      enforce = 1;
+      break;
+    case MysqlSslMode::kVerifyCa:
+    case MysqlSslMode::kVerifyIdentity:
+      // Connector/C checks the chain and the host name together: VERIFY_CA is
+      // VERIFY_IDENTITY with this client.
+      enforce = 1;
+      verify = 1;
+      break;
+  }
+  if (enforce) mysql_optionsv(conn_, MYSQL_OPT_SSL_ENFORCE, &enforce);
+  mysql_optionsv(conn_, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+}
 
 void MysqlStore::CloseConnection() {
   CloseStmt(&insert_event_);
@@ -375,6 +407,7 @@ Status MysqlStore::OpenSession() {
   mysql_optionsv(conn_, MYSQL_OPT_RECONNECT, &no);
   mysql_optionsv(conn_, MYSQL_OPT_LOCAL_INFILE, &no_infile);
   mysql_optionsv(conn_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  SetTlsOptions();
   std::string socket = socket_;
 #if DLR_MYSQL_FIND_SOCKET
   // "localhost" means the local socket to the client; which one depends on

@@ -70,13 +70,15 @@ class MysqlStore : public ServerStore {
     bool blob = false;
   };
 
-  MysqlStore(DatabaseUrl url, const StoreOptions& options);
+  MysqlStore(DatabaseUrl url, MysqlParams params, const StoreOptions& options);
 
   // ServerStore's hooks. The schema lock is GET_LOCK; each migration's
   // statements are written to be run again after an interruption, since
   // MySQL commits every DDL statement on its own.
   Status OpenSession() override;
   void CloseConnection() override;
+  // The ssl-* parameters as mysql_options on conn_, before it connects.
+  void SetTlsOptions();
   Status RunStatement(const char* sql) override { return Exec(sql); }
   Status ReadSchemaVersion(int* version) override;
   Status LockSchema() override;
@@ -124,6 +126,7 @@ class MysqlStore : public ServerStore {
   void RollbackQuietly();
 
   const DatabaseUrl url_;
+  const MysqlParams params_;  // socket and TLS, checked by Open
   const StoreOptions options_;
   std::string host_;    // for mysql_real_connect: "" = localhost
   std::string socket_;  // "" = none given
