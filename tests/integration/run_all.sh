@@ -10,7 +10,7 @@ total_fail=0
 for t in nginx_test.sh cgi_test.sh concurrency_test.sh shutdown_test.sh durability_test.sh \
          hostile_test.sh portable_test.sh portable_bullseye_test.sh apache_test.sh lighttpd_test.sh servers_test.sh ops_test.sh systemd_test.sh \
          "db_fault_test.sh postgresql" "db_fault_test.sh mysql" multihost_test.sh dlrctl_test.sh \
-         dashboard_test.sh deb_test.sh providers_test.sh mariadb_tls_test.sh; do
+         dashboard_test.sh deb_test.sh providers_test.sh mariadb_tls_test.sh unread_body_test.sh; do
     echo "# ---- $t"
     # The portable binary is never sanitized: the plain run checks it on Debian 11; the
     # sanitized run would check the same file again.
