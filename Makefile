@@ -111,7 +111,7 @@ PORTABLE_LIBS  := -lfcgi -lsqlite3 -lmariadb -lssl -lcrypto -lz -lm -pthread
 
 # Fuzzing (make fuzz): libFuzzer targets built with clang into build-fuzz/. Their saved corpus
 # and every crash ever found are replayed by `make test` with replay_main.cc (no libFuzzer).
-FUZZ_TARGETS  := payload query auth config signature
+FUZZ_TARGETS  := payload query auth config signature nested
 FUZZ_CXX      ?= clang++
 FUZZ_BUILD    := build-fuzz
 FUZZ_SECONDS  ?= 30

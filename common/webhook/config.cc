@@ -337,6 +337,11 @@ Status ParseWebhook(const Value& v, const std::string& key, Webhook* w) {
     for (const auto& f : w->fields) overridden = overridden || FieldFromName(f.first) == field;
     if (!overridden) w->field_names.key[static_cast<size_t>(field)] = std::string(theirs);
   }
+  if (std::optional<NestedLayout> layout = PresetLayout(w->provider)) {
+    // The platform nests its DLRs: each field's name (`fields` included) is a path.
+    Status s = w->field_names.SetLayout(std::move(*layout));
+    if (!s.ok()) return KeyError(key + ".fields", s.message());
+  }
   if (v.HasMember("verify")) {
     if (!w->secrets.empty()) {
       return KeyError(key + ".secrets", "give the secrets in verify, not beside it");

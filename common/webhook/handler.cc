@@ -212,7 +212,8 @@ Response RefuseUnparsed(const Call& c, const Status& why) {
 }
 
 // Handshake: a payload without DLRs. With a token, the verification
-// handshake (403 for a wrong one); an empty body, 200; else 422 (kept).
+// handshake (403 for a wrong one); an event of a type without DLRs, 200 with
+// "ignored"; an empty body, 200; else 422 (kept).
 Response AnswerWithoutDlrs(const Call& c, const Payload& p) {
   if (const std::string* token = FindParam(c.query.value(), "token")) {
     Status s = CheckToken(*token, c.webhook.validation_key);
@@ -221,6 +222,13 @@ Response AnswerWithoutDlrs(const Call& c, const Payload& p) {
       return ErrorResponse(s);
     }
     return HandshakeResponse(p.challenge, *c.webhook.validation_key);
+  }
+  if (p.ignored_event) {
+    // Another of the platform's events (Telnyx's message.received): acknowledged, so that
+    // it is not retried, and nothing stored; the warning tells the operator it came here.
+    Warn(c, "ignored an event of type \"" + p.ignored_event->substr(0, 64) +
+                "\": it carries no DLR (stored 0)");
+    return Json(200, "{\"ok\":true,\"stored\":0,\"duplicates\":0,\"ignored\":1}");
   }
   if (p.body_empty) return Json(200, "{\"ok\":true}");
   return Reject(c, Status::Unprocessable("the body carries no DLR (no \"" +

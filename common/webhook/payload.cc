@@ -5,6 +5,8 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <cctype>
 #include <cstdint>
@@ -425,7 +427,217 @@ StatusOr<Payload> FromJson(std::string_view body, const Params& query, const Fie
   return Status::Unprocessable("the body is JSON but neither an object nor an array");
 }
 
+// --- Nested layouts (NestedLayout) -----------------------------------------
+
+// The value `path` leads to from `v`, or nullptr when a step meets a missing
+// member, an index past the end, or a value it cannot step into.
+const rapidjson::Value* Resolve(const rapidjson::Value& v, const JsonPath& path) {
+  const rapidjson::Value* cur = &v;
+  for (const PathStep& step : path) {
+    if (step.is_index) {
+      if (!cur->IsArray() || step.index >= cur->Size()) return nullptr;
+      cur = &(*cur)[static_cast<rapidjson::SizeType>(step.index)];
+    } else {
+      if (!cur->IsObject()) return nullptr;
+      auto m = cur->FindMember(rapidjson::Value(rapidjson::StringRef(
+          step.name.data(), static_cast<rapidjson::SizeType>(step.name.size()))));
+      if (m == cur->MemberEnd()) return nullptr;
+      cur = &m->value;
+    }
+  }
+  return cur;
+}
+
+// A DLR from `obj` by the layout's paths.
+StatusOr<Dlr> DlrFromPaths(const rapidjson::Value& obj, const FieldNames& names, std::string raw,
+                           size_t index, size_t count) {
+  Dlr d;
+  d.raw = std::move(raw);
+  for (size_t i = 0; i < kFieldCount; ++i) {
+    const rapidjson::Value* v = Resolve(obj, names.nested->paths[i]);
+    if (!v || v->IsNull()) continue;
+    if (!v->IsString()) {  // numbers arrive as strings (kParseNumbersAsStrings)
+      return Status::Unprocessable("\"" + names.key[i] + "\" in " + Ordinal(index, count) + " is " +
+                                   JsonTypeName(*v) + "; a string or a number was expected");
+    }
+    d.values[i] = std::string(v->GetString(), v->GetStringLength());
+  }
+  return d;
+}
+
+// Whether the JSON string `quoted` ("..." with its quotes, escapes allowed)
+// is `name`.
+bool KeyEquals(std::string_view quoted, std::string_view name) {
+  std::string_view inner = quoted.substr(1, quoted.size() - 2);
+  if (inner.find('\\') == std::string_view::npos) return inner == name;
+  rapidjson::Document key;
+  key.Parse(quoted.data(), quoted.size());
+  return !key.HasParseError() && key.IsString() &&
+         std::string_view(key.GetString(), key.GetStringLength()) == name;
+}
+
+// Where the value of the top-level object's member `name` begins in `json`
+// (already parsed: only strings and nesting need tracking), or npos.
+size_t FindTopLevelValue(std::string_view json, std::string_view name) {
+  int depth = 0;
+  for (size_t i = 0; i < json.size(); ++i) {
+    char c = json[i];
+    if (c == '"') {
+      size_t start = i + 1, j = start;
+      while (j < json.size() && json[j] != '"') j += json[j] == '\\' ? 2 : 1;
+      if (j >= json.size()) return std::string_view::npos;
+      size_t k = j + 1;
+      while (k < json.size() && std::isspace(static_cast<unsigned char>(json[k]))) ++k;
+      if (depth == 1 && k < json.size() && json[k] == ':' &&
+          KeyEquals(json.substr(start - 1, j - start + 2), name)) {
+        ++k;
+        while (k < json.size() && std::isspace(static_cast<unsigned char>(json[k]))) ++k;
+        return k;
+      }
+      i = j;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
+std::string Serialize(const rapidjson::Value& v) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  v.Accept(w);
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+bool IsDlrEvent(const NestedLayout& n, std::string_view type) {
+  for (const std::string& e : n.dlr_events) {
+    if (e == type) return true;
+  }
+  return false;
+}
+
+StatusOr<Payload> FromNestedJson(std::string_view body, const FieldNames& names,
+                                 const Limits& limits) {
+  rapidjson::Document doc;
+  Status parsed = ParseJson(body, limits, &doc);
+  if (!parsed.ok()) return parsed;
+  const NestedLayout& n = *names.nested;
+  if (!doc.IsObject()) {
+    return Status::Unprocessable(std::string("the body is JSON but not an object (") +
+                                 JsonTypeName(doc) + "); this platform sends one object");
+  }
+  Payload p;
+  p.body_empty = false;
+  if (!n.event_type.empty()) {
+    const rapidjson::Value* t = Resolve(doc, n.event_type);
+    if (!t || !t->IsString()) {
+      return Status::Unprocessable("the body has no \"" + n.event_type_key +
+                                   "\" string: it is not an event of this platform");
+    }
+    std::string type(t->GetString(), t->GetStringLength());
+    if (!IsDlrEvent(n, type)) {
+      p.ignored_event = std::move(type);
+      return p;
+    }
+  }
+  if (n.items.empty()) {
+    StatusOr<Dlr> d = DlrFromPaths(doc, names, std::string(body), 0, 1);
+    if (!d.ok()) return d.status();
+    Status s = Validate(d.value(), names, limits, 0, 1);
+    if (!s.ok()) return s;
+    p.dlrs.push_back(std::move(d).value());
+    return p;
+  }
+  auto items = doc.FindMember(rapidjson::Value(
+      rapidjson::StringRef(n.items.data(), static_cast<rapidjson::SizeType>(n.items.size()))));
+  if (items == doc.MemberEnd() || !items->value.IsArray()) {
+    return Status::Unprocessable(
+        "the body has no \"" + n.items + "\" array" +
+        (items == doc.MemberEnd() ? std::string()
+                                  : std::string(" (it is ") + JsonTypeName(items->value) + ")"));
+  }
+  const rapidjson::Value& arr = items->value;
+  const size_t count = arr.Size();
+  if (count == 0) {
+    return Status::Unprocessable("\"" + n.items + "\" is an empty array: no DLR in it");
+  }
+  if (count > limits.max_array_length) {
+    return Status::TooLarge("\"" + n.items + "\" holds more than " +
+                            std::to_string(limits.max_array_length) + " DLRs (max_array_length)");
+  }
+  std::vector<std::string_view> raws;
+  const size_t at = FindTopLevelValue(body, n.items);
+  if (at != std::string_view::npos) raws = SplitArrayElements(body.substr(at));
+  p.dlrs.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    const rapidjson::Value& el = arr[static_cast<rapidjson::SizeType>(i)];
+    if (!el.IsObject()) {
+      return Status::Unprocessable(Ordinal(i, count) + " in \"" + n.items + "\" is " +
+                                   JsonTypeName(el) + ", not an object");
+    }
+    std::string raw = raws.size() == count ? std::string(raws[i]) : Serialize(el);
+    StatusOr<Dlr> d = DlrFromPaths(el, names, std::move(raw), i, count);
+    if (!d.ok()) return d.status();
+    Status s = Validate(d.value(), names, limits, i, count);
+    if (!s.ok()) return s;
+    p.dlrs.push_back(std::move(d).value());
+  }
+  return p;
+}
+
 }  // namespace
+
+StatusOr<JsonPath> ParseJsonPath(std::string_view path) {
+  JsonPath out;
+  if (path.empty()) return Status::InvalidArgument("the path is empty");
+  size_t i = 0;
+  for (;;) {
+    size_t end = path.find_first_of(".[]", i);
+    std::string_view name = path.substr(i, end == std::string_view::npos ? end : end - i);
+    if (name.empty())
+      return Status::InvalidArgument("a step of \"" + std::string(path) + "\" is empty");
+    out.push_back(PathStep{std::string(name), 0, false});
+    i = end;
+    while (i < path.size() && path[i] == '[') {
+      size_t close = path.find(']', i);
+      if (close == std::string_view::npos || close == i + 1) {
+        return Status::InvalidArgument("an index of \"" + std::string(path) +
+                                       "\" is not closed or empty");
+      }
+      size_t index = 0;
+      for (size_t k = i + 1; k < close; ++k) {
+        if (path[k] < '0' || path[k] > '9' || close - i - 1 > 9) {
+          return Status::InvalidArgument("an index of \"" + std::string(path) +
+                                         "\" is not a number");
+        }
+        index = index * 10 + static_cast<size_t>(path[k] - '0');
+      }
+      out.push_back(PathStep{std::string(), index, true});
+      i = close + 1;
+    }
+    if (i >= path.size()) return out;
+    if (path[i] != '.') {
+      return Status::InvalidArgument("\"" + std::string(path) +
+                                     "\" has something other than '.' or '[' after an index");
+    }
+    ++i;
+  }
+}
+
+Status FieldNames::SetLayout(NestedLayout layout) {
+  for (size_t i = 0; i < kFieldCount; ++i) {
+    StatusOr<JsonPath> path = ParseJsonPath(key[i]);
+    if (!path.ok()) {
+      return Status::InvalidArgument(std::string(FieldName(static_cast<Field>(i))) + ": " +
+                                     path.status().message());
+    }
+    layout.paths[i] = std::move(path).value();
+  }
+  nested = std::move(layout);
+  return Status::Ok();
+}
 
 FieldNames::FieldNames() {
   for (size_t i = 0; i < kFieldCount; ++i) key[i] = FieldName(static_cast<Field>(i));
@@ -448,6 +660,7 @@ StatusOr<Payload> ParsePayload(std::string_view body, std::string_view content_t
   }
   switch (DetectFormat(body, content_type)) {
     case Format::kJson:
+      if (names.nested) return FromNestedJson(body, names, limits);
       return FromJson(body, query, names, limits);
     case Format::kUrlEncoded: {
       StatusOr<Params> form = ParseUrlEncoded(body);

@@ -22,11 +22,49 @@
 
 namespace dlr {
 
+// A path into a JSON value: member names and array indexes, written
+// "data.payload.to[0].status". One step is a member name (no '.', '[' or
+// ']' in it) followed by any number of [N].
+struct PathStep {
+  std::string name;  // the member, when !is_index
+  size_t index = 0;  // the element, when is_index
+  bool is_index = false;
+};
+using JsonPath = std::vector<PathStep>;
+
+// Parses "a.b[0].c". InvalidArgument for an empty step, an unclosed or
+// non-numeric index, or a name with ']' in it.
+StatusOr<JsonPath> ParseJsonPath(std::string_view path);
+
+// How a platform nests its DLRs in a JSON body (presets.h: infobip, telnyx).
+// With a layout, a JSON body is read only this way and each field's key
+// (FieldNames::key) is a path (JsonPath) from the DLR's object; form bodies
+// and query strings are read by name as without one.
+struct NestedLayout {
+  // The top-level member whose array holds the DLRs, one object each
+  // ("results"); empty: the body is one object, one DLR.
+  std::string items;
+  // The path to the event's type ("data.event_type") and the types that
+  // carry a DLR; a body of another type carries none (Payload::ignored_event).
+  // Empty: every body carries DLRs.
+  JsonPath event_type;
+  std::string event_type_key;  // event_type as written, for messages
+  std::vector<std::string> dlr_events;
+  // key[] parsed, filled by FieldNames::SetLayout.
+  std::array<JsonPath, kFieldCount> paths;
+};
+
 // For each field, the key it is read from in a payload. Default: its own name.
 struct FieldNames {
   FieldNames();
   std::array<std::string, kFieldCount> key;
   const std::string& operator[](Field f) const { return key[static_cast<size_t>(f)]; }
+  // nullopt: flat JSON (an object or an array of objects keyed by name).
+  std::optional<NestedLayout> nested;
+  // Makes `layout` this payload's and parses each key as its path (the keys
+  // must be final: set them first). InvalidArgument naming the field whose
+  // key is not a path; `nested` is then left unset.
+  Status SetLayout(NestedLayout layout);
 };
 
 // Bounds on what one request may carry, beyond max_body_bytes (which the
@@ -53,6 +91,9 @@ struct Payload {
   std::vector<Dlr> dlrs;                 // empty when the request carries no DLR
   std::optional<std::string> challenge;  // from the body, else the query
   bool body_empty = true;                // the body was empty or whitespace
+  // A nested layout's event of a type that carries no DLR (Telnyx's
+  // message.received): its type, as sent; dlrs is then empty.
+  std::optional<std::string> ignored_event;
 };
 
 // Parses one request's payload. `query` are the decoded query parameters
@@ -60,7 +101,13 @@ struct Payload {
 // then the query string), and fill fields a single body object (or form)
 // leaves out; `token` is never a field. Duplicate keys: the first one counts.
 // `limits` bound what is accepted (see Limits); a request over one of them
-// is refused whole.
+// is refused whole. With names.nested, a JSON body is read by its layout:
+// the DLRs of an items array (each its raw text as `raw`, as for a JSON
+// array; more than max_array_length: TooLarge) or the one DLR of an event
+// (the whole body as `raw`); the query string fills no field of them. A
+// path that meets a missing member, a null, an index past the end or a
+// value of another kind than it steps into leaves its field absent; a
+// value that is an object, an array or a boolean is Unprocessable.
 StatusOr<Payload> ParsePayload(std::string_view body, std::string_view content_type,
                                std::string_view raw_query, const Params& query,
                                const FieldNames& names, const Limits& limits = Limits());

@@ -31,6 +31,27 @@ const Preset kPresets[] = {
      {"delivered", "read"},
      {"queued", "sent"},
      {"undelivered", "failed", "rejected"}},
+    // Infobip's SMS delivery reports: {"results": [{...}, ...]}, each entry a DLR.
+    {"infobip",
+     {{Field::kId, "messageId"},
+      {Field::kStatus, "status.groupName"},
+      {Field::kMobile, "to"},
+      {Field::kDelivTime, "doneAt"},
+      {Field::kSentTime, "sentAt"}},
+     {"DELIVERED"},
+     {"PENDING", "ACCEPTED"},
+     {"UNDELIVERABLE", "EXPIRED", "REJECTED"}},
+    // Telnyx's message events: {"data": {"event_type": ..., "payload": {...}}}. Its
+    // SDKs list scheduled, cancelled and expired besides the statuses the issue names.
+    {"telnyx",
+     {{Field::kId, "data.payload.id"},
+      {Field::kStatus, "data.payload.to[0].status"},
+      {Field::kMobile, "data.payload.to[0].phone_number"},
+      {Field::kDelivTime, "data.payload.completed_at"},
+      {Field::kSentTime, "data.payload.sent_at"}},
+     {"delivered"},
+     {"scheduled", "queued", "sending", "sent"},
+     {"sending_failed", "delivery_failed", "delivery_unconfirmed", "expired", "cancelled"}},
     {"kannel",
      {{Field::kId, "id"},
       {Field::kStatus, "type"},
@@ -61,6 +82,21 @@ std::vector<std::pair<Field, std::string_view>> PresetFields(std::string_view pr
   const Preset* p = Find(provider);
   if (!p) return {};
   return p->fields;
+}
+
+std::optional<NestedLayout> PresetLayout(std::string_view provider) {
+  NestedLayout n;
+  if (provider == "infobip") {
+    n.items = "results";
+    return n;
+  }
+  if (provider == "telnyx") {
+    n.event_type = {PathStep{"data", 0, false}, PathStep{"event_type", 0, false}};
+    n.event_type_key = "data.event_type";
+    n.dlr_events = {"message.sent", "message.finalized"};
+    return n;
+  }
+  return std::nullopt;
 }
 
 std::optional<DlrClass> ClassifyStatus(std::string_view provider, std::string_view status) {

@@ -11,13 +11,20 @@
 #include <vector>
 
 #include "common/store/record.h"
+#include "common/webhook/payload.h"
 
 namespace dlr {
 
-// The platform's name for each of our fields it sends (MessageSid for id).
-// Empty for "mobtexting" (our own names) and for the providers whose DLRs
-// are not flat objects (infobip, telnyx), whose mapping is not built yet.
+// The platform's name for each of our fields it sends (MessageSid for id);
+// for a platform whose DLRs nest (PresetLayout), the path to it in a DLR
+// ("status.groupName"). Empty for "mobtexting" (our own names).
 std::vector<std::pair<Field, std::string_view>> PresetFields(std::string_view provider);
+
+// How the platform nests its DLRs in a JSON body: infobip (a "results"
+// array) and telnyx (an event, data.event_type message.sent or
+// message.finalized); nullopt for the platforms that post flat objects or
+// forms. Its paths are not parsed yet (FieldNames::SetLayout does).
+std::optional<NestedLayout> PresetLayout(std::string_view provider);
 
 // The class of `status` for `provider`: compared without regard to case;
 // a status the platform does not document is pending. nullopt for

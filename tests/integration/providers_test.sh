@@ -3,7 +3,8 @@
 # platform signs (twilio, standard-webhooks, hmac, telnyx, basic), answered 200 and stored when
 # right, 401 and nothing stored when missing, wrong, replayed outside its tolerance or expired;
 # `allow_from` directly and behind a trusted proxy (403, nothing stored); dlrctl check-config
-# describes each scheme and shows none of the secrets.
+# describes each scheme and shows none of the secrets. The nested presets: an Infobip batch of 3
+# behind a bearer secret and behind an hmac, a Telnyx event signed with Ed25519, their rows checked.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -36,8 +37,11 @@ cat > "$T/config.json" <<JSON
      "verify": {"scheme": "hmac", "header": "X-Hub-Signature-256", "algorithm": "sha256",
                 "encoding": "hex", "prefix": "sha256=", "secrets": ["$HMAC_KEY"]}},
     {"name": "telnyx", "path": "/telnyx", "provider": "telnyx",
-     "verify": {"public_keys": ["$TELNYX_PUB"], "tolerance_seconds": 300},
-     "fields": {"id": "msg_id", "status": "msg_status"}},
+     "verify": {"public_keys": ["$TELNYX_PUB"], "tolerance_seconds": 300}},
+    {"name": "infobip", "path": "/infobip", "provider": "infobip", "secrets": ["$SECRET"]},
+    {"name": "infobip-hmac", "path": "/infobip-hmac", "provider": "infobip",
+     "verify": {"scheme": "hmac", "header": "X-Signature", "algorithm": "sha256",
+                "encoding": "base64", "secrets": ["$HMAC_KEY"]}},
     {"name": "basic", "path": "/basic",
      "verify": {"scheme": "basic", "users": [{"user": "kannel", "password": "basic-Pass-4411"}]}},
     {"name": "allowed", "path": "/allowed", "secrets": ["$SECRET"], "allow_from": ["192.0.2.0/24"]}
@@ -53,6 +57,7 @@ for want in "webhook twilio: provider twilio, verify twilio (1 auth token), publ
             "webhook sw: provider mobtexting, verify standard-webhooks (1 secret, tolerance 300 s)" \
             "webhook hmac: provider mobtexting, verify hmac (sha256, hex, header x-hub-signature-256, prefix \"sha256=\", 1 secret)" \
             "webhook telnyx: provider telnyx, verify telnyx (1 public key, tolerance 300 s)" \
+            "webhook infobip: provider infobip, verify bearer (1 secret)" \
             "webhook basic: provider mobtexting, verify basic (1 user)" \
             "webhook allowed: provider mobtexting, verify bearer (1 secret), allow_from 192.0.2.0/24" \
             "trusted_proxies: 127.0.0.1/32"; do
@@ -116,21 +121,101 @@ req POST /hmac -H 'Content-Type: application/json' -H "X-Hub-Signature-256: $mac
 check_eq "hmac: without its prefix: 401" 401 "$CODE"
 
 # ------------------------------------------------------------------ telnyx (Ed25519)
-body='{"msg_id": "tx-1", "msg_status": "delivered"}'
-printf '%s|%s' "$now" "$body" > "$T/telnyx.msg"
-tsig=$(openssl pkeyutl -sign -inkey "$T/telnyx.pem" -rawin -in "$T/telnyx.msg" | base64 -w0)
+# telnyx_event TYPE STATUS COMPLETED_AT: shaped as Telnyx's deliveryUpdate callback example
+# (developers.telnyx.com/api-reference/callbacks/delivery-update), the status and times changed.
+telnyx_event() {
+    printf '{"data": {"record_type": "event", "id": "86f58db9-0fe3-4adc-9d1f-46e66e6e9323", "event_type": "%s", "occurred_at": "2019-01-23T18:10:02.574Z", "payload": {"record_type": "message", "direction": "outbound", "id": "40385f64-5717-4562-b3fc-2c963f66afa6", "type": "SMS", "from": {"phone_number": "+18445550001", "carrier": "TELNYX LLC", "line_type": "VoIP"}, "to": [{"phone_number": "+18665550001", "status": "%s", "carrier": "T-MOBILE USA, INC.", "line_type": "Wireless"}], "cc": [], "text": "Hello, World!", "parts": 1, "cost": {"amount": 0.0051, "currency": "USD"}, "received_at": "2019-01-23T18:10:02.574Z", "sent_at": "2019-01-23T18:10:03.000Z", "completed_at": %s, "valid_until": null, "errors": []}}, "meta": {"attempt": 1, "delivered_to": "https://www.example.com/hooks"}}' "$1" "$2" "$3"
+}
+telnyx_sign() {  # TIMESTAMP BODY: base64 Ed25519 over TIMESTAMP|BODY
+    printf '%s|%s' "$1" "$2" > "$T/telnyx.msg"
+    openssl pkeyutl -sign -inkey "$T/telnyx.pem" -rawin -in "$T/telnyx.msg" | base64 -w0
+}
+TX_ID=40385f64-5717-4562-b3fc-2c963f66afa6
+body=$(telnyx_event message.sent sent null)
+tsig=$(telnyx_sign "$now" "$body")
 req POST /telnyx -H 'Content-Type: application/json' -H "telnyx-timestamp: $now" \
     -H "telnyx-signature-ed25519: $tsig" --data-binary "$body"
-check_eq "telnyx: Ed25519 over timestamp|body: 200" 200 "$CODE"
+check_eq "telnyx: message.sent, Ed25519 over timestamp|body: 200" 200 "$CODE"
+delta "telnyx: message.sent stored" 1 1 0
+sql_eq "telnyx: the message pending, as sent" \
+    "SELECT status||' '||final||' '||delivered FROM dlr_messages WHERE id='$TX_ID';" "sent 0 0"
 req POST /telnyx -H 'Content-Type: application/json' -H "telnyx-timestamp: $((now + 1))" \
     -H "telnyx-signature-ed25519: $tsig" --data-binary "$body"
 check_eq "telnyx: another timestamp: 401" 401 "$CODE"
-printf '%s|%s' "$old" "$body" > "$T/telnyx.old"
-tsig_old=$(openssl pkeyutl -sign -inkey "$T/telnyx.pem" -rawin -in "$T/telnyx.old" | base64 -w0)
+tsig_old=$(telnyx_sign "$old" "$body")
 req POST /telnyx -H 'Content-Type: application/json' -H "telnyx-timestamp: $old" \
     -H "telnyx-signature-ed25519: $tsig_old" --data-binary "$body"
 check_eq "telnyx: signed 400 s ago: 401" 401 "$CODE"
 delta "telnyx: nothing stored by the refusals" 0 0 0
+body=$(telnyx_event message.finalized delivered '"2019-01-23T18:10:09.000Z"')
+req POST /telnyx -H 'Content-Type: application/json' -H "telnyx-timestamp: $now" \
+    -H "telnyx-signature-ed25519: $(telnyx_sign "$now" "$body")" --data-binary "$body"
+check_eq "telnyx: message.finalized: 200" 200 "$CODE"
+check_eq "telnyx: the answer" '{"ok":true,"stored":1,"duplicates":0}' "$(cat "$T/resp.body")"
+delta "telnyx: message.finalized stored" 1 0 0
+sql_eq "telnyx: the event's columns" \
+    "SELECT mobile||' '||status||' '||deliv_time||' '||sent_time FROM dlr_events WHERE id='$TX_ID' AND status='delivered';" \
+    "+18665550001 delivered 2019-01-23T18:10:09.000Z 2019-01-23T18:10:03.000Z"
+sql_eq "telnyx: the message delivered and final" \
+    "SELECT status||' '||final||' '||delivered FROM dlr_messages WHERE id='$TX_ID';" "delivered 1 1"
+sql_eq "telnyx: raw is the event as sent" \
+    "SELECT count(*) FROM dlr_events WHERE id='$TX_ID' AND raw=CAST(X'$(printf '%s' "$body" | hexof)' AS TEXT);" 1
+body=$(telnyx_event message.received delivered null)
+req POST /telnyx -H 'Content-Type: application/json' -H "telnyx-timestamp: $now" \
+    -H "telnyx-signature-ed25519: $(telnyx_sign "$now" "$body")" --data-binary "$body"
+check_eq "telnyx: message.received (no DLR): 200" 200 "$CODE"
+check_eq "telnyx: ... answered as ignored" '{"ok":true,"stored":0,"duplicates":0,"ignored":1}' \
+    "$(cat "$T/resp.body")"
+delta "telnyx: ... and nothing stored" 0 0 0
+body='{"data": {"event_type": "message.finalized", "payload": {"id": "tx-2", "to": []}}}'
+req POST /telnyx -H 'Content-Type: application/json' -H "telnyx-timestamp: $now" \
+    -H "telnyx-signature-ed25519: $(telnyx_sign "$now" "$body")" --data-binary "$body"
+check_eq "telnyx: an event whose to[] is empty: 422" 422 "$CODE"
+delta "telnyx: ... kept in dlr_rejected only" 0 0 1
+
+# ------------------------------------------------------------------ infobip ({"results": [...]})
+# infobip_report ID GROUP ERROR: shaped as the request sample of Infobip's "Receive outbound SMS
+# message report" (infobip.com/docs/api/channels/sms/sms-messaging/logs-and-status-reports).
+infobip_report() {
+    printf '{"bulkId": "BULK-ID-123-xyz", "messageId": "%s", "to": "41793026727", "sentAt": "2019-11-09T16:00:00.000+0000", "doneAt": "2019-11-09T16:00:05.000+0000", "smsCount": 1, "callbackData": "callbackData", "price": {"pricePerMessage": 0.01, "currency": "EUR"}, "status": {"groupId": 3, "groupName": "%s", "id": 5, "name": "DELIVERED_TO_HANDSET", "description": "Message delivered to handset"}, "error": {"groupId": 0, "groupName": "Ok", "id": 0, "name": "%s", "description": "No Error", "permanent": false}}' "$1" "$2" "$3"
+}
+r1=$(infobip_report ib-1 DELIVERED NO_ERROR)
+r2=$(infobip_report ib-2 PENDING NO_ERROR)
+r3=$(infobip_report ib-3 UNDELIVERABLE EC_ABSENT_SUBSCRIBER)
+batch="{\"results\": [$r1, $r2, $r3]}"
+req POST /infobip -H 'Content-Type: application/json' --data-binary "$batch"
+check_eq "infobip: a batch without the bearer secret: 401" 401 "$CODE"
+delta "infobip: ... nothing stored" 0 0 0
+req POST /infobip -H "Authorization: Bearer $SECRET" -H 'Content-Type: application/json' --data-binary "$batch"
+check_eq "infobip: a batch of 3 with the bearer secret: 200" 200 "$CODE"
+check_eq "infobip: the answer" '{"ok":true,"stored":3,"duplicates":0}' "$(cat "$T/resp.body")"
+delta "infobip: 3 events, 3 messages" 3 3 0
+sql_eq "infobip: each message in its class" \
+    "SELECT group_concat(id||' '||status||' '||final||' '||delivered, ', ') FROM (SELECT * FROM dlr_messages WHERE id LIKE 'ib-%' ORDER BY id);" \
+    "ib-1 DELIVERED 1 1, ib-2 PENDING 0 0, ib-3 UNDELIVERABLE 1 0"
+sql_eq "infobip: the columns of an event" \
+    "SELECT mobile||' '||deliv_time||' '||sent_time FROM dlr_events WHERE id='ib-3';" \
+    "41793026727 2019-11-09T16:00:05.000+0000 2019-11-09T16:00:00.000+0000"
+sql_eq "infobip: each event's raw is its own entry" \
+    "SELECT count(*) FROM dlr_events WHERE id='ib-2' AND raw=CAST(X'$(printf '%s' "$r2" | hexof)' AS TEXT);" 1
+req POST /infobip -H "Authorization: Bearer $SECRET" -H 'Content-Type: application/json' --data-binary "$batch"
+check_eq "infobip: the batch again: duplicates" '{"ok":true,"stored":0,"duplicates":3}' "$(cat "$T/resp.body")"
+delta "infobip: ... nothing stored twice" 0 0 0
+bad="{\"results\": [$(infobip_report ib-4 DELIVERED NO_ERROR), {\"messageId\": \"ib-5\", \"status\": {\"id\": 5}}]}"
+req POST /infobip -H "Authorization: Bearer $SECRET" -H 'Content-Type: application/json' --data-binary "$bad"
+check_eq "infobip: an entry without status.groupName: 422" 422 "$CODE"
+delta "infobip: ... the whole batch refused, kept in dlr_rejected" 0 0 1
+sql_eq "infobip: ... its good entry stored neither" "SELECT count(*) FROM dlr_events WHERE id='ib-4';" 0
+batch2="{\"results\": [$(infobip_report ib-6 ACCEPTED NO_ERROR), $(infobip_report ib-7 EXPIRED EC_EXPIRED), $(infobip_report ib-6 DELIVERED NO_ERROR)]}"
+hsig=$(printf '%s' "$batch2" | openssl dgst -sha256 -hmac "$HMAC_KEY" -binary | base64)
+req POST /infobip-hmac -H 'Content-Type: application/json' -H "X-Signature: $hsig" --data-binary "${batch2} "
+check_eq "infobip behind hmac: a changed body: 401" 401 "$CODE"
+req POST /infobip-hmac -H 'Content-Type: application/json' -H "X-Signature: $hsig" --data-binary "$batch2"
+check_eq "infobip behind hmac: signed batch of 3: 200" 200 "$CODE"
+delta "infobip behind hmac: 3 events, 2 messages" 3 2 0
+sql_eq "infobip behind hmac: the later DELIVERED wins" \
+    "SELECT group_concat(id||' '||status||' '||final||' '||delivered, ', ') FROM (SELECT * FROM dlr_messages WHERE id IN ('ib-6', 'ib-7') ORDER BY id);" \
+    "ib-6 DELIVERED 1 1, ib-7 EXPIRED 1 0"
 
 # ------------------------------------------------------------------ dlrctl send-test, playing each platform
 # send_test NAME WANT_RC ARGS...: runs dlrctl send-test through nginx; output in $T/st.out
@@ -158,14 +243,20 @@ send_test "twilio signing another public URL" 1 "$BASE/twilio" --provider twilio
     --secret-file "$T/twilio.token" --id st-tw-4
 check_eq "send-test: no token on its output" 0 "$(grep -c "$TWILIO_TOKEN" "$T/st.out")"
 
-# Telnyx: signed with the Ed25519 private key whose public key the config holds. The Telnyx event
-# parser is not on main yet: the signature is accepted (step 1 not refused with 401); another key
-# is refused with 401.
-send_test "telnyx with the right key" 1 "$BASE/telnyx" --webhook telnyx --config "$T/config.json" \
+# Telnyx: signed with the Ed25519 private key whose public key the config holds; another key is
+# refused with 401.
+send_test "telnyx with the right key" 0 "$BASE/telnyx" --webhook telnyx --config "$T/config.json" \
     --private-key-file "$T/telnyx.pem" --id st-tx-1
-if grep -q "FAIL  1/3 a telnyx DLR (id st-tx-1, telnyx): answered 422" "$T/st.out"; then
-    ok "send-test telnyx: the signature is accepted (422: no Telnyx event parser yet)"
-else not_ok "send-test telnyx: the signature is accepted" "$(cat "$T/st.out")"; fi
+for want in "ok    1/3 a telnyx DLR (id st-tx-1, telnyx): 200, stored 1" \
+            "ok    2/3 the same DLR again: 200, counted as a duplicate (stored 0, duplicates 1)"; do
+    if grep -qxF "$want" "$T/st.out"; then ok "send-test telnyx: $want"
+    else not_ok "send-test telnyx prints each step" "no line [$want] in: $(cat "$T/st.out")"; fi
+done
+sql_eq "send-test telnyx: its event stored delivered" \
+    "SELECT status||' '||final||' '||delivered FROM dlr_messages WHERE id='st-tx-1';" "delivered 1 1"
+send_test "infobip from the config" 0 "$BASE/infobip" --webhook infobip --config "$T/config.json" --id st-ib-1
+if grep -q "^ok    1/3 .*(id st-ib-1, .*): 200, stored 1$" "$T/st.out"; then ok "send-test infobip: its batch stored"
+else not_ok "send-test infobip: its batch stored" "$(cat "$T/st.out")"; fi
 openssl genpkey -algorithm ed25519 -out "$T/other.pem" 2>/dev/null || die "openssl genpkey ed25519" "failed"
 send_test "telnyx with another key" 1 "$BASE/telnyx" --webhook telnyx --config "$T/config.json" \
     --private-key-file "$T/other.pem" --id st-tx-2
@@ -246,7 +337,7 @@ kill -TERM "$RELOAD_PID"; wait "$RELOAD_PID" 2>/dev/null
 check_eq "no secret in the refusals" 0 "$(cat "$T/nocrypto.err" "$T/reload.err" | grep -c "$TWILIO_TOKEN")"
 
 sql_eq "every accepted DLR stored once" "SELECT group_concat(id, ' ') FROM (SELECT id FROM dlr_events ORDER BY id);" \
-    "SM9f1 SM9f2 a-1 b-1 h-1 nc-1 nc-2 st-tw-1 st-tw-2 sw-1 tx-1"
+    "$TX_ID $TX_ID SM9f1 SM9f2 a-1 b-1 h-1 ib-1 ib-2 ib-3 ib-6 ib-6 ib-7 nc-1 nc-2 st-ib-1 st-tw-1 st-tw-2 st-tx-1 sw-1"
 check_eq "no secret in nginx's error log or the responders' log" 0 \
     "$(cat "$T/error.log" "$T/responder.log" 2>/dev/null | grep -cE "$TWILIO_TOKEN|$HMAC_KEY|basic-Pass|$SECRET")"
 

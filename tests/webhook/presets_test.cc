@@ -29,7 +29,10 @@ constexpr char kConfig[] = R"({
     {"name": "vonage", "path": "/vonage", "provider": "vonage", "secrets": ["s-123456789"]},
     {"name": "plivo", "path": "/plivo", "provider": "plivo", "secrets": ["s-123456789"]},
     {"name": "kannel", "path": "/kannel", "provider": "kannel", "secrets": ["s-123456789"],
-     "fields": {"mobile": "receiver"}}
+     "fields": {"mobile": "receiver"}},
+    {"name": "infobip", "path": "/infobip", "provider": "infobip", "secrets": ["s-123456789"],
+     "fields": {"custom": "callbackData"}},
+    {"name": "telnyx", "path": "/telnyx", "provider": "telnyx", "secrets": ["s-123456789"]}
   ]
 })";
 
@@ -82,6 +85,22 @@ BOOST_AUTO_TEST_CASE(ClassesFollowEachPlatformsDocumentation) {
       {"kannel", "8", DlrClass::kPending},
       {"kannel", "2", DlrClass::kFailed},
       {"kannel", "16", DlrClass::kFailed},
+      {"infobip", "DELIVERED", DlrClass::kDelivered},
+      {"infobip", "PENDING", DlrClass::kPending},
+      {"infobip", "ACCEPTED", DlrClass::kPending},
+      {"infobip", "UNDELIVERABLE", DlrClass::kFailed},
+      {"infobip", "EXPIRED", DlrClass::kFailed},
+      {"infobip", "REJECTED", DlrClass::kFailed},
+      {"telnyx", "delivered", DlrClass::kDelivered},
+      {"telnyx", "scheduled", DlrClass::kPending},
+      {"telnyx", "queued", DlrClass::kPending},
+      {"telnyx", "sending", DlrClass::kPending},
+      {"telnyx", "sent", DlrClass::kPending},
+      {"telnyx", "sending_failed", DlrClass::kFailed},
+      {"telnyx", "delivery_failed", DlrClass::kFailed},
+      {"telnyx", "delivery_unconfirmed", DlrClass::kFailed},
+      {"telnyx", "expired", DlrClass::kFailed},
+      {"telnyx", "cancelled", DlrClass::kFailed},
       // Case and spaces do not matter; an undocumented status is pending.
       {"twilio", " Delivered ", DlrClass::kDelivered},
       {"twilio", "partially_delivered", DlrClass::kPending},
@@ -96,8 +115,14 @@ BOOST_AUTO_TEST_CASE(ClassesFollowEachPlatformsDocumentation) {
   }
   // Our own platform (and one without a preset) leaves it to the status text.
   BOOST_TEST(!ClassifyStatus("mobtexting", "delivered").has_value());
-  BOOST_TEST(!ClassifyStatus("infobip", "DELIVERED").has_value());
+  BOOST_TEST(!ClassifyStatus("no-such-platform", "DELIVERED").has_value());
   BOOST_TEST(PresetFields("mobtexting").empty());
+  // Only the platforms whose DLRs nest have a layout.
+  BOOST_TEST(PresetLayout("infobip").has_value());
+  BOOST_TEST(PresetLayout("telnyx").has_value());
+  for (const char* flat : {"mobtexting", "twilio", "vonage", "plivo", "kannel"}) {
+    BOOST_TEST(!PresetLayout(flat).has_value(), flat);
+  }
 }
 
 BOOST_FIXTURE_TEST_CASE(TwilioStatusCallbackAsDocumented, Fixture) {
@@ -148,6 +173,116 @@ BOOST_FIXTURE_TEST_CASE(KannelDlrUrlAsConfigured, Fixture) {
   BOOST_TEST(Message("abc-1") == "16 1 0");
   BOOST_TEST(*store.events().back().dlr.Get(Field::kMobile) == "+4912345");
   BOOST_TEST(*store.events().back().dlr.Get(Field::kDelivTime) == "1700000100");
+}
+
+namespace {
+
+// An Infobip report shaped as its documentation's request sample (see
+// tests/webhook/payload_nested_test.cc for the sample itself).
+std::string InfobipReport(const std::string& id, const std::string& group,
+                          const std::string& error = "NO_ERROR") {
+  return R"({"bulkId": "BULK-ID-123-xyz", "messageId": ")" + id +
+         R"(", "to": "41793026727", "sentAt": "2019-11-09T16:00:00.000+0000",
+         "doneAt": "2019-11-09T16:00:00.000+0000", "smsCount": 1, "callbackData": "cb-)" +
+         id +
+         R"(", "price": {"pricePerMessage": 0.01, "currency": "EUR"},
+         "status": {"groupId": 3, "groupName": ")" +
+         group +
+         R"(", "id": 5, "name": "X", "description": "Y"},
+         "error": {"groupId": 0, "groupName": "Ok", "id": 0, "name": ")" +
+         error + R"(", "description": "No Error", "permanent": false}})";
+}
+
+std::string TelnyxEvent(const std::string& type, const std::string& status) {
+  return R"({"data": {"event_type": ")" + type +
+         R"(", "id": "4ee8c3a6-4995-4309-a3c6-38e3db9ea4be", "occurred_at": "2019-12-09T21:32:14.148+00:00",
+         "payload": {"id": "40385f64-5717-4562-b3fc-2c963f66afa6", "direction": "outbound",
+         "to": [{"phone_number": "+18665550001", "status": ")" +
+         status +
+         R"(", "carrier": "T-MOBILE USA, INC."}], "errors": [],
+         "sent_at": "2019-12-09T21:32:13.148+00:00", "completed_at": )" +
+         (type == "message.finalized" ? R"("2019-12-09T21:32:14.148+00:00")" : "null") +
+         R"(}, "record_type": "event"}, "meta": {"attempt": 1}})";
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(InfobipBatchIsStoredWholeWithItsClasses, Fixture) {
+  const std::string body = R"({"results": [)" + InfobipReport("ib-1", "DELIVERED") + "," +
+                           InfobipReport("ib-2", "PENDING") + "," +
+                           InfobipReport("ib-3", "UNDELIVERABLE", "EC_ABSENT_SUBSCRIBER") + "]}";
+  BOOST_TEST(Send("POST", "/infobip", "", "application/json", body) == 200);
+  BOOST_TEST(store.events().size() == 3u);
+  BOOST_TEST(Message("ib-1") == "DELIVERED 1 1");
+  BOOST_TEST(Message("ib-2") == "PENDING 0 0");
+  BOOST_TEST(Message("ib-3") == "UNDELIVERABLE 1 0");
+  const Dlr& first = store.events()[0].dlr;
+  BOOST_TEST(*first.Get(Field::kMobile) == "41793026727");
+  BOOST_TEST(*first.Get(Field::kDelivTime) == "2019-11-09T16:00:00.000+0000");
+  BOOST_TEST(*first.Get(Field::kCustom) == "cb-ib-1");  // `fields` names a path too
+  BOOST_TEST(first.raw == InfobipReport("ib-1", "DELIVERED"));
+  // Sent again: every entry a duplicate, counted once each.
+  BOOST_TEST(Send("POST", "/infobip", "", "application/json", body) == 200);
+  BOOST_TEST(store.events().size() == 3u);
+}
+
+BOOST_FIXTURE_TEST_CASE(InfobipBatchWithOneBadEntryIsRefusedWhole, Fixture) {
+  const std::string body = R"({"results": [)" + InfobipReport("ib-1", "DELIVERED") +
+                           R"(, {"messageId": "ib-2", "status": {"name": "X"}}]})";
+  BOOST_TEST(Send("POST", "/infobip", "", "application/json", body) == 422);
+  BOOST_TEST(store.events().empty());
+  BOOST_TEST(store.messages().empty());
+  BOOST_REQUIRE(store.rejected().size() == 1u);
+  BOOST_TEST(store.rejected()[0].raw == body);  // kept for the operator
+  BOOST_TEST(store.rejected()[0].reason.find("status.groupName") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(TelnyxSentThenFinalized, Fixture) {
+  const std::string id = "40385f64-5717-4562-b3fc-2c963f66afa6";
+  BOOST_TEST(Send("POST", "/telnyx", "", "application/json", TelnyxEvent("message.sent", "sent")) ==
+             200);
+  BOOST_TEST(Message(id) == "sent 0 0");
+  BOOST_TEST(Send("POST", "/telnyx", "", "application/json",
+                  TelnyxEvent("message.finalized", "delivered")) == 200);
+  BOOST_TEST(Message(id) == "delivered 1 1");
+  BOOST_TEST(*store.events().back().dlr.Get(Field::kMobile) == "+18665550001");
+  BOOST_TEST(*store.events().back().dlr.Get(Field::kDelivTime) == "2019-12-09T21:32:14.148+00:00");
+  BOOST_TEST(store.events().back().dlr.raw == TelnyxEvent("message.finalized", "delivered"));
+  // A late message.sent never downgrades it.
+  BOOST_TEST(Send("POST", "/telnyx", "", "application/json",
+                  TelnyxEvent("message.sent", "sending")) == 200);
+  BOOST_TEST(Message(id) == "delivered 1 1");
+  BOOST_TEST(Send("POST", "/telnyx", "", "application/json",
+                  TelnyxEvent("message.finalized", "delivery_unconfirmed")) == 200);
+  BOOST_TEST(store.events().size() == 4u);
+}
+
+BOOST_FIXTURE_TEST_CASE(TelnyxEventWithoutADlrIsAcknowledgedAndNotStored, Fixture) {
+  Request r;
+  r.method = "POST";
+  r.path = "/telnyx";
+  r.content_type = "application/json";
+  r.body = TelnyxEvent("message.received", "delivered");
+  r.authorization = "Bearer s-123456789";
+  Response answer = HandleRequest(r, config, store, clock);
+  BOOST_TEST(answer.status == 200);
+  BOOST_TEST(answer.body == R"({"ok":true,"stored":0,"duplicates":0,"ignored":1})");
+  BOOST_TEST(store.empty());
+  // An event without an event_type is no event of Telnyx's: refused and kept.
+  BOOST_TEST(Send("POST", "/telnyx", "", "application/json", R"({"data": {"payload": {}}})") ==
+             422);
+  BOOST_TEST(store.rejected().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(AFieldThatIsNoPathIsAConfigError) {
+  StatusOr<Config> c = ParseConfig(R"({"database": "x.sqlite", "webhooks": [
+      {"name": "t", "provider": "telnyx", "secrets": ["s-123456789"],
+       "fields": {"custom": "data.payload.tags[x]"}}]})",
+                                   "");
+  BOOST_REQUIRE(!c.ok());
+  BOOST_TEST(c.status().message().find("webhooks[0].fields") != std::string::npos,
+             c.status().message());
+  BOOST_TEST(c.status().message().find("custom") != std::string::npos, c.status().message());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
