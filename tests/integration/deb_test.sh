@@ -232,20 +232,7 @@ start_nginx() {
     local i code
     for _ in 1 2 3; do
         PORT=$(free_port) || die "free loopback port" "none found"
-        cat > "$T/nginx.conf" <<EOF
-user $NGINX_USER;
-daemon off;
-worker_processes 1;
-pid $T/nginx.pid;
-error_log $T/error.log info;
-events { worker_connections 64; }
-http {
-    access_log $T/access.log;
-    client_body_temp_path $T/client_body_temp;
-    proxy_temp_path $T/proxy_temp;
-    fastcgi_temp_path $T/fastcgi_temp;
-    uwsgi_temp_path $T/uwsgi_temp;
-    scgi_temp_path $T/scgi_temp;
+        { nginx_conf_head "$NGINX_USER" 1 64; cat <<EOF
     server {
         listen 127.0.0.1:$PORT;
         server_name localhost;
@@ -253,6 +240,7 @@ http {
     }
 }
 EOF
+        } > "$T/nginx.conf"
         "$NGINX_BIN" -p "$T/" -c "$T/nginx.conf" -e "$T/error.log" >"$T/nginx.out" 2>&1 &
         NGINX_PID=$!
         STARTED_PIDS+=("$NGINX_PID")

@@ -115,18 +115,17 @@ free_port() {
 }
 
 # write_nginx_conf PORT  -> $T/nginx.conf
-write_nginx_conf() {
-    local port=$1 userline=""
-    [ "$(id -u)" = 0 ] && userline="user root;"
-    mkdir -p "$T/logs"
-    cat > "$T/nginx.conf" <<EOF
-$userline
+# nginx_conf_head USER WORKERS CONNECTIONS: the start of an nginx.conf kept in $T (pid, logs and
+# temporary files there), up to the open http block; USER "" for no user line.
+nginx_conf_head() {
+    [ -n "$1" ] && echo "user $1;"
+    cat <<EOF
 daemon off;
 master_process on;
-worker_processes 2;
+worker_processes $2;
 pid $T/nginx.pid;
 error_log $T/error.log info;
-events { worker_connections 512; }
+events { worker_connections $3; }
 http {
     access_log $T/access.log;
     client_body_temp_path $T/client_body_temp;
@@ -134,6 +133,14 @@ http {
     fastcgi_temp_path $T/fastcgi_temp;
     uwsgi_temp_path $T/uwsgi_temp;
     scgi_temp_path $T/scgi_temp;
+EOF
+}
+
+write_nginx_conf() {
+    local port=$1 user=""
+    [ "$(id -u)" = 0 ] && user=root
+    mkdir -p "$T/logs"
+    { nginx_conf_head "$user" 2 512; cat <<EOF
     server {
         listen 127.0.0.1:$port;
         server_name localhost;
@@ -147,6 +154,7 @@ http {
     }
 }
 EOF
+    } > "$T/nginx.conf"
 }
 
 # PIDs spawn-fcgi wrote with -F (one a line; the last line has no newline)
