@@ -318,9 +318,10 @@ const std::vector<CtlCommandSpec>& CtlCommands() {
                         {"output", "FILE", false, "write to FILE instead of stdout"}}),
        true, nullptr, ParseExport},
       {"stats", "count the events by status, provider, location and day", "[--json] [filters]",
-       "Counts the events by status, provider, location and day (UTC), with the\n"
-       "delivered and failed rates (among final events: DELIVRD is delivered,\n"
-       "AWAITING-DLR pending, any other status failed).",
+       "Counts the events by status, provider, location and day (UTC), each by the\n"
+       "class stored with it (its provider's: Twilio's undelivered is failed, sent\n"
+       "pending; our own platform's: DELIVRD delivered, AWAITING-DLR pending, any\n"
+       "other status failed), with the delivered and failed rates among final events.",
        WithEventFilter({{"json", nullptr, false, "one JSON object instead of tables"}}), true,
        nullptr, ParseStats},
       {"rejected",

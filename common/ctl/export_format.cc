@@ -5,15 +5,32 @@
 namespace dlr {
 namespace {
 
-// The values of the columns after the payload fields.
+// The columns after the payload fields, in EventInsertColumns' order.
+constexpr const char* kTailColumns[] = {"dlr_class", "webhook", "raw", "received_at", "query"};
+constexpr size_t kTail = sizeof kTailColumns / sizeof kTailColumns[0];
+
+// Their values in one event; nullptr for NULL.
 struct Tail {
-  const std::string* webhook;
-  const std::string* raw;
-  const std::string* received_at;
-  const std::optional<std::string>* query;
+  const char* values[kTail];
+  size_t sizes[kTail];
 };
 
-Tail TailOf(const EventRow& e) { return Tail{&e.webhook, &e.dlr.raw, &e.received_at, &e.query}; }
+Tail TailOf(const EventRow& e) {
+  Tail t{};
+  auto set = [&t](size_t k, const char* v, size_t size) {
+    t.values[k] = v;
+    t.sizes[k] = size;
+  };
+  if (e.dlr.dlr_class) {
+    const char* name = DlrClassName(*e.dlr.dlr_class);
+    set(0, name, std::char_traits<char>::length(name));
+  }
+  set(1, e.webhook.data(), e.webhook.size());
+  set(2, e.dlr.raw.data(), e.dlr.raw.size());
+  set(3, e.received_at.data(), e.received_at.size());
+  if (e.query) set(4, e.query->data(), e.query->size());
+  return t;
+}
 
 }  // namespace
 
@@ -21,7 +38,7 @@ const std::vector<std::string>& ExportColumns() {
   static const std::vector<std::string> columns = [] {
     std::vector<std::string> c;
     for (size_t i = 0; i < kFieldCount; ++i) c.push_back(FieldName(static_cast<Field>(i)));
-    for (const char* name : {"webhook", "raw", "received_at", "query"}) c.push_back(name);
+    for (const char* name : kTailColumns) c.push_back(name);
     return c;
   }();
   return columns;
@@ -57,12 +74,11 @@ void AppendCsvRow(const EventRow& e, std::string* out) {
     AppendCsvField(v ? std::string_view(*v) : std::string_view(), !v, out);
   }
   Tail t = TailOf(e);
-  for (const std::string* v : {t.webhook, t.raw, t.received_at}) {
+  for (size_t k = 0; k < kTail; ++k) {
     out->push_back(',');
-    AppendCsvField(*v, false, out);
+    AppendCsvField(t.values[k] ? std::string_view(t.values[k], t.sizes[k]) : std::string_view(),
+                   !t.values[k], out);
   }
-  out->push_back(',');
-  AppendCsvField(*t.query ? std::string_view(**t.query) : std::string_view(), !*t.query, out);
   out->append("\r\n");
 }
 
@@ -83,17 +99,16 @@ void AppendJsonLine(const EventRow& e, std::string* out) {
     value(e.dlr.values[i]);
   }
   Tail t = TailOf(e);
-  const std::string* texts[] = {t.webhook, t.raw, t.received_at};
-  for (size_t k = 0; k < 3; ++k) {
+  for (size_t k = 0; k < kTail; ++k) {
     out->push_back(',');
     out->append(JsonQuote(columns[kFieldCount + k]));
     out->push_back(':');
-    out->append(JsonQuote(*texts[k]));
+    if (t.values[k]) {
+      out->append(JsonQuote(std::string_view(t.values[k], t.sizes[k])));
+    } else {
+      out->append("null");
+    }
   }
-  out->push_back(',');
-  out->append(JsonQuote(columns[kFieldCount + 3]));
-  out->push_back(':');
-  value(*t.query);
   out->append("}\n");
 }
 

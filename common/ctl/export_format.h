@@ -15,8 +15,8 @@ namespace dlr {
 
 enum class ExportFormat { kCsv, kJsonl };
 
-// The exported columns, in order: the 21 payload fields, then webhook, raw,
-// received_at, query.
+// The exported columns, in order: the 22 payload fields (error_code last),
+// then dlr_class, webhook, raw, received_at, query.
 const std::vector<std::string>& ExportColumns();
 
 // One CSV field: quoted (with '"' doubled) when it holds a comma, a quote, a

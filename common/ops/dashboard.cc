@@ -125,11 +125,24 @@ std::string RateTable(const std::string& id, const std::string& title, const std
   return out + "</section>";
 }
 
-const char* StatusClass(const std::optional<std::string>& status) {
-  if (!status) return "failed";
-  if (IsDeliveredStatus(*status)) return "delivered";
-  if (IsPendingStatus(*status)) return "pending";
-  return "failed";
+// What a status's events count as, by their stored classes: one class, or
+// each class with its count when the status has several (a provider's
+// "sent" is pending, ours is failed).
+std::string CountsAs(const StatusCounts& c) {
+  const std::pair<const char*, int64_t> classes[] = {
+      {"delivered", c.delivered}, {"pending", c.pending}, {"failed", c.failed}};
+  std::string out;
+  int nonzero = 0;
+  for (const auto& [name, n] : classes) {
+    if (n == 0) continue;
+    ++nonzero;
+    out += (out.empty() ? "" : ", ") + std::string(name) + " " + N(n);
+  }
+  if (nonzero != 1) return out;
+  for (const auto& [name, n] : classes) {
+    if (n != 0) return name;
+  }
+  return out;
 }
 
 }  // namespace
@@ -274,7 +287,7 @@ std::string RenderDashboardHtml(const DashboardData& d) {
     size_t shown = 0;
     for (const StatsGroup& g : d.stats.by_status) {
       if (++shown > kDashboardMaxGroups) break;
-      out += "<tr><td class=\"t\">" + H(KeyText(g.key)) + "</td><td>" + StatusClass(g.key) +
+      out += "<tr><td class=\"t\">" + H(KeyText(g.key)) + "</td><td>" + CountsAs(g.counts) +
              "</td><td class=\"n\">" + N(g.counts.events) + "</td><td class=\"n\">" +
              H(FormatPercent(static_cast<double>(g.counts.events) /
                              static_cast<double>(t.events > 0 ? t.events : 1))) +

@@ -3,15 +3,15 @@
 namespace dlr {
 namespace {
 
-// The columns of dlr_events whose values are stored as they come: the
-// fields, webhook, raw.
+// The columns of dlr_events a write fills but the times: the fields,
+// dlr_class, webhook, raw.
 const std::string& EventValueColumns() {
   static const std::string columns = [] {
     std::string c;
     c.reserve(256);
     for (size_t i = 0; i < kFieldCount; ++i)
       c.append(FieldName(static_cast<Field>(i))).append(", ");
-    return c.append("webhook, raw");
+    return c.append("dlr_class, webhook, raw");
   }();
   return columns;
 }
@@ -210,11 +210,11 @@ SqlStatement CountEvents(SqlDialect d, const EventFilter& filter) {
                                ? "to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24')"
                                : "DATE_FORMAT(received_at, '%Y-%m-%dT%H')";
   SqlStatement st;
-  st.sql = "SELECT " + hour + ", webhook, provider, location, status, COUNT(*), " +
+  st.sql = "SELECT " + hour + ", webhook, provider, location, status, dlr_class, COUNT(*), " +
            TimestampText(d, "MIN(received_at)") + ", " + TimestampText(d, "MAX(received_at)") +
            " FROM dlr_events";
   st.sql += EventWhere(d, filter, &st.params);
-  st.sql += " GROUP BY 1, 2, 3, 4, 5";
+  st.sql += " GROUP BY 1, 2, 3, 4, 5, 6";
   return st;
 }
 

@@ -29,9 +29,16 @@ namespace dlr {
 // ---- The tables' columns.
 
 // The columns of dlr_events a write fills, in the order of its values: the
-// 21 fields (FieldName order), webhook, raw, received_at, query.
+// 22 fields (FieldName order), dlr_class (DlrClassName of ClassOf), webhook,
+// raw, received_at, query.
 const std::string& EventInsertColumns();
-inline constexpr size_t kEventInsertColumns = kFieldCount + 4;
+inline constexpr size_t kEventInsertColumns = kFieldCount + 5;
+// Where the columns after the fields are among a write's values (from 0).
+inline constexpr size_t kEventClassValue = kFieldCount;
+inline constexpr size_t kEventWebhookValue = kFieldCount + 1;
+inline constexpr size_t kEventRawValue = kFieldCount + 2;
+inline constexpr size_t kEventReceivedAtValue = kFieldCount + 3;
+inline constexpr size_t kEventQueryValue = kFieldCount + 4;
 
 // The times a message keeps from its latest event, in column order.
 inline constexpr Field kMessageTimes[] = {Field::kDelivTime, Field::kSentTime, Field::kSubmitTime,
@@ -82,19 +89,20 @@ std::string TimestampText(SqlDialect dialect, const std::string& expr);
 // compares with (MySQL: "YYYY-MM-DD HH:MM:SS.mmm").
 std::string TimestampParam(SqlDialect dialect, const std::string& utc);
 
-// The events `filter` selects, ordered by seq. Columns: seq, the 21 fields
-// (FieldName order), webhook, raw, received_at (as TimestampText), query.
+// The events `filter` selects, ordered by seq. Columns: seq, then those of
+// EventInsertColumns (received_at as TimestampText): each at its
+// k...Value position plus one.
 SqlStatement SelectEvents(SqlDialect dialect, const EventFilter& filter);
 inline constexpr size_t kEventColumns = 1 + kEventInsertColumns;
 
 // Event counts for Stats, in one pass over the events `filter` selects:
-// grouped by UTC hour ("YYYY-MM-DDTHH"), webhook, provider, location and
-// status. Columns: hour, webhook, provider, location, status, count, and
-// the first and last received_at of the group (as TimestampText). Every
-// grouping of Stats (by status, provider, location, day, hour, webhook, and
-// the totals) is a sum over these rows.
+// grouped by UTC hour ("YYYY-MM-DDTHH"), webhook, provider, location,
+// status and dlr_class. Columns: hour, webhook, provider, location, status,
+// dlr_class, count, and the first and last received_at of the group (as
+// TimestampText). Every grouping of Stats (by status, provider, location,
+// day, hour, webhook, and the totals) is a sum over these rows.
 SqlStatement CountEvents(SqlDialect dialect, const EventFilter& filter);
-inline constexpr size_t kCountColumns = 8;
+inline constexpr size_t kCountColumns = 9;
 
 // The latest received_at (as TimestampText) of the events of `webhook`, over
 // all of them: one row, none when there is none. Answered from the index on

@@ -38,14 +38,16 @@ struct EventFilter {
 // One row of dlr_events as read back.
 struct EventRow {
   int64_t seq = 0;
-  Dlr dlr;  // the 21 fields (nullopt: NULL) and raw
+  Dlr dlr;  // the 22 fields (nullopt: NULL), raw, and dlr_class (nullopt: NULL)
   std::string webhook;
   std::string received_at;  // "YYYY-MM-DDTHH:MM:SS.mmmZ" on every backend
   std::optional<std::string> query;
 };
 
-// Event counts, by how the responder classifies each status: delivered
-// (DELIVRD), pending (AWAITING-DLR), failed (any other status).
+// Event counts, by the class stored with each event (dlr_events.dlr_class:
+// its provider's class for its status, or for our own platform DELIVRD
+// delivered, AWAITING-DLR pending, any other status failed). An event
+// without a stored class counts by its status text (StatusTextClass).
 struct StatusCounts {
   int64_t events = 0;
   int64_t delivered = 0;

@@ -27,6 +27,7 @@ constexpr const char* kFieldNames[kFieldCount] = {
     "location_code",
     "region_code",
     "provider_code",
+    "error_code",
 };
 
 }  // namespace
@@ -46,6 +47,31 @@ bool IsDeliveredStatus(std::string_view status) {
 
 bool IsPendingStatus(std::string_view status) {
   return EqualsIgnoreCase(Trim(status), "AWAITING-DLR");
+}
+
+DlrClass StatusTextClass(std::string_view status) {
+  if (IsDeliveredStatus(status)) return DlrClass::kDelivered;
+  if (IsPendingStatus(status)) return DlrClass::kPending;
+  return DlrClass::kFailed;
+}
+
+const char* DlrClassName(DlrClass c) {
+  switch (c) {
+    case DlrClass::kDelivered:
+      return "delivered";
+    case DlrClass::kPending:
+      return "pending";
+    case DlrClass::kFailed:
+      return "failed";
+  }
+  return "failed";
+}
+
+std::optional<DlrClass> DlrClassFromName(std::string_view name) {
+  for (DlrClass c : {DlrClass::kDelivered, DlrClass::kPending, DlrClass::kFailed}) {
+    if (name == DlrClassName(c)) return c;
+  }
+  return std::nullopt;
 }
 
 }  // namespace dlr

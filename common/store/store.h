@@ -39,8 +39,10 @@ namespace dlr {
 // The schema version this program creates and upgrades to (every backend).
 // Version 1: the three tables. Version 2: dlr_rejected.method, .query,
 // .replayed_at, .replay_status; an index on dlr_messages.updated_at.
-// Version 3: an index on dlr_events (webhook, received_at).
-inline constexpr int kSchemaVersion = 3;
+// Version 3: an index on dlr_events (webhook, received_at). Version 4:
+// dlr_events.error_code and .dlr_class (the rows before classed by their
+// status text, StatusTextClass).
+inline constexpr int kSchemaVersion = 4;
 
 // The DLRs of one request.
 struct Batch {

@@ -16,15 +16,28 @@ int64_t ToInt(const std::optional<std::string>& v) {
 
 std::string Text(const std::optional<std::string>& v) { return v ? *v : std::string(); }
 
-void Count(const std::string& status, int64_t n, StatusCounts* c) {
-  c->events += n;
-  if (IsDeliveredStatus(status)) {
-    c->delivered += n;
-  } else if (IsPendingStatus(status)) {
-    c->pending += n;
-  } else {
-    c->failed += n;
+void Count(DlrClass c, int64_t n, StatusCounts* counts) {
+  counts->events += n;
+  switch (c) {
+    case DlrClass::kDelivered:
+      counts->delivered += n;
+      break;
+    case DlrClass::kPending:
+      counts->pending += n;
+      break;
+    case DlrClass::kFailed:
+      counts->failed += n;
+      break;
   }
+}
+
+// The class stored with a group of events; a row without one (written
+// around the store, say by a script) by its status text.
+DlrClass StoredClass(const std::optional<std::string>& dlr_class, const std::string& status) {
+  if (dlr_class) {
+    if (std::optional<DlrClass> c = DlrClassFromName(*dlr_class)) return *c;
+  }
+  return StatusTextClass(status);
 }
 
 using Groups = std::map<std::optional<std::string>, StatusCounts>;
@@ -87,10 +100,12 @@ Status StoreReader::ScanEvents(const EventFilter& filter,
     if (row.size() != kEventColumns) return WrongColumns(row.size(), kEventColumns);
     ev.seq = ToInt(row[0]);
     for (size_t i = 0; i < kFieldCount; ++i) ev.dlr.values[i] = row[1 + i];
-    ev.webhook = Text(row[22]);
-    ev.dlr.raw = Text(row[23]);
-    ev.received_at = Text(row[24]);
-    ev.query = row[25];
+    const std::optional<std::string>& dlr_class = row[1 + kEventClassValue];
+    ev.dlr.dlr_class = dlr_class ? DlrClassFromName(*dlr_class) : std::nullopt;
+    ev.webhook = Text(row[1 + kEventWebhookValue]);
+    ev.dlr.raw = Text(row[1 + kEventRawValue]);
+    ev.received_at = Text(row[1 + kEventReceivedAtValue]);
+    ev.query = row[1 + kEventQueryValue];
     return each(ev);
   });
 }
@@ -103,17 +118,17 @@ StatusOr<EventStats> StoreReader::Stats(const EventFilter& filter) {
   SqlStatement st = CountEvents(d, filter);
   Status s = db_.QueryEach(st.sql, st.params, [&](const Row& row) -> Status {
     if (row.size() != kCountColumns) return WrongColumns(row.size(), kCountColumns);
-    const std::string status = Text(row[4]);
-    const int64_t n = ToInt(row[5]);
+    const DlrClass c = StoredClass(row[5], Text(row[4]));
+    const int64_t n = ToInt(row[6]);
     const std::string hour = Text(row[0]);
-    Count(status, n, &stats.total);
-    Count(status, n, &by_status[row[4]]);
-    Count(status, n, &by_provider[row[2]]);
-    Count(status, n, &by_location[row[3]]);
-    Count(status, n, &by_day[hour.substr(0, 10)]);
-    Count(status, n, &by_hour[hour]);
-    Count(status, n, &by_webhook[row[1]]);
-    const std::string first = Text(row[6]), latest = Text(row[7]);
+    Count(c, n, &stats.total);
+    Count(c, n, &by_status[row[4]]);
+    Count(c, n, &by_provider[row[2]]);
+    Count(c, n, &by_location[row[3]]);
+    Count(c, n, &by_day[hour.substr(0, 10)]);
+    Count(c, n, &by_hour[hour]);
+    Count(c, n, &by_webhook[row[1]]);
+    const std::string first = Text(row[7]), latest = Text(row[8]);
     if (stats.first_received_at.empty() || first < stats.first_received_at) {
       stats.first_received_at = first;
     }

@@ -23,6 +23,8 @@ EventRow Event() {
   e.dlr.Set(Field::kStatus, "DELIVRD");
   e.dlr.Set(Field::kCustom, "a,b \"c\"\nd");
   e.dlr.Set(Field::kCustom1, "");
+  e.dlr.Set(Field::kErrorCode, "30003");
+  e.dlr.dlr_class = DlrClass::kDelivered;
   e.dlr.raw = "{\"id\": \"b34e35ad:1\",\n}";
   e.webhook = "sms";
   e.received_at = "2026-03-01T10:00:00.000Z";
@@ -65,15 +67,16 @@ BOOST_AUTO_TEST_CASE(HeaderNamesTheContractsColumns) {
   BOOST_TEST(out ==
              "id,mobile,status,credits,units,deliv_time,sent_time,submit_time,deliv_at,sent_at,"
              "submit_at,cid,custom,custom1,custom2,location,region,provider,location_code,"
-             "region_code,provider_code,webhook,raw,received_at,query\r\n");
-  BOOST_TEST(ExportColumns().size() == 25u);
+             "region_code,provider_code,error_code,dlr_class,webhook,raw,received_at,query\r\n");
+  BOOST_TEST(ExportColumns().size() == 27u);
 }
 
 BOOST_AUTO_TEST_CASE(CsvRowKeepsEveryValue) {
   std::string out;
   AppendCsvRow(Event(), &out);
   BOOST_TEST(out ==
-             "b34e35ad:1,918921269xxx,DELIVRD,,,,,,,,,,\"a,b \"\"c\"\"\nd\",\"\",,,,,,,,sms,"
+             "b34e35ad:1,918921269xxx,DELIVRD,,,,,,,,,,\"a,b \"\"c\"\"\nd\",\"\",,,,,,,,30003,"
+             "delivered,sms,"
              "\"{\"\"id\"\": \"\"b34e35ad:1\"\",\n}\",2026-03-01T10:00:00.000Z,campaign=7\r\n");
 }
 
@@ -94,7 +97,7 @@ BOOST_AUTO_TEST_CASE(JsonLineParsesWithEveryColumnAsAKey) {
   d.Parse(out.c_str());
   BOOST_TEST_REQUIRE(!d.HasParseError());
   BOOST_TEST_REQUIRE(d.IsObject());
-  BOOST_TEST(d.MemberCount() == 25u);
+  BOOST_TEST(d.MemberCount() == 27u);
   for (const std::string& column : ExportColumns()) {
     BOOST_TEST(d.HasMember(column.c_str()), column);
   }
@@ -105,6 +108,32 @@ BOOST_AUTO_TEST_CASE(JsonLineParsesWithEveryColumnAsAKey) {
   BOOST_TEST(std::string(d["raw"].GetString()) == "{\"id\": \"b34e35ad:1\",\n}");
   BOOST_TEST(std::string(d["received_at"].GetString()) == "2026-03-01T10:00:00.000Z");
   BOOST_TEST(std::string(d["query"].GetString()) == "campaign=7");
+  BOOST_TEST(std::string(d["error_code"].GetString()) == "30003");
+  BOOST_TEST(std::string(d["dlr_class"].GetString()) == "delivered");
+}
+
+BOOST_AUTO_TEST_CASE(ARowWithoutAClassOrErrorCodeHasThemNull) {
+  EventRow e = Event();
+  e.dlr.values[static_cast<size_t>(Field::kErrorCode)].reset();
+  e.dlr.dlr_class.reset();
+  std::string csv;
+  AppendCsvRow(e, &csv);
+  BOOST_TEST(csv.find(",,,,,,,,,sms,") != std::string::npos, csv);  // provider_code..dlr_class
+  std::string line;
+  AppendJsonLine(e, &line);
+  rapidjson::Document d;
+  d.Parse(line.c_str());
+  BOOST_TEST_REQUIRE(!d.HasParseError());
+  BOOST_TEST(d["error_code"].IsNull());
+  BOOST_TEST(d["dlr_class"].IsNull());
+  for (DlrClass c : {DlrClass::kPending, DlrClass::kFailed}) {
+    e.dlr.dlr_class = c;
+    line.clear();
+    AppendJsonLine(e, &line);
+    d.Parse(line.c_str());
+    BOOST_TEST_REQUIRE(!d.HasParseError());
+    BOOST_TEST(std::string(d["dlr_class"].GetString()) == DlrClassName(c));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(JsonLineReplacesBytesThatAreNotUtf8) {

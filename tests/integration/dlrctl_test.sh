@@ -110,24 +110,39 @@ ts() {
 # Takes the schema back to version 1: what an older release created.
 downgrade_to_v1() {
     case "$1" in
-        sqlite) db sqlite "ALTER TABLE dlr_rejected DROP COLUMN method; ALTER TABLE dlr_rejected DROP COLUMN query;
+        sqlite) db sqlite "ALTER TABLE dlr_events DROP COLUMN error_code; ALTER TABLE dlr_events DROP COLUMN dlr_class;
+                           ALTER TABLE dlr_rejected DROP COLUMN method; ALTER TABLE dlr_rejected DROP COLUMN query;
                            ALTER TABLE dlr_rejected DROP COLUMN replayed_at; ALTER TABLE dlr_rejected DROP COLUMN replay_status;
                            DROP INDEX dlr_messages_updated_at; DROP INDEX dlr_events_webhook_received_at;
                            PRAGMA user_version = 1;" ;;
-        postgresql) db postgresql "ALTER TABLE dlr_rejected DROP COLUMN method, DROP COLUMN query, DROP COLUMN replayed_at,
+        postgresql) db postgresql "ALTER TABLE dlr_events DROP COLUMN error_code, DROP COLUMN dlr_class;
+                                   ALTER TABLE dlr_rejected DROP COLUMN method, DROP COLUMN query, DROP COLUMN replayed_at,
                                    DROP COLUMN replay_status; DROP INDEX dlr_messages_updated_at;
                                    DROP INDEX dlr_events_webhook_received_at; DELETE FROM dlr_schema WHERE version > 1" ;;
-        mariadb) db mariadb "ALTER TABLE dlr_rejected DROP COLUMN method, DROP COLUMN query, DROP COLUMN replayed_at,
+        mariadb) db mariadb "ALTER TABLE dlr_events DROP COLUMN error_code, DROP COLUMN dlr_class;
+                             ALTER TABLE dlr_rejected DROP COLUMN method, DROP COLUMN query, DROP COLUMN replayed_at,
                              DROP COLUMN replay_status; DROP INDEX dlr_messages_updated_at ON dlr_messages;
                              DROP INDEX dlr_events_webhook_received_at ON dlr_events; DELETE FROM dlr_schema WHERE version > 1" ;;
     esac
 }
 
 downgrade_to_v2() {
-    case "$1" in
+    downgrade_to_v3 "$1" && case "$1" in
         sqlite) db sqlite "DROP INDEX dlr_events_webhook_received_at; PRAGMA user_version = 2;" ;;
         postgresql) db postgresql "DROP INDEX dlr_events_webhook_received_at; DELETE FROM dlr_schema WHERE version > 2" ;;
         mariadb) db mariadb "DROP INDEX dlr_events_webhook_received_at ON dlr_events; DELETE FROM dlr_schema WHERE version > 2" ;;
+    esac
+}
+
+# Version 3: no error_code, no dlr_class.
+downgrade_to_v3() {
+    case "$1" in
+        sqlite) db sqlite "ALTER TABLE dlr_events DROP COLUMN error_code; ALTER TABLE dlr_events DROP COLUMN dlr_class;
+                           PRAGMA user_version = 3;" ;;
+        postgresql) db postgresql "ALTER TABLE dlr_events DROP COLUMN error_code, DROP COLUMN dlr_class;
+                                   DELETE FROM dlr_schema WHERE version > 3" ;;
+        mariadb) db mariadb "ALTER TABLE dlr_events DROP COLUMN error_code, DROP COLUMN dlr_class;
+                             DELETE FROM dlr_schema WHERE version > 3" ;;
     esac
 }
 
@@ -143,7 +158,7 @@ webhook_index() {
 set_schema_version() {
     case "$1:$2" in
         sqlite:*) db sqlite "PRAGMA user_version = $2" ;;
-        *:4) db "$1" "INSERT INTO dlr_schema (version) VALUES (4)" ;;
+        *:5) db "$1" "INSERT INTO dlr_schema (version) VALUES (5)" ;;
         *) db "$1" "DELETE FROM dlr_schema WHERE version > $2" ;;
     esac
 }
@@ -155,37 +170,38 @@ run_backend() {
     cfg="$T/$be/config.json"
     jq -n --arg db "$database" --arg s "$SECRET" --arg k "$KEY" '{database: $db, webhooks: [
         {name: "sms", path: "/receive/callback", validation_key: $k, secrets: [$s]},
-        {name: "other", path: "/other", validation_key: $k, secrets: [$s]}]}' > "$cfg"
+        {name: "other", path: "/other", validation_key: $k, secrets: [$s]},
+        {name: "twilio", path: "/twilio", provider: "twilio", secrets: [$s]}]}' > "$cfg"
     chmod 600 "$cfg"
     local C=(--config "$cfg")
 
     # init: created, idempotent, upgraded from version 1, a newer schema refused
     ctl "$be: init creates the schema" 0 init "${C[@]}"
-    out_has "$be: init says created, version 3" "(version 3, created)"
+    out_has "$be: init says created, version 4" "(version 4, created)"
     ctl "$be: init again" 0 init "${C[@]}"
-    out_has "$be: init again: already up to date" "(version 3, already up to date)"
+    out_has "$be: init again: already up to date" "(version 4, already up to date)"
     if [ "$(webhook_index "$be")" = dlr_events_webhook_received_at ]; then ok "$be: a new schema has the index on (webhook, received_at)"
     else not_ok "$be: a new schema has the index on (webhook, received_at)" "$(webhook_index "$be")"; fi
     downgrade_to_v2 "$be" > "$T/$be/downgrade2.log" || not_ok "$be: schema taken back to version 2" "$(cat "$T/$be/downgrade2.log")"
     ctl "$be: check-config on a version-2 schema" 0 check-config "${C[@]}"
-    out_has "$be: check-config: version 2, init upgrades it" "database status: reachable, schema version 2 (dlrctl init upgrades it to 3"
+    out_has "$be: check-config: version 2, init upgrades it" "database status: reachable, schema version 2 (dlrctl init upgrades it to 4"
     ctl "$be: init upgrades a version-2 schema" 0 init "${C[@]}"
-    out_has "$be: init says upgraded from version 2" "(version 3, upgraded from version 2)"
+    out_has "$be: init says upgraded from version 2" "(version 4, upgraded from version 2)"
     if [ "$(webhook_index "$be")" = dlr_events_webhook_received_at ]; then ok "$be: version 3 adds the index on (webhook, received_at)"
     else not_ok "$be: version 3 adds the index on (webhook, received_at)" "$(webhook_index "$be")"; fi
     downgrade_to_v1 "$be" > "$T/$be/downgrade.log" || not_ok "$be: schema taken back to version 1" "$(cat "$T/$be/downgrade.log")"
     ctl "$be: check-config on a version-1 schema" 0 check-config "${C[@]}"
-    out_has "$be: check-config: version 1, init upgrades it" "database status: reachable, schema version 1 (dlrctl init upgrades it to 3"
+    out_has "$be: check-config: version 1, init upgrades it" "database status: reachable, schema version 1 (dlrctl init upgrades it to 4"
     ctl "$be: init upgrades a version-1 schema" 0 init "${C[@]}"
-    out_has "$be: init says upgraded from version 1" "(version 3, upgraded from version 1)"
-    set_schema_version "$be" 4 > /dev/null
+    out_has "$be: init says upgraded from version 1" "(version 4, upgraded from version 1)"
+    set_schema_version "$be" 5 > /dev/null
     ctl "$be: init refuses a newer schema" 1 init "${C[@]}"
-    err_has "$be: ... saying why" "is version 4, newer than this program knows (3)"
+    err_has "$be: ... saying why" "is version 5, newer than this program knows (4)"
     ctl "$be: check-config warns about a newer schema" 0 check-config "${C[@]}"
-    out_has "$be: ... on a warning line" "warning: the database schema is version 4, newer than this program knows (3)"
-    set_schema_version "$be" 3 > /dev/null
+    out_has "$be: ... on a warning line" "warning: the database schema is version 5, newer than this program knows (4)"
+    set_schema_version "$be" 4 > /dev/null
     ctl "$be: check-config" 0 check-config "${C[@]}"
-    out_has "$be: check-config reaches the database" "database status: reachable, schema version 3"
+    out_has "$be: check-config reaches the database" "database status: reachable, schema version 4"
     if grep -q '^warning:' "$T/out"; then not_ok "$be: a good config has no warning" "$(grep '^warning:' "$T/out")"
     else ok "$be: a good config has no warning"; fi
 
@@ -245,19 +261,31 @@ EOF
     sql="$sql UPDATE dlr_rejected SET received_at = $(ts "$be" 2026-03-02T13:00:00.000Z) WHERE seq = 2;"
     db "$be" "$sql" > "$T/$be/times.log" 2>&1 || not_ok "$be: times set" "$(cat "$T/$be/times.log")"
 
+    # Schema 4 on rows stored before it: taken back to version 3 (no error_code, no dlr_class),
+    # init fills each event's class from its status text (DELIVRD delivered, AWAITING-DLR
+    # pending, any other failed).
+    downgrade_to_v3 "$be" > "$T/$be/downgrade3.log" 2>&1 || not_ok "$be: schema taken back to version 3" "$(cat "$T/$be/downgrade3.log")"
+    ctl "$be: check-config on a version-3 schema with rows" 0 check-config "${C[@]}"
+    out_has "$be: check-config: version 3, init upgrades it" "database status: reachable, schema version 3 (dlrctl init upgrades it to 4"
+    ctl "$be: init upgrades a version-3 schema with rows" 0 init "${C[@]}"
+    out_has "$be: init says upgraded from version 3" "(version 4, upgraded from version 3)"
+    check_eq "$be: version 4 classes the rows stored before by their status text" \
+        "m-1|DELIVRD|delivered|NULL m-2|UNDELIV|failed|NULL m-3|AWAITING-DLR|pending|NULL m-3|DELIVRD|delivered|NULL m-4|EXPIRED|failed|NULL m-5|DELIVRD|delivered|NULL " \
+        "$(db "$be" "SELECT id, status, COALESCE(dlr_class, 'NULL'), COALESCE(error_code, 'NULL') FROM dlr_events ORDER BY seq" | tr '\t' '|' | tr '\n' ' ')"
+
     # export: the same bytes on every backend
     ctl "$be: export (CSV to stdout)" 0 export "${C[@]}"
     same_file "$be: export CSV is exactly tests/data/dlrctl/events.csv" "$EXPECTED/events.csv" "$T/out"
     # Read back by another CSV reader (sqlite3's .import): quotes, commas and the newline intact.
     rm -f "$T/csv.db"
-    check_eq "$be: the CSV reads back with a CSV parser" "6|25|1|1" \
+    check_eq "$be: the CSV reads back with a CSV parser" "6|27|1|1" \
         "$(sqlite3 "$T/csv.db" ".import --csv $T/out t" "SELECT COUNT(*), (SELECT COUNT(*) FROM pragma_table_info('t')),
             (SELECT custom = 'a,b \"c\"' || char(10) || 'line 2' FROM t WHERE id = 'm-1'),
             (SELECT raw LIKE '%\"provider_code\": \"AT\",' || char(10) || '}' FROM t WHERE id = 'm-1') FROM t" 2>&1)"
     ctl "$be: export --format jsonl --output FILE" 0 export "${C[@]}" --format jsonl --output "$T/$be/events.jsonl"
     out_has "$be: ... says how many" "6 events written to $T/$be/events.jsonl"
     same_file "$be: export JSONL is exactly tests/data/dlrctl/events.jsonl" "$EXPECTED/events.jsonl" "$T/$be/events.jsonl"
-    check_eq "$be: every JSON line parses, 25 keys each" "6 25" \
+    check_eq "$be: every JSON line parses, 27 keys each" "6 27" \
         "$(jq -s 'length' "$T/$be/events.jsonl") $(jq -s 'map(keys | length) | unique | .[0]' "$T/$be/events.jsonl")"
     ls "$T/$be"/events.jsonl.* > /dev/null 2>&1 && not_ok "$be: no temporary file left" "$(ls "$T/$be")"
 
@@ -292,6 +320,29 @@ EOF
     ctl "$be: stats --json with filters" 0 stats "${C[@]}" --json --since 2026-03-02 --webhook sms
     check_eq "$be: stats of a filter" '2 1 1 0 "2026-03-02T09:30:00.250Z" "2026-03-02T12:00:00.000Z"' \
         "$(jq -r '"\(.events) \(.delivered) \(.failed) \(.pending) \(.first_received_at | tojson) \(.last_received_at | tojson)"' "$T/out")"
+
+    # stats by class: a provider's classes, not the status text (Twilio: undelivered failed, sent
+    # pending, delivered delivered); the platform's ErrorCode stored and exported.
+    cgi "$cfg" POST /twilio application/x-www-form-urlencoded \
+        'MessageSid=SM-t1&MessageStatus=undelivered&To=%2B15558675310&ErrorCode=30003'
+    sent "$be: twilio: an undelivered DLR stored" '.stored == 1'
+    cgi "$cfg" POST /twilio application/x-www-form-urlencoded 'MessageSid=SM-t2&MessageStatus=sent&To=%2B15558675310'
+    sent "$be: twilio: a sent DLR stored" '.stored == 1'
+    cgi "$cfg" POST /twilio application/x-www-form-urlencoded 'MessageSid=SM-t2&MessageStatus=delivered&To=%2B15558675310'
+    sent "$be: twilio: a delivered DLR stored" '.stored == 1'
+    cgi "$cfg" POST /twilio application/x-www-form-urlencoded 'MessageSid=SM-t3&MessageStatus=sent&To=%2B15558675310'
+    sent "$be: twilio: another sent DLR stored" '.stored == 1'
+    ctl "$be: stats --json --webhook twilio" 0 stats "${C[@]}" --json --webhook twilio
+    check_eq "$be: ... counted by Twilio's classes" '4 1 1 2 0.5 ["sent",2,0,2] ["delivered",1,1,0] ["undelivered",1,0,0]' \
+        "$(jq -r '"\(.events) \(.delivered) \(.failed) \(.pending) \(.delivered_rate) \([.by_status[] | [.status, .events, .delivered, .pending]] | map(tojson) | join(" "))"' "$T/out")"
+    ctl "$be: stats --webhook twilio (the table)" 0 stats "${C[@]}" --webhook twilio
+    out_has "$be: ... failed 1" "failed     1  50.0% of final events"
+    out_has "$be: ... pending 2" "pending    2"
+    ctl "$be: export --webhook twilio" 0 export "${C[@]}" --format jsonl --webhook twilio
+    check_eq "$be: ... with error_code and dlr_class" \
+        "SM-t1/undelivered/30003/failed SM-t2/sent/null/pending SM-t2/delivered/null/delivered SM-t3/sent/null/pending " \
+        "$(jq -r '"\(.id)/\(.status)/\(.error_code)/\(.dlr_class)"' "$T/out" | tr '\n' ' ')"
+    db "$be" "DELETE FROM dlr_events WHERE webhook = 'twilio'; DELETE FROM dlr_messages WHERE webhook = 'twilio'" > /dev/null
 
     # rejected: list, show, replay
     ctl "$be: rejected" 0 rejected "${C[@]}"
@@ -402,7 +453,7 @@ else ok "check-config never shows a secret"; fi
 
 echo "# ---- the responder refuses a newer schema"
 sqlite3 "$SQLITE_DB" ".backup '$T/newer.sqlite'"
-sqlite3 "$T/newer.sqlite" "PRAGMA user_version = 4"
+sqlite3 "$T/newer.sqlite" "PRAGMA user_version = 5"
 jq -n --arg db "$T/newer.sqlite" '{database: $db, webhooks: [{name: "sms", validation_key: "k", secrets: ["0123456789abcdef"]}]}' > "$T/newer.json"
 timeout 10 "$BIN" --config "$T/newer.json" --listen "unix:$T/newer.sock" > "$T/newer.out" 2>&1
 check_eq "a FastCGI responder on a newer schema exits 1 at start" 1 "$?"

@@ -2,6 +2,7 @@
 # Other platforms' proofs through nginx + spawn-fcgi: each webhook's `verify` scheme signed as its
 # platform signs (twilio, standard-webhooks, hmac, telnyx, basic), answered 200 and stored when
 # right, 401 and nothing stored when missing, wrong, replayed outside its tolerance or expired;
+# Twilio's ErrorCode stored in error_code and its statuses classed by the preset;
 # `allow_from` directly and behind a trusted proxy (403, nothing stored); dlrctl check-config
 # describes each scheme and shows none of the secrets. The nested presets: an Infobip batch of 3
 # behind a bearer secret and behind an hmac, a Telnyx event signed with Ed25519, their rows checked.
@@ -91,6 +92,21 @@ sig_q=$(twilio_sig "$TWILIO_URL?src=2" MessageSid=SM9f2 MessageStatus=sent To=+1
 req POST '/twilio?src=2' -H "X-Twilio-Signature: $sig_q" \
     --data-binary 'MessageSid=SM9f2&MessageStatus=sent&To=%2B15558675310'
 check_eq "twilio: the query string is appended to public_url" 200 "$CODE"
+# An undelivered message's callback carries Twilio's ErrorCode: stored in error_code, the event
+# classed failed by the preset (not by our own status text), the message final and not delivered.
+sig_e=$(twilio_sig "$TWILIO_URL" AccountSid=AC123 ErrorCode=30003 MessageSid=SM9f3 \
+    MessageStatus=undelivered To=+15558675310)
+req POST /twilio -H "X-Twilio-Signature: $sig_e" \
+    --data-binary 'AccountSid=AC123&ErrorCode=30003&MessageSid=SM9f3&MessageStatus=undelivered&To=%2B15558675310'
+check_eq "twilio: an undelivered DLR with its ErrorCode answered 200" 200 "$CODE"
+delta "twilio: ... stored" 1 1 0
+sql_eq "twilio: ErrorCode stored in error_code, the event classed failed" \
+    "SELECT error_code || ' ' || dlr_class FROM dlr_events WHERE id = 'SM9f3';" "30003 failed"
+sql_eq "twilio: the message final, not delivered" \
+    "SELECT status || ' ' || final || ' ' || delivered FROM dlr_messages WHERE id = 'SM9f3';" "undelivered 1 0"
+sql_eq "twilio: without an ErrorCode, error_code is NULL; sent is pending, delivered delivered" \
+    "SELECT group_concat(id || ':' || COALESCE(error_code, 'NULL') || ':' || dlr_class, ' ') FROM (SELECT * FROM dlr_events WHERE id IN ('SM9f1', 'SM9f2') ORDER BY id);" \
+    "SM9f1:NULL:delivered SM9f2:NULL:pending"
 
 # ------------------------------------------------------------------ standard-webhooks
 sw_sig() {  # ID TS BODY
@@ -337,7 +353,7 @@ kill -TERM "$RELOAD_PID"; wait "$RELOAD_PID" 2>/dev/null
 check_eq "no secret in the refusals" 0 "$(cat "$T/nocrypto.err" "$T/reload.err" | grep -c "$TWILIO_TOKEN")"
 
 sql_eq "every accepted DLR stored once" "SELECT group_concat(id, ' ') FROM (SELECT id FROM dlr_events ORDER BY id);" \
-    "$TX_ID $TX_ID SM9f1 SM9f2 a-1 b-1 h-1 ib-1 ib-2 ib-3 ib-6 ib-6 ib-7 nc-1 nc-2 st-ib-1 st-tw-1 st-tw-2 st-tx-1 sw-1"
+    "$TX_ID $TX_ID SM9f1 SM9f2 SM9f3 a-1 b-1 h-1 ib-1 ib-2 ib-3 ib-6 ib-6 ib-7 nc-1 nc-2 st-ib-1 st-tw-1 st-tw-2 st-tx-1 sw-1"
 check_eq "no secret in nginx's error log or the responders' log" 0 \
     "$(cat "$T/error.log" "$T/responder.log" 2>/dev/null | grep -cE "$TWILIO_TOKEN|$HMAC_KEY|basic-Pass|$SECRET")"
 

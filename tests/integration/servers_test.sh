@@ -81,7 +81,7 @@ pg_sql "CREATE DATABASE dlrinit OWNER dlr_app" >/dev/null
 write_config "$T/pg-init.json" "postgresql://dlr_app:$PG_PASSWORD_URL@127.0.0.1:$PG_PORT/dlrinit"
 ctl "dlrctl init creates the schema in an empty PostgreSQL database" 0 '^schema ready' -- init --config "$T/pg-init.json"
 ctl "dlrctl init again (idempotent)" 0 '^schema ready' -- init --config "$T/pg-init.json"
-check_eq "PostgreSQL: the three tables and dlr_schema (version 3) exist" "dlr_events dlr_messages dlr_rejected dlr_schema 3" \
+check_eq "PostgreSQL: the three tables and dlr_schema (version 4) exist" "dlr_events dlr_messages dlr_rejected dlr_schema 4" \
     "$(psql -X -A -t -q -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d dlrinit -c \
         "SELECT string_agg(tablename, ' ' ORDER BY tablename) || ' ' || (SELECT max(version) FROM dlr_schema) FROM pg_tables WHERE tablename LIKE 'dlr\_%'" 2>&1)"
 
@@ -98,7 +98,7 @@ my_sql "CREATE DATABASE dlrinit; GRANT ALL ON dlrinit.* TO 'dlr_app'@'127.0.0.1'
 write_config "$T/my-init.json" "mariadb://dlr_app:$MY_PASSWORD_URL@127.0.0.1:$MY_PORT/dlrinit"
 ctl "dlrctl init creates the schema in an empty MariaDB database (mariadb://)" 0 '^schema ready' -- init --config "$T/my-init.json"
 ctl "dlrctl init again (idempotent)" 0 '^schema ready' -- init --config "$T/my-init.json"
-check_eq "MariaDB: tables, dlr_schema version 3, binary NO PAD collation" "dlr_events dlr_messages dlr_rejected dlr_schema 3 utf8mb4_nopad_bin" \
+check_eq "MariaDB: tables, dlr_schema version 4, binary NO PAD collation" "dlr_events dlr_messages dlr_rejected dlr_schema 4 utf8mb4_nopad_bin" \
     "$(mariadb --no-defaults -N -B -S "$MY_SOCK" -uroot dlrinit -e \
         "SELECT CONCAT(GROUP_CONCAT(table_name ORDER BY table_name SEPARATOR ' '), ' ', (SELECT MAX(version) FROM dlr_schema), ' ', (SELECT table_collation FROM information_schema.tables WHERE table_schema = 'dlrinit' AND table_name = 'dlr_events')) FROM information_schema.tables WHERE table_schema = 'dlrinit' AND table_name LIKE 'dlr%'" 2>&1)"
 

@@ -32,7 +32,8 @@ DashboardData Sample() {
   s.by_status = {{"DELIVRD", Counts(3, 0, 0)},
                  {"UNDELIV", Counts(0, 1, 0)},
                  {kHostile, Counts(0, 1, 0)},
-                 {"AWAITING-DLR", Counts(0, 0, 1)}};
+                 {"AWAITING-DLR", Counts(0, 0, 1)},
+                 {"sent", Counts(0, 1, 2)}};
   s.by_provider = {{"Airtel", Counts(2, 1, 0)}, {kHostile, Counts(1, 1, 1)}};
   s.by_location = {{std::nullopt, Counts(3, 2, 1)}};
   s.by_hour = {{"2026-03-01T12", Counts(1, 1, 0)}, {"2026-03-02T10", Counts(2, 1, 1)}};
@@ -171,6 +172,11 @@ BOOST_AUTO_TEST_CASE(ThePageShowsTheFigures) {
            "class=\"n opt\">1</td><td class=\"n opt\">0</td><td class=\"n rate\">66.7%</td>",
            "<td class=\"t\">(none)</td>",
            "<a href=\"/dlr/status/rejected/7\">raw</a>",
+           // What each status counts as: its events' stored classes.
+           "<tr><td class=\"t\">DELIVRD</td><td>delivered</td>",
+           "<tr><td class=\"t\">UNDELIV</td><td>failed</td>",
+           "<tr><td class=\"t\">AWAITING-DLR</td><td>pending</td>",
+           "<tr><td class=\"t\">sent</td><td>pending 2, failed 1</td>",
            "<a href=\"/dlr/status/data.json\">JSON</a>",
        }) {
     BOOST_TEST(html.find(want) != std::string::npos, "missing: " << want);

@@ -238,6 +238,48 @@ BOOST_AUTO_TEST_CASE(TheJsonHasTheWindowsFigures) {
   }
 }
 
+// The page counts by the class stored with each DLR: a Twilio webhook's
+// undelivered is failed and its sent pending, whatever our own status text
+// rule would say of them.
+BOOST_AUTO_TEST_CASE(ItCountsByEachDlrsStoredClass) {
+  auto twilio = [](const std::string& id, const std::string& status, DlrClass c) {
+    Dlr d = MakeDlr(id, status, "Twilio");
+    d.dlr_class = c;
+    return d;
+  };
+  Commit("2026-03-02T10:20:00.000Z", "twilio",
+         {twilio("t1", "undelivered", DlrClass::kFailed), twilio("t2", "sent", DlrClass::kPending),
+          twilio("t3", "sent", DlrClass::kPending), twilio("t4", "read", DlrClass::kDelivered)});
+  Config c = PageConfig("page-pass");
+  Response r = Get(c, "/dlr/status/data.json", "Bearer page-pass");
+  BOOST_TEST_REQUIRE(r.status == 200);
+  rapidjson::Document j;
+  j.Parse(r.body.c_str());
+  BOOST_TEST_REQUIRE(!j.HasParseError());
+  const auto& s = j["stats"];
+  BOOST_TEST(s["events"].GetInt() == 8);
+  BOOST_TEST(s["delivered"].GetInt() == 3);  // DELIVRD, read
+  BOOST_TEST(s["failed"].GetInt() == 2);     // UNDELIV, undelivered
+  BOOST_TEST(s["pending"].GetInt() == 3);    // AWAITING-DLR, sent twice
+  bool twilio_seen = false;
+  for (const auto& w : s["by_webhook"].GetArray()) {
+    if (std::string(w["webhook"].GetString()) != "twilio") continue;
+    twilio_seen = true;
+    BOOST_TEST(w["delivered"].GetInt() == 1);
+    BOOST_TEST(w["failed"].GetInt() == 1);
+    BOOST_TEST(w["pending"].GetInt() == 2);
+  }
+  BOOST_TEST(twilio_seen);
+  Response page = Get(c, "/dlr/status", "Bearer page-pass");
+  BOOST_TEST_REQUIRE(page.status == 200);
+  for (const char* want : {"<span class=\"n\" id=\"total-failed\">2</span>",
+                           "<span class=\"n\" id=\"total-pending\">3</span>",
+                           "<tr><td class=\"t\">sent</td><td>pending</td>",
+                           "<tr><td class=\"t\">undelivered</td><td>failed</td>"}) {
+    BOOST_TEST(page.body.find(want) != std::string::npos, "missing: " << want);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(ARawBodyIsPlainTextAndRunsNothing) {
   Config c = PageConfig("page-pass");
   Response r = Get(c, "/dlr/status/rejected/1", "Bearer page-pass");

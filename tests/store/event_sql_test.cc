@@ -11,7 +11,7 @@ namespace {
 const char kColumns[] =
     "seq, id, mobile, status, credits, units, deliv_time, sent_time, submit_time, deliv_at, "
     "sent_at, submit_at, cid, custom, custom1, custom2, location, region, provider, "
-    "location_code, region_code, provider_code, webhook, raw";
+    "location_code, region_code, provider_code, error_code, dlr_class, webhook, raw";
 
 EventFilter Full() {
   EventFilter f;
@@ -69,24 +69,25 @@ BOOST_AUTO_TEST_CASE(StatementsOfEachDialect) {
        {"2026-03-01 00:00:00.000", "2026-03-02 00:00:00.000", "sms", "a:1", "DELIVRD", "UNDELIV"}},
       {SqlDialect::kSqlite,
        CountEvents(SqlDialect::kSqlite, EventFilter()),
-       "SELECT substr(received_at, 1, 13), webhook, provider, location, status, COUNT(*), "
-       "MIN(received_at), MAX(received_at) FROM dlr_events GROUP BY 1, 2, 3, 4, 5",
+       "SELECT substr(received_at, 1, 13), webhook, provider, location, status, dlr_class, "
+       "COUNT(*), "
+       "MIN(received_at), MAX(received_at) FROM dlr_events GROUP BY 1, 2, 3, 4, 5, 6",
        {}},
       {SqlDialect::kPostgres,
        CountEvents(SqlDialect::kPostgres, EventFilter{"", "", {}, "sms", ""}),
        "SELECT to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24'), webhook, provider, "
-       "location, status, COUNT(*), " +
+       "location, status, dlr_class, COUNT(*), " +
            TimestampText(SqlDialect::kPostgres, "MIN(received_at)") + ", " +
            TimestampText(SqlDialect::kPostgres, "MAX(received_at)") +
-           " FROM dlr_events WHERE webhook = ? GROUP BY 1, 2, 3, 4, 5",
+           " FROM dlr_events WHERE webhook = ? GROUP BY 1, 2, 3, 4, 5, 6",
        {"sms"}},
       {SqlDialect::kMysql,
        CountEvents(SqlDialect::kMysql, EventFilter{"2026-03-01T00:00:00.000Z", "", {}, "", ""}),
        "SELECT DATE_FORMAT(received_at, '%Y-%m-%dT%H'), webhook, provider, location, status, "
-       "COUNT(*), " +
+       "dlr_class, COUNT(*), " +
            TimestampText(SqlDialect::kMysql, "MIN(received_at)") + ", " +
            TimestampText(SqlDialect::kMysql, "MAX(received_at)") +
-           " FROM dlr_events WHERE received_at >= ? GROUP BY 1, 2, 3, 4, 5",
+           " FROM dlr_events WHERE received_at >= ? GROUP BY 1, 2, 3, 4, 5, 6",
        {"2026-03-01 00:00:00.000"}},
       {SqlDialect::kSqlite,
        SelectLastReceived(SqlDialect::kSqlite, "old"),
@@ -205,7 +206,20 @@ BOOST_AUTO_TEST_CASE(ColumnListsOfTheWrites) {
   std::string events = InsertEventSql(SqlDialect::kSqlite);
   BOOST_TEST(
       events.rfind("INSERT INTO dlr_events (" + EventInsertColumns() + ") VALUES (?1, ", 0) == 0u);
-  BOOST_TEST(events.size() - events.find("?25)") == 4u);
+  BOOST_TEST(events.size() - events.find("?27)") == 4u);
+  // The positions of the values after the fields.
+  const std::string columns = EventInsertColumns();
+  auto nth = [&columns](size_t k) {
+    size_t start = 0;
+    for (size_t i = 0; i < k; ++i) start = columns.find(", ", start) + 2;
+    return columns.substr(start, columns.find(',', start) - start);
+  };
+  BOOST_TEST(nth(static_cast<size_t>(Field::kErrorCode)) == "error_code");
+  BOOST_TEST(nth(kEventClassValue) == "dlr_class");
+  BOOST_TEST(nth(kEventWebhookValue) == "webhook");
+  BOOST_TEST(nth(kEventRawValue) == "raw");
+  BOOST_TEST(nth(kEventReceivedAtValue) == "received_at");
+  BOOST_TEST(nth(kEventQueryValue) == "query");
 
   std::string conflict = MessageConflictSql("m");
   BOOST_TEST(conflict.rfind(" ON CONFLICT (id) DO UPDATE SET webhook = excluded.webhook,", 0) ==

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "common/store/event_sql.h"
 #include "common/store/factory/open_store.h"
 #include "common/store/reader.h"
 #include "common/store/store.h"
@@ -160,7 +161,8 @@ BOOST_AUTO_TEST_CASE(StoresEveryFieldExactlyAsSent) {
       "Jio",
       "in",
       "KA",
-      "RJ"};
+      "RJ",
+      "30003"};
   std::string id = Id(values[0]);
   for (size_t i = 0; i < kFieldCount; ++i) d.values[i] = values[i];
   d.Set(Field::kId, id);
@@ -172,7 +174,8 @@ BOOST_AUTO_TEST_CASE(StoresEveryFieldExactlyAsSent) {
   std::vector<Row> rows = Rows(
       "SELECT id, mobile, status, credits, units, deliv_time, sent_time, submit_time, deliv_at,"
       " sent_at, submit_at, cid, custom, custom1, custom2, location, region, provider,"
-      " location_code, region_code, provider_code, webhook, raw FROM dlr_events WHERE id = ?",
+      " location_code, region_code, provider_code, error_code, webhook, raw FROM dlr_events"
+      " WHERE id = ?",
       {id});
   BOOST_REQUIRE_EQUAL(rows.size(), 1u);
   BOOST_REQUIRE_EQUAL(rows[0].size(), kFieldCount + 2);
@@ -290,6 +293,73 @@ BOOST_AUTO_TEST_CASE(TheDlrsClassDecidesFinalAndDelivered) {
   std::string text = Id("classed-text");  // the class wins over a status spelled as ours
   Store1(MakeBatch({classed(text, "DELIVRD", DlrClass::kPending, "2024-01-01 10:00:00")}));
   BOOST_TEST(Message(text) == "DELIVRD 0 0 2024-01-01 10:00:00");
+}
+
+// error_code and the class are stored with each event, and the class
+// decides the message, whether the DLRs come one to a commit or many (MySQL:
+// one multi-row INSERT).
+BOOST_AUTO_TEST_CASE(ErrorCodeAndClassAreStoredWithEachEvent) {
+  auto dlr = [this](const std::string& name, const std::string& status, std::optional<DlrClass> c,
+                    std::optional<std::string> error_code) {
+    Dlr d = MakeDlr(Id(name), status, "2024-01-01 10:00:00");
+    d.dlr_class = c;
+    if (error_code) d.Set(Field::kErrorCode, *error_code);
+    return d;
+  };
+  // id, status, class given, error_code; then the stored class, final, delivered.
+  struct Case {
+    const char* name;
+    const char* status;
+    std::optional<DlrClass> given;
+    std::optional<std::string> error_code;
+    const char* stored;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"ec-undelivered", "undelivered", DlrClass::kFailed, "30003", "failed", "1 0"},
+      {"ec-sent", "sent", DlrClass::kPending, std::nullopt, "pending", "0 0"},
+      {"ec-read", "read", DlrClass::kDelivered, "0", "delivered", "1 1"},
+      {"ec-ours-delivered", " delivrd", std::nullopt, std::nullopt, "delivered", "1 1"},
+      {"ec-ours-pending", "AWAITING-DLR", std::nullopt, "", "pending", "0 0"},
+      {"ec-ours-failed", "UNDELIV", std::nullopt, "\xe2\x80\x94 34 'x'", "failed", "1 0"},
+  };
+  for (const char* way : {"one at a time", "all in one batch"}) {
+    const std::string tag = way[0] == 'o' ? "-1" : "-n";
+    std::vector<Dlr> all;
+    for (const Case& c : cases) all.push_back(dlr(c.name + tag, c.status, c.given, c.error_code));
+    if (way[0] == 'o') {
+      for (const Dlr& d : all) BOOST_TEST(Store1(MakeBatch({d})).stored == 1u);
+    } else {
+      BOOST_TEST(Store1(MakeBatch(all)).stored == all.size());
+    }
+    for (const Case& c : cases) {
+      BOOST_TEST_CONTEXT(way << ": " << c.name) {
+        const std::string id = Id(c.name + tag);
+        std::vector<Row> rows =
+            Rows("SELECT dlr_class, error_code FROM dlr_events WHERE id = ?", {id});
+        BOOST_REQUIRE_EQUAL(rows.size(), 1u);
+        BOOST_TEST(rows[0][0].value_or("NULL") == c.stored);
+        BOOST_TEST(rows[0][1].value_or("NULL") == c.error_code.value_or("NULL"));
+        BOOST_TEST(Value("SELECT final FROM dlr_messages WHERE id = ?", {id}) + " " +
+                       Value("SELECT delivered FROM dlr_messages WHERE id = ?", {id}) ==
+                   c.message);
+      }
+    }
+  }
+  // Read back by the operator's side.
+  EventFilter f;
+  f.id = Id("ec-undelivered-n");
+  std::vector<EventRow> read;
+  Status s = reader.ScanEvents(f, [&](const EventRow& e) {
+    read.push_back(e);
+    return Status::Ok();
+  });
+  BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+  BOOST_REQUIRE_EQUAL(read.size(), 1u);
+  BOOST_TEST(read[0].dlr.Get(Field::kErrorCode).value_or("NULL") == "30003");
+  BOOST_TEST((read[0].dlr.dlr_class == DlrClass::kFailed));
+  BOOST_TEST(read[0].webhook == "sms");
+  BOOST_TEST(read[0].dlr.Get(Field::kStatus).value_or("NULL") == "undelivered");
 }
 
 BOOST_AUTO_TEST_CASE(PendingTakesWhateverComesNext) {
@@ -687,6 +757,44 @@ BOOST_AUTO_TEST_CASE(StatsAreComputedAlikeEverywhere) {
   BOOST_TEST(st.by_webhook[0].last_received_at == "2026-03-02T01:00:00.000Z");
 }
 
+// Stats count by the stored class: Twilio's undelivered failed, sent
+// pending; our own statuses by their text.
+BOOST_AUTO_TEST_CASE(StatsCountByTheStoredClass) {
+  const std::string hook = Id("ops-classes");
+  auto twilio = [this](const std::string& name, const std::string& status, DlrClass c) {
+    Dlr d = MakeDlr(Id(name), status);
+    d.dlr_class = c;
+    return d;
+  };
+  Batch b = MakeBatch(
+      {twilio("c1", "undelivered", DlrClass::kFailed), twilio("c2", "sent", DlrClass::kPending),
+       twilio("c3", "delivered", DlrClass::kDelivered), twilio("c4", "DELIVRD", DlrClass::kPending),
+       MakeDlr(Id("c5"), "sent"), MakeDlr(Id("c6"), "DELIVRD")},
+      hook);
+  b.received_at = "2026-03-01T22:00:00.000Z";
+  Store1(b);
+  EventFilter f;
+  f.webhook = hook;
+  StatusOr<EventStats> got = reader.Stats(f);
+  BOOST_REQUIRE_MESSAGE(got.ok(), got.status().ToString());
+  const EventStats& st = got.value();
+  BOOST_TEST(st.total.events == 6);
+  BOOST_TEST(st.total.delivered == 2);  // c3, c6
+  BOOST_TEST(st.total.failed == 2);     // c1, c5 ("sent" by our own rule)
+  BOOST_TEST(st.total.pending == 2);    // c2, c4
+  bool seen = false;
+  for (const StatsGroup& g : st.by_status) {
+    if (g.key.value_or("") != "sent") continue;
+    seen = true;
+    BOOST_TEST(g.counts.events == 2);
+    BOOST_TEST(g.counts.pending == 1);
+    BOOST_TEST(g.counts.failed == 1);
+  }
+  BOOST_TEST(seen);
+  BOOST_REQUIRE_EQUAL(st.by_hour.size(), 1u);
+  BOOST_TEST(st.by_hour[0].counts.pending == 2);
+}
+
 BOOST_AUTO_TEST_CASE(LastReceivedAtLooksPastAnyWindow) {
   const std::string hook = Id("ops-last"), quiet = Id("ops-last-quiet"), none = Id("ops-never");
   Batch b1 = MakeBatch({MakeDlr(Id("l1"), "DELIVRD")}, hook);
@@ -819,6 +927,71 @@ BOOST_AUTO_TEST_CASE(CommitLatency) {
       "in %.1f ms (%.0f DLRs/s)\n",
       Backend().c_str(), kCommits, single, 1000.0 * single / kCommits, kCommits / single, kBatch,
       1000.0 * batch, kBatch / batch);
+}
+
+// Schema 3 -> 4 on a database with rows: error_code and dlr_class added,
+// the rows' classes filled from their status text (StatusTextClass). Last:
+// it takes the shared database back to schema 3 first (and the classes of
+// every row stored so far back to their status text's).
+BOOST_AUTO_TEST_CASE(MigratesASchema3DatabaseWithRowsTo4) {
+  const SqlDialect d = store->dialect();
+  auto exec = [this](const std::string& sql, const std::vector<std::string>& params = {}) {
+    StatusOr<int64_t> r = store->Execute(sql, params);
+    BOOST_REQUIRE_MESSAGE(r.ok(), sql + ": " + r.status().ToString());
+  };
+  BOOST_REQUIRE(store->EnsureSchema().ok());
+  exec("ALTER TABLE dlr_events DROP COLUMN error_code");
+  exec("ALTER TABLE dlr_events DROP COLUMN dlr_class");
+  exec(d == SqlDialect::kSqlite ? "PRAGMA user_version = 3"
+                                : "DELETE FROM dlr_schema WHERE version > 3");
+  const std::vector<std::pair<std::string, std::string>> rows = {
+      {"DELIVRD", "delivered"},        {"delivrd", "delivered"},
+      {" Delivrd\t\r\n", "delivered"}, {"AWAITING-DLR", "pending"},
+      {"\nawaiting-dlr ", "pending"},  {"UNDELIV", "failed"},
+      {"DELI VRD", "failed"},          {"sent", "failed"},
+      {"DELIVRD-X", "failed"},
+  };
+  for (size_t i = 0; i < rows.size(); ++i) {
+    exec("INSERT INTO dlr_events (id, status, webhook, raw, received_at) VALUES (?, ?, ?, ?, ?)",
+         {Id("v3-" + std::to_string(i)), rows[i].first, Id("v3"), "{}",
+          TimestampParam(d, "2025-01-01T00:00:00.000Z")});
+  }
+  std::unique_ptr<Store> upgraded = OpenTestStore();
+  StatusOr<SchemaReport> r = upgraded->Migrate();
+  BOOST_REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  BOOST_TEST(r.value().before == 3);
+  BOOST_TEST(r.value().after == 4);
+  r = upgraded->Migrate();
+  BOOST_REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  BOOST_TEST(r.value().before == 4);  // idempotent
+  for (size_t i = 0; i < rows.size(); ++i) {
+    BOOST_TEST_CONTEXT("status [" << rows[i].first << "]") {
+      StatusOr<std::vector<Row>> got =
+          upgraded->Query("SELECT dlr_class, error_code FROM dlr_events WHERE id = ?",
+                          {Id("v3-" + std::to_string(i))});
+      BOOST_REQUIRE_MESSAGE(got.ok(), got.status().ToString());
+      BOOST_REQUIRE_EQUAL(got.value().size(), 1u);
+      BOOST_TEST(got.value()[0][0].value_or("NULL") == rows[i].second);
+      BOOST_TEST(!got.value()[0][1].has_value());
+      BOOST_TEST(DlrClassName(StatusTextClass(rows[i].first)) == rows[i].second);
+    }
+  }
+  StoreReader upgraded_reader(*upgraded);
+  EventFilter f;
+  f.webhook = Id("v3");
+  StatusOr<EventStats> st = upgraded_reader.Stats(f);
+  BOOST_REQUIRE_MESSAGE(st.ok(), st.status().ToString());
+  BOOST_TEST(st.value().total.delivered == 3);
+  BOOST_TEST(st.value().total.pending == 2);
+  BOOST_TEST(st.value().total.failed == 4);
+  // The upgraded schema takes the writes of this version.
+  Dlr after = MakeDlr(Id("v4-after"), "undelivered");
+  after.Set(Field::kErrorCode, "30003");
+  after.dlr_class = DlrClass::kFailed;
+  BOOST_TEST(Store1(*upgraded, MakeBatch({after, MakeDlr(Id("v4-after-2"), "DELIVRD")})).stored ==
+             2u);
+  BOOST_TEST(Value("SELECT error_code FROM dlr_events WHERE id = ?", {Id("v4-after")}) == "30003");
+  BOOST_TEST(Value("SELECT dlr_class FROM dlr_events WHERE id = ?", {Id("v4-after")}) == "failed");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

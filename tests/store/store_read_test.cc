@@ -11,6 +11,7 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -144,7 +145,7 @@ BOOST_AUTO_TEST_CASE(MigratesAVersion1Database) {
   BOOST_TEST(reader.MarkReplayed(1, "2026-01-01T00:00:00.000Z", 200).ok());
 }
 
-BOOST_AUTO_TEST_CASE(MigratesAVersion2DatabaseTo3) {
+BOOST_AUTO_TEST_CASE(MigratesAVersion2Database) {
   TempDir dir{"store_read_test"};
   const std::string path = dir.File("v2.sqlite");
   {
@@ -153,16 +154,19 @@ BOOST_AUTO_TEST_CASE(MigratesAVersion2DatabaseTo3) {
     Batch b = MakeBatch("2025-11-22T10:00:00.000Z", {MakeDlr("q", "DELIVRD")}, "quiet");
     BOOST_TEST_REQUIRE(store.StoreBatch(b).ok());
   }
-  // The schema as version 2 left it: no index on (webhook, received_at).
-  MustExec(path, "DROP INDEX dlr_events_webhook_received_at; PRAGMA user_version = 2;");
+  // The schema as version 2 left it: no index on (webhook, received_at), no
+  // error_code or dlr_class.
+  MustExec(path,
+           "DROP INDEX dlr_events_webhook_received_at; ALTER TABLE dlr_events DROP COLUMN "
+           "error_code; ALTER TABLE dlr_events DROP COLUMN dlr_class; PRAGMA user_version = 2;");
   SqliteStore store(path, StoreOptions());
   StatusOr<SchemaReport> r = store.Migrate();
   BOOST_TEST_REQUIRE(r.ok(), r.status().ToString());
   BOOST_TEST(r.value().before == 2);
-  BOOST_TEST(r.value().after == 3);
+  BOOST_TEST(r.value().after == kSchemaVersion);
   r = store.Migrate();  // idempotent
   BOOST_TEST_REQUIRE(r.ok());
-  BOOST_TEST(r.value().before == 3);
+  BOOST_TEST(r.value().before == kSchemaVersion);
   StatusOr<std::vector<Row>> index = store.Query(
       "SELECT sql FROM sqlite_master WHERE name = 'dlr_events_webhook_received_at'", {});
   BOOST_TEST_REQUIRE(index.ok());
@@ -171,6 +175,68 @@ BOOST_AUTO_TEST_CASE(MigratesAVersion2DatabaseTo3) {
   StatusOr<std::vector<std::string>> last = StoreReader(store).LastReceivedAt({"quiet", "sms"});
   BOOST_TEST_REQUIRE(last.ok(), last.status().ToString());
   BOOST_TEST(last.value() == (V{"2025-11-22T10:00:00.000Z", ""}), boost::test_tools::per_element());
+}
+
+// Schema 4: error_code and dlr_class; the rows stored before take the class
+// of their status text (StatusTextClass), spaces and case as it reads them.
+BOOST_AUTO_TEST_CASE(MigratesAVersion3DatabaseTo4ClassingItsRows) {
+  TempDir dir{"store_read_test"};
+  const std::string path = dir.File("v3.sqlite");
+  const std::vector<std::pair<std::string, std::string>> rows = {
+      {"DELIVRD", "delivered"},        {"delivrd", "delivered"},
+      {" Delivrd\t\r\n", "delivered"}, {"AWAITING-DLR", "pending"},
+      {"\nawaiting-dlr ", "pending"},  {"UNDELIV", "failed"},
+      {"DELI VRD", "failed"},          {"sent", "failed"},
+      {"delivered", "failed"},
+  };
+  {
+    SqliteStore store(path, StoreOptions());
+    BOOST_TEST_REQUIRE(store.EnsureSchema().ok());
+  }
+  // The schema as version 3 left it, with rows in it.
+  std::string sql =
+      "ALTER TABLE dlr_events DROP COLUMN error_code; ALTER TABLE dlr_events DROP COLUMN "
+      "dlr_class; PRAGMA user_version = 3;";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    std::string status;
+    for (char c : rows[i].first) status += c == '\'' ? "''" : std::string(1, c);
+    sql += "INSERT INTO dlr_events (id, status, webhook, raw, received_at) VALUES ('m" +
+           std::to_string(i) + "', '" + status + "', 'old', '{}', '2025-01-01T00:00:00.000Z');";
+  }
+  MustExec(path, sql);
+  SqliteStore store(path, StoreOptions());
+  StatusOr<SchemaReport> r = store.Migrate();
+  BOOST_TEST_REQUIRE(r.ok(), r.status().ToString());
+  BOOST_TEST(r.value().before == 3);
+  BOOST_TEST(r.value().after == 4);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    BOOST_TEST_CONTEXT("status [" << rows[i].first << "]") {
+      StatusOr<std::vector<Row>> got = store.Query(
+          "SELECT dlr_class, error_code FROM dlr_events WHERE id = ?", {"m" + std::to_string(i)});
+      BOOST_TEST_REQUIRE(got.ok());
+      BOOST_TEST_REQUIRE(got.value().size() == 1u);
+      BOOST_TEST(got.value()[0][0].value_or("NULL") == rows[i].second);
+      BOOST_TEST(!got.value()[0][1].has_value());
+      // The same rule as the responder's.
+      BOOST_TEST(DlrClassName(StatusTextClass(rows[i].first)) == rows[i].second);
+    }
+  }
+  StatusOr<EventStats> stats = StoreReader(store).Stats(EventFilter());
+  BOOST_TEST_REQUIRE(stats.ok(), stats.status().ToString());
+  BOOST_TEST(stats.value().total.delivered == 3);
+  BOOST_TEST(stats.value().total.pending == 2);
+  BOOST_TEST(stats.value().total.failed == 4);
+  // And the new columns take writes.
+  Dlr d = MakeDlr("new", "undelivered");
+  d.Set(Field::kErrorCode, "30003");
+  d.dlr_class = DlrClass::kFailed;
+  BOOST_TEST_REQUIRE(store.StoreBatch(MakeBatch("2026-01-01T00:00:00.000Z", {d})).ok());
+  StatusOr<std::vector<Row>> got =
+      store.Query("SELECT dlr_class, error_code FROM dlr_events WHERE id = 'new'", {});
+  BOOST_TEST_REQUIRE(got.ok());
+  BOOST_TEST_REQUIRE(got.value().size() == 1u);
+  BOOST_TEST(got.value()[0][0].value_or("NULL") == "failed");
+  BOOST_TEST(got.value()[0][1].value_or("NULL") == "30003");
 }
 
 BOOST_AUTO_TEST_CASE(TheLastDlrLookupIsAnsweredFromTheIndex) {
@@ -288,6 +354,13 @@ BOOST_AUTO_TEST_CASE(EventRowsCarryEveryColumn) {
   BOOST_TEST(!rows[0].dlr.Get(Field::kMobile));
   BOOST_TEST((rows[0].query == std::optional<std::string>("campaign=7")));
   BOOST_TEST(!rows[2].query);
+  // The class stored with each: AWAITING-DLR, DELIVRD, DELIVRD, UNDELIV, delivrd, EXPIRED.
+  std::string classes;
+  for (const EventRow& e : rows) {
+    classes += std::string(e.dlr.dlr_class ? DlrClassName(*e.dlr.dlr_class) : "NULL") + " ";
+  }
+  BOOST_TEST(classes == "pending delivered delivered failed delivered failed ");
+  BOOST_TEST(!rows[0].dlr.Get(Field::kErrorCode));
 }
 
 BOOST_AUTO_TEST_CASE(FiltersSelectTheirEvents) {
@@ -389,6 +462,55 @@ BOOST_AUTO_TEST_CASE(StatsCountByHourAndWebhook) {
   }
   BOOST_TEST(by_webhook == 6);
   BOOST_TEST(latest == s.last_received_at);
+}
+
+// A provider's classes count, not the status text: Twilio's undelivered
+// is failed and sent pending; a row stored without a class (by a script,
+// around the responder) counts by its status text.
+BOOST_AUTO_TEST_CASE(StatsCountByTheStoredClass) {
+  TempDir classed_dir{"store_read_test"};
+  SqliteStore classed(classed_dir.File("classes.sqlite"), StoreOptions());
+  auto twilio = [](const std::string& id, const std::string& status, DlrClass c) {
+    Dlr d = MakeDlr(id, status, "Twilio");
+    d.dlr_class = c;
+    return d;
+  };
+  Batch b = MakeBatch(
+      "2026-03-01T10:00:00.000Z",
+      {twilio("t1", "undelivered", DlrClass::kFailed), twilio("t2", "sent", DlrClass::kPending),
+       twilio("t3", "sent", DlrClass::kPending), twilio("t3", "delivered", DlrClass::kDelivered),
+       twilio("t4", "DELIVRD", DlrClass::kPending)},  // the class, not the text
+      "twilio");
+  BOOST_TEST_REQUIRE(classed.StoreBatch(b).ok());
+  BOOST_TEST_REQUIRE(classed
+                         .StoreBatch(MakeBatch("2026-03-01T11:00:00.000Z",
+                                               {MakeDlr("m1", "DELIVRD"), MakeDlr("m2", "sent")}))
+                         .ok());
+  BOOST_TEST_REQUIRE(classed
+                         .Execute("INSERT INTO dlr_events (id, status, webhook, raw, received_at)"
+                                  " VALUES ('s1', 'AWAITING-DLR', 'script', '{}', ?)",
+                                  {"2026-03-01T12:00:00.000Z"})
+                         .ok());
+  StatusOr<EventStats> got = StoreReader(classed).Stats(EventFilter());
+  BOOST_TEST_REQUIRE(got.ok(), got.status().ToString());
+  const EventStats& s = got.value();
+  BOOST_TEST(s.total.events == 8);
+  BOOST_TEST(s.total.delivered == 2);  // t3 delivered, m1 DELIVRD
+  BOOST_TEST(s.total.failed == 2);     // t1 undelivered, m2 "sent" (our own rule)
+  BOOST_TEST(s.total.pending == 4);    // t2, t3 sent, t4, s1 AWAITING-DLR
+  std::map<std::string, StatusCounts> by_webhook;
+  for (const StatsGroup& g : s.by_webhook) by_webhook[g.key.value_or("NULL")] = g.counts;
+  BOOST_TEST(by_webhook["twilio"].failed == 1);
+  BOOST_TEST(by_webhook["twilio"].pending == 3);
+  BOOST_TEST(by_webhook["twilio"].delivered == 1);
+  BOOST_TEST(by_webhook["script"].pending == 1);
+  // One status, two classes (Twilio's "sent" pending, ours failed): one group.
+  for (const StatsGroup& g : s.by_status) {
+    if (g.key.value_or("") != "sent") continue;
+    BOOST_TEST(g.counts.events == 3);
+    BOOST_TEST(g.counts.pending == 2);
+    BOOST_TEST(g.counts.failed == 1);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(RefusedRequestsListShowAndReplay) {

@@ -214,6 +214,29 @@ BOOST_AUTO_TEST_CASE(DocumentedReportIsOneDlr) {
   BOOST_TEST(d.raw == kInfobipDocumentedReport);  // the entry's own text, exactly
 }
 
+// error_code is one more field: `fields` may name its path (the preset
+// does not yet).
+BOOST_AUTO_TEST_CASE(AnErrorCodePathFromFieldsIsFollowed) {
+  FieldNames n;
+  for (const auto& [field, theirs] : PresetFields("infobip")) {
+    n.key[static_cast<size_t>(field)] = std::string(theirs);
+  }
+  n.key[static_cast<size_t>(Field::kErrorCode)] = "error.name";
+  std::optional<NestedLayout> layout = PresetLayout("infobip");
+  BOOST_TEST_REQUIRE(layout.has_value());
+  Status s = n.SetLayout(std::move(*layout));
+  BOOST_TEST_REQUIRE(s.ok(), s.ToString());
+  const std::string body = std::string(R"({"results": [)") + kInfobipDocumentedReport + ", " +
+                           R"({"messageId": "m-2", "status": {"groupName": "PENDING"}}]})";
+  StatusOr<Params> query = ParseUrlEncoded("");
+  BOOST_TEST_REQUIRE(query.ok());
+  StatusOr<Payload> p = ParsePayload(body, kJson, "", query.value(), n, Limits());
+  BOOST_TEST_REQUIRE(p.ok(), p.status().ToString());
+  BOOST_TEST_REQUIRE(p.value().dlrs.size() == 2u);
+  BOOST_TEST(V(p.value().dlrs[0], Field::kErrorCode) == "NO_ERROR");
+  BOOST_TEST(V(p.value().dlrs[1], Field::kErrorCode) == "(absent)");
+}
+
 BOOST_AUTO_TEST_CASE(BatchKeepsOrderAndEachEntrysText) {
   const std::string a = InfobipReport("a", "DELIVERED"), b = InfobipReport("b", "PENDING"),
                     c = InfobipReport("c", "UNDELIVERABLE");

@@ -119,6 +119,7 @@ BOOST_AUTO_TEST_CASE(FieldsAreTheContractsColumnsInOrder) {
       "location_code",
       "region_code",
       "provider_code",
+      "error_code",
   };
   BOOST_TEST_REQUIRE(sizeof columns / sizeof columns[0] == kFieldCount);
   FieldNames defaults;
@@ -153,6 +154,8 @@ struct ClassCase {
   bool pending;
 };
 
+const char* ClassName(DlrClass c) { return DlrClassName(c); }
+
 BOOST_AUTO_TEST_CASE(ClassifiesStatuses) {
   const ClassCase cases[] = {
       {"DELIVRD", true, false},
@@ -169,14 +172,126 @@ BOOST_AUTO_TEST_CASE(ClassifiesStatuses) {
       {"SOMETHING-NEW", false, false},
       {"DELIVERED", false, false},
       {"AWAITING", false, false},
+      {"\tDELIVRD\r\n", true, false},
+      {"\n awaiting-dlr\t", false, true},
+      {"DELI VRD", false, false},
+      {"DELIVRD.", false, false},
+      {"", false, false},
   };
   for (const ClassCase& c : cases) {
     BOOST_TEST_CONTEXT("status [" << c.status << "]") {
       BOOST_TEST(IsDeliveredStatus(c.status) == c.delivered);
       BOOST_TEST(IsPendingStatus(c.status) == c.pending);
       BOOST_TEST(IsFinalStatus(c.status) == !c.pending);
+      DlrClass want = c.delivered ? DlrClass::kDelivered
+                      : c.pending ? DlrClass::kPending
+                                  : DlrClass::kFailed;
+      BOOST_TEST(ClassName(StatusTextClass(c.status)) == ClassName(want));
     }
   }
+}
+
+// The class stored with a DLR: its provider's when set, else its status
+// text's; dlr_messages.final and .delivered follow it.
+BOOST_AUTO_TEST_CASE(TheStoredClassIsTheProvidersElseTheStatusTexts) {
+  struct Case {
+    std::optional<std::string> status;
+    std::optional<DlrClass> provider_class;
+    const char* want;
+    bool final, delivered;
+  };
+  const Case cases[] = {
+      {"DELIVRD", std::nullopt, "delivered", true, true},
+      {"AWAITING-DLR", std::nullopt, "pending", false, false},
+      {"UNDELIV", std::nullopt, "failed", true, false},
+      {std::nullopt, std::nullopt, "failed", true, false},
+      {"undelivered", DlrClass::kFailed, "failed", true, false},
+      {"sent", DlrClass::kPending, "pending", false, false},
+      {"DELIVRD", DlrClass::kPending, "pending", false, false},  // the class wins
+      {"read", DlrClass::kDelivered, "delivered", true, true},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT("status [" << c.status.value_or("(none)") << "] class "
+                                  << (c.provider_class ? ClassName(*c.provider_class) : "(none)")) {
+      Dlr d;
+      if (c.status) d.Set(Field::kStatus, *c.status);
+      d.dlr_class = c.provider_class;
+      BOOST_TEST(ClassName(ClassOf(d)) == std::string(c.want));
+      BOOST_TEST(DlrIsFinal(d) == c.final);
+      BOOST_TEST(DlrIsDelivered(d) == c.delivered);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(ClassNamesReadBack) {
+  for (DlrClass c : {DlrClass::kDelivered, DlrClass::kPending, DlrClass::kFailed}) {
+    std::optional<DlrClass> back = DlrClassFromName(DlrClassName(c));
+    BOOST_TEST_REQUIRE(back.has_value());
+    BOOST_TEST((*back == c));
+  }
+  for (const char* other : {"", "Delivered", "DELIVERED", "delivered ", "final", "unknown"}) {
+    BOOST_TEST(!DlrClassFromName(other).has_value(), other);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(ErrorCodeFieldTest)
+
+// error_code: read under its own name, or under the key `fields` (or a
+// provider's preset) names, from every shape a DLR comes in.
+BOOST_AUTO_TEST_CASE(TheErrorCodeIsReadUnderItsMappedKeyFromEveryShape) {
+  struct Case {
+    const char* name;
+    const char* key;  // the key error_code is read from
+    std::string content_type;
+    std::string body;
+    std::string query;
+    const char* want;  // nullptr: absent
+  };
+  const Case cases[] = {
+      {"json, own name", "error_code", kJson, R"({"id":"a","status":"UNDELIV","error_code":"34"})",
+       "", "34"},
+      {"json, a number", "error_code", kJson, R"({"id":"a","status":"UNDELIV","error_code":34})",
+       "", "34"},
+      {"json, mapped", "ErrorCode", kJson, R"({"id":"a","status":"x","ErrorCode":"30003"})", "",
+       "30003"},
+      {"json, mapped: own name ignored", "ErrorCode", kJson,
+       R"({"id":"a","status":"x","error_code":"1"})", "", nullptr},
+      {"json, null", "error_code", kJson, R"({"id":"a","status":"x","error_code":null})", "",
+       nullptr},
+      {"json, empty kept", "error_code", kJson, R"({"id":"a","status":"x","error_code":""})", "",
+       ""},
+      {"json, absent", "error_code", kJson, R"({"id":"a","status":"x"})", "", nullptr},
+      {"form", "ErrorCode", kForm, "id=SM1&status=undelivered&ErrorCode=30003", "", "30003"},
+      {"form, escaped key", "err-code", kForm, "id=a&status=x&err%2Dcode=5", "", "5"},
+      {"query alone, vonage", "err-code", "", "", "id=a&status=expired&err-code=0", "0"},
+      {"query fills a body", "ErrorCode", kJson, R"({"id":"a","status":"x"})", "ErrorCode=21610",
+       "21610"},
+      {"body wins over query", "ErrorCode", kForm, "id=a&status=x&ErrorCode=1", "ErrorCode=2", "1"},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.name) {
+      FieldNames names;
+      names.key[static_cast<size_t>(Field::kErrorCode)] = c.key;
+      Dlr d = Single(Parse(c.body, c.content_type, c.query, names));
+      if (c.want) {
+        BOOST_TEST(V(d, Field::kErrorCode) == c.want);
+      } else {
+        BOOST_TEST(!d.Get(Field::kErrorCode).has_value());
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(AnErrorCodeOverMaxFieldBytesIsUnprocessableNamingItsKey) {
+  FieldNames names;
+  names.key[static_cast<size_t>(Field::kErrorCode)] = "ErrorCode";
+  Limits limits;
+  limits.max_field_bytes = 8;
+  ExpectUnprocessableNaming(
+      Parse(R"({"id":"a","status":"x","ErrorCode":"123456789"})", kJson, "", names, limits),
+      "ErrorCode");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -113,6 +113,17 @@ BOOST_AUTO_TEST_CASE(ClassesFollowEachPlatformsDocumentation) {
       BOOST_TEST((*got == c.want));
     }
   }
+  // The platform's error code, where it sends one.
+  auto error_key = [](const char* provider) -> std::string {
+    for (const auto& [field, theirs] : PresetFields(provider)) {
+      if (field == Field::kErrorCode) return std::string(theirs);
+    }
+    return "(none)";
+  };
+  BOOST_TEST(error_key("twilio") == "ErrorCode");
+  BOOST_TEST(error_key("vonage") == "err-code");
+  BOOST_TEST(error_key("plivo") == "ErrorCode");
+  BOOST_TEST(error_key("kannel") == "(none)");
   // Our own platform (and one without a preset) leaves it to the status text.
   BOOST_TEST(!ClassifyStatus("mobtexting", "delivered").has_value());
   BOOST_TEST(!ClassifyStatus("no-such-platform", "DELIVERED").has_value());
@@ -142,6 +153,16 @@ BOOST_FIXTURE_TEST_CASE(TwilioStatusCallbackAsDocumented, Fixture) {
              200);
   BOOST_TEST(Message(id) == "delivered 1 1");  // a late "sent" never downgrades it
   BOOST_TEST(*store.events().back().dlr.Get(Field::kMobile) == "+15558675310");
+  BOOST_TEST(!store.events().back().dlr.Get(Field::kErrorCode).has_value());
+  // An undelivered message's callback carries its ErrorCode.
+  const std::string undelivered =
+      "AccountSid=AC123&ErrorCode=30003&From=%2B15017250604"
+      "&MessageSid=SM2342fe1b2c904d1ab04f0fc7a58abca9&MessageStatus=undelivered"
+      "&To=%2B15558675310&ApiVersion=2010-04-01";
+  BOOST_TEST(Send("POST", "/twilio", "", "application/x-www-form-urlencoded", undelivered) == 200);
+  BOOST_TEST(Message("SM2342fe1b2c904d1ab04f0fc7a58abca9") == "undelivered 1 0");
+  BOOST_TEST(store.events().back().dlr.Get(Field::kErrorCode).value_or("NULL") == "30003");
+  BOOST_TEST((store.events().back().dlr.dlr_class == DlrClass::kFailed));
 }
 
 BOOST_FIXTURE_TEST_CASE(VonageDeliveryReceiptAsDocumented, Fixture) {
@@ -153,6 +174,7 @@ BOOST_FIXTURE_TEST_CASE(VonageDeliveryReceiptAsDocumented, Fixture) {
   BOOST_TEST(Message("0A0000001234567B") == "expired 1 0");
   BOOST_TEST(*store.events().back().dlr.Get(Field::kDelivTime) == "2001011400");
   BOOST_TEST(*store.events().back().dlr.Get(Field::kMobile) == "447700900000");
+  BOOST_TEST(store.events().back().dlr.Get(Field::kErrorCode).value_or("NULL") == "0");
 }
 
 BOOST_FIXTURE_TEST_CASE(PlivoMessageStatusAsDocumented, Fixture) {
@@ -161,6 +183,11 @@ BOOST_FIXTURE_TEST_CASE(PlivoMessageStatusAsDocumented, Fixture) {
                   "&Status=delivered&To=14155555678&TotalAmount=0.00500&TotalRate=0.00500"
                   "&Units=1") == 200);
   BOOST_TEST(Message("db3ce55a-7f1d-11e1-8ea7-1231380bc196") == "delivered 1 1");
+  BOOST_TEST(Send("POST", "/plivo", "", "application/x-www-form-urlencoded",
+                  "ErrorCode=200&From=14155551234&MessageUUID=eb3ce55a-7f1d-11e1-8ea7-1231380bc196"
+                  "&Status=undelivered&To=14155555678&Units=1") == 200);
+  BOOST_TEST(Message("eb3ce55a-7f1d-11e1-8ea7-1231380bc196") == "undelivered 1 0");
+  BOOST_TEST(store.events().back().dlr.Get(Field::kErrorCode).value_or("NULL") == "200");
 }
 
 BOOST_FIXTURE_TEST_CASE(KannelDlrUrlAsConfigured, Fixture) {

@@ -107,6 +107,24 @@ const char* const kRejectedColumnsV2[][2] = {
     {"replay_status", "SMALLINT"},
 };
 
+// Version 4: columns of dlr_events (added when missing), then the class of
+// the rows stored before, by their status text as StatusTextClass (record.h)
+// reads it. MySQL 5.7 has no REGEXP_REPLACE and TRIM removes one string: a
+// status is T with JSON whitespace around it when, without any of that
+// whitespace, it is T, and T is in it whole.
+const char* const kEventColumnsV4[][2] = {
+    {"error_code", "MEDIUMTEXT"},
+    {"dlr_class", "VARCHAR(16)"},
+};
+const char kFillClassesV4[] =
+    "UPDATE dlr_events SET dlr_class = CASE"
+    " WHEN @ = 'DELIVRD' AND LOCATE('DELIVRD', UPPER(status)) > 0 THEN 'delivered'"
+    " WHEN @ = 'AWAITING-DLR' AND LOCATE('AWAITING-DLR', UPPER(status)) > 0 THEN 'pending'"
+    " ELSE 'failed' END WHERE dlr_class IS NULL";
+const char kStatusWithoutSpaceV4[] =
+    "REPLACE(REPLACE(REPLACE(REPLACE(UPPER(status), ' ', ''), CHAR(9 USING utf8mb4), ''),"
+    " CHAR(10 USING utf8mb4), ''), CHAR(13 USING utf8mb4), '')";
+
 // The binary collation that also counts trailing spaces (NO PAD: 'a' and
 // 'a ' are different ids): MariaDB's utf8mb4_nopad_bin, MySQL 8's
 // utf8mb4_0900_bin; MySQL 5.7 has only utf8mb4_bin, which ignores them.
@@ -466,6 +484,18 @@ Status MysqlStore::ReadSchemaVersion(int* version) {
   return s;
 }
 
+Status MysqlStore::AddColumnIfMissing(const char* table, const char* column, const char* type) {
+  long long present = 0;
+  std::string check =
+      "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE()"
+      " AND table_name = '" +
+      std::string(table) + "' AND column_name = '" + column + "'";
+  Status s = ExecInt(check.c_str(), &present);
+  if (!s.ok() || present) return s;
+  std::string add = "ALTER TABLE " + std::string(table) + " ADD COLUMN " + column + " " + type;
+  return Exec(add.c_str());
+}
+
 Status MysqlStore::ApplyMigration(int version) {
   if (version == 1) {
     std::string collation;
@@ -481,17 +511,7 @@ Status MysqlStore::ApplyMigration(int version) {
   if (version == 2) {
     Status s;
     for (const auto& column : kRejectedColumnsV2) {
-      long long present = 0;
-      std::string check =
-          "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE()"
-          " AND table_name = 'dlr_rejected' AND column_name = '" +
-          std::string(column[0]) + "'";
-      s = ExecInt(check.c_str(), &present);
-      if (!s.ok()) return s;
-      if (present) continue;
-      std::string add =
-          "ALTER TABLE dlr_rejected ADD COLUMN " + std::string(column[0]) + " " + column[1];
-      s = Exec(add.c_str());
+      s = AddColumnIfMissing("dlr_rejected", column[0], column[1]);
       if (!s.ok()) return s;
     }
     long long indexed = 0;
@@ -517,6 +537,18 @@ Status MysqlStore::ApplyMigration(int version) {
     }
     return s;
   }
+  if (version == 4) {
+    Status s;
+    for (const auto& column : kEventColumnsV4) {
+      s = AddColumnIfMissing("dlr_events", column[0], column[1]);
+      if (!s.ok()) return s;
+    }
+    std::string fill = kFillClassesV4;
+    for (size_t at = fill.find('@'); at != std::string::npos; at = fill.find('@', at)) {
+      fill.replace(at, 1, kStatusWithoutSpaceV4);
+    }
+    return Exec(fill.c_str());
+  }
   return Status::Internal("no migration to schema version " + std::to_string(version));
 }
 
@@ -540,9 +572,11 @@ Status MysqlStore::StoreEvent(const Batch& batch, const std::string& received_at
     return v ? Param{v->data(), v->size(), false} : Param{};
   };
   auto text = [](const std::string& v) { return Param{v.data(), v.size(), false}; };
+  auto name = [](const char* v) { return Param{v, std::strlen(v), false}; };
   std::vector<Param> event;  // in EventInsertColumns' order
   event.reserve(kEventInsertColumns);
   for (size_t i = 0; i < kFieldCount; ++i) event.push_back(opt(dlr.values[i]));
+  event.push_back(name(DlrClassName(ClassOf(dlr))));
   event.push_back(text(batch.webhook));
   event.push_back(text(dlr.raw));
   event.push_back(text(received_at));
@@ -603,6 +637,7 @@ Status MysqlStore::StoreItems(const Item* items, size_t n, std::vector<BatchResu
     return v ? Param{v->data(), v->size(), false} : Param{};
   };
   auto text = [](const std::string& v) { return Param{v.data(), v.size(), false}; };
+  auto name = [](const char* v) { return Param{v, std::strlen(v), false}; };
   st_mysql_stmt* events = nullptr;
   st_mysql_stmt* messages = nullptr;
   Status s = MultiRow(Sql().insert_event, n, &multi_events_, &events);
@@ -614,6 +649,7 @@ Status MysqlStore::StoreItems(const Item* items, size_t n, std::vector<BatchResu
   for (size_t k = 0; k < n; ++k) {  // in EventInsertColumns' order
     const Item& it = items[k];
     for (size_t i = 0; i < kFieldCount; ++i) params.push_back(opt(it.dlr->values[i]));
+    params.push_back(name(DlrClassName(ClassOf(*it.dlr))));
     params.push_back(text(it.from->webhook));
     params.push_back(text(it.dlr->raw));
     params.push_back(text(*it.received_at));
@@ -631,8 +667,8 @@ Status MysqlStore::StoreItems(const Item* items, size_t n, std::vector<BatchResu
       params.push_back(opt(it.dlr->Get(Field::kId)));
       params.push_back(text(it.from->webhook));
       params.push_back(opt(status));
-      params.push_back(Param{!status || IsFinalStatus(*status) ? "1" : "0", 1, false});
-      params.push_back(Param{status && IsDeliveredStatus(*status) ? "1" : "0", 1, false});
+      params.push_back(Param{DlrIsFinal(*it.dlr) ? "1" : "0", 1, false});
+      params.push_back(Param{DlrIsDelivered(*it.dlr) ? "1" : "0", 1, false});
       for (Field time : kMessageTimes) params.push_back(opt(it.dlr->Get(time)));
       params.push_back(text(*it.received_at));
     }

@@ -83,6 +83,9 @@ class MysqlStore : public ServerStore {
   Status ReadSchemaVersion(int* version) override;
   Status LockSchema() override;
   Status ApplyMigration(int version) override;
+  // ALTER TABLE `table` ADD COLUMN `column` `type`, unless it has it (a
+  // migration interrupted after it, run again).
+  Status AddColumnIfMissing(const char* table, const char* column, const char* type);
   Status UnlockSchema(Status migrated, bool keep) override;
   Status PrepareStatements() override;  // the statements of the writes
   Status CommitOnce(const std::vector<const Batch*>& batches,

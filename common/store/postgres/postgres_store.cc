@@ -72,25 +72,53 @@ const char kSchemaV3[] = R"sql(
 CREATE INDEX IF NOT EXISTS dlr_events_webhook_received_at ON dlr_events (webhook, received_at);
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+// The platform's error code, and each event's class: for the rows stored
+// before, by their status text as StatusTextClass (record.h) reads it
+// (trimmed of JSON whitespace; status is COLLATE "C", so upper() changes
+// ASCII letters alone).
+const char kSchemaV4[] = R"sql(
+ALTER TABLE dlr_events ADD COLUMN IF NOT EXISTS error_code TEXT,
+  ADD COLUMN IF NOT EXISTS dlr_class TEXT;
+UPDATE dlr_events SET dlr_class = CASE upper(btrim(status, E' \t\n\r'))
+  WHEN 'DELIVRD' THEN 'delivered' WHEN 'AWAITING-DLR' THEN 'pending' ELSE 'failed' END
+  WHERE dlr_class IS NULL;
+)sql";
+
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion,
               "one migration per schema version");
+
+// The parameters of the event's statement (from 0): the event's values in
+// EventInsertColumns' order, then the message's final and delivered.
+constexpr size_t kFinalParam = kEventInsertColumns;
+constexpr size_t kDeliveredParam = kFinalParam + 1;
+constexpr size_t kStoreEventParams = kDeliveredParam + 1;
+
+std::string Dollar(size_t param) { return "$" + std::to_string(param + 1); }
+std::string Dollar(Field f) { return Dollar(static_cast<size_t>(f)); }
+
+// One round trip per event: the event unless it is a duplicate, then, only
+// for a new event, its message (MessageConflictSql), made of the event's
+// parameters. Returns 1 for a new event.
+std::string StoreEventSql() {
+  std::string message = Dollar(Field::kId) + ", " + Dollar(kEventWebhookValue) + ", " +
+                        Dollar(Field::kStatus) + ", " + Dollar(kFinalParam) + ", " +
+                        Dollar(kDeliveredParam);
+  for (Field time : kMessageTimes) message += ", " + Dollar(time);
+  message += ", " + Dollar(kEventReceivedAtValue);  // updated_at
+  return "WITH ev AS ( INSERT INTO dlr_events (" + EventInsertColumns() + ") VALUES (" +
+         Placeholders(SqlDialect::kPostgres, kEventInsertColumns) +
+         ") ON CONFLICT DO NOTHING RETURNING 1"
+         "), msg AS ("
+         " INSERT INTO dlr_messages AS m (" +
+         MessageColumns() + ") SELECT " + message + " FROM ev" + MessageConflictSql("m") +
+         ") SELECT count(*) FROM ev";
+}
 
 // The statements of the writes, their column lists event_sql.h's; built
 // once, by the first write.
 struct Statements {
-  // One round trip per event: the event unless it is a duplicate, then, only
-  // for a new event, its message (MessageConflictSql). The event's values are $1 to $24
-  // (EventInsertColumns but query) and $27 (query); $25, $26: final, delivered. Returns 1 for a new
-  // event.
-  std::string store_event =
-      "WITH ev AS ( INSERT INTO dlr_events (" + EventInsertColumns() + ") VALUES (" +
-      Placeholders(SqlDialect::kPostgres, kEventInsertColumns - 1) +
-      ", $27) ON CONFLICT DO NOTHING RETURNING 1"
-      "), msg AS ("
-      " INSERT INTO dlr_messages AS m (" +
-      MessageColumns() + ") SELECT $1, $22, $3, $25, $26, $6, $7, $8, $9, $10, $11, $24 FROM ev" +
-      MessageConflictSql("m") + ") SELECT count(*) FROM ev";
+  std::string store_event = StoreEventSql();
   std::string insert_rejected = InsertRejectedSql(SqlDialect::kPostgres);
 };
 
@@ -374,7 +402,7 @@ Status PostgresStore::CommitPipelined(const std::vector<const Batch*>& batches,
   if (!PQenterPipelineMode(conn_)) return Fail(nullptr, "entering pipeline mode");
 
   const char* const store_event = Sql().store_event.c_str();
-  constexpr int kParams = 27;
+  constexpr int kParams = static_cast<int>(kStoreEventParams);
   Oid types[kParams];
   const char* values[kParams];
   int lengths[kParams], formats[kParams];
@@ -457,8 +485,8 @@ Status PostgresStore::CommitPipelined(const std::vector<const Batch*>& batches,
        "SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", 2,
        nullptr);
   for (int i = 0; i < kParams; ++i) types[i] = kTextOid;
-  types[23] = kTimestamptzOid;
-  types[24] = types[25] = kInt2Oid;
+  types[kEventReceivedAtValue] = kTimestamptzOid;
+  types[kFinalParam] = types[kDeliveredParam] = kInt2Oid;
   if (use_prepared_ && !prepared_ && sent) {
     if (PQsendPrepare(conn_, kStoreEventName, store_event, kParams, types)) {
       pending.push_back(kPrepare);
@@ -469,26 +497,28 @@ Status PostgresStore::CommitPipelined(const std::vector<const Batch*>& batches,
   }
   for (size_t b = 0; b < batches.size() && s.ok() && sent; ++b) {
     const Batch& batch = *batches[b];
-    auto text = [&](int i, const char* data, size_t size) {
+    auto text = [&](size_t i, const char* data, size_t size) {
       values[i] = data;
       lengths[i] = static_cast<int>(size);
       formats[i] = 1;
     };
+    auto plain = [&](size_t i, const char* v) {  // text format, NUL-terminated
+      values[i] = v;
+      lengths[i] = formats[i] = 0;
+    };
     for (const Dlr& dlr : batch.dlrs) {
       for (size_t i = 0; i < kFieldCount; ++i) {
         const std::optional<std::string>& v = dlr.values[i];
-        text(static_cast<int>(i), v ? v->data() : nullptr, v ? v->size() : 0);
+        text(i, v ? v->data() : nullptr, v ? v->size() : 0);
       }
-      text(21, batch.webhook.data(), batch.webhook.size());
-      text(22, dlr.raw.data(), dlr.raw.size());
-      values[23] = batch.received_at.c_str();
-      lengths[23] = formats[23] = 0;
-      bool is_final = DlrIsFinal(dlr);
-      bool delivered = DlrIsDelivered(dlr);
-      values[24] = is_final ? "1" : "0";
-      values[25] = delivered ? "1" : "0";
-      lengths[24] = lengths[25] = formats[24] = formats[25] = 0;
-      text(26, batch.query.empty() ? nullptr : batch.query.data(), batch.query.size());
+      plain(kEventClassValue, DlrClassName(ClassOf(dlr)));
+      text(kEventWebhookValue, batch.webhook.data(), batch.webhook.size());
+      text(kEventRawValue, dlr.raw.data(), dlr.raw.size());
+      plain(kEventReceivedAtValue, batch.received_at.c_str());
+      text(kEventQueryValue, batch.query.empty() ? nullptr : batch.query.data(),
+           batch.query.size());
+      plain(kFinalParam, DlrIsFinal(dlr) ? "1" : "0");
+      plain(kDeliveredParam, DlrIsDelivered(dlr) ? "1" : "0");
       send(static_cast<int>(b), store_event, kParams, types);
       if (!s.ok() || !sent) break;
     }

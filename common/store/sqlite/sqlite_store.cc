@@ -59,7 +59,17 @@ const char kSchemaV3[] = R"sql(
 CREATE INDEX IF NOT EXISTS dlr_events_webhook_received_at ON dlr_events(webhook, received_at);
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+// The platform's error code, and each event's class: for the rows stored
+// before, by their status text as StatusTextClass (record.h) reads it
+// (trimmed of JSON whitespace, ASCII case ignored).
+const char kSchemaV4[] = R"sql(
+ALTER TABLE dlr_events ADD COLUMN error_code TEXT;
+ALTER TABLE dlr_events ADD COLUMN dlr_class TEXT;
+UPDATE dlr_events SET dlr_class = CASE upper(trim(status, char(32, 9, 10, 13)))
+  WHEN 'DELIVRD' THEN 'delivered' WHEN 'AWAITING-DLR' THEN 'pending' ELSE 'failed' END;
+)sql";
+
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion,
               "one migration per schema version");
 
@@ -276,11 +286,17 @@ Status SqliteStore::InsertEvent(const Batch& batch, const Dlr& dlr, bool* insert
   for (size_t i = 0; i < kFieldCount && rc == SQLITE_OK; ++i) {
     rc = BindOptional(st, static_cast<int>(i + 1), dlr.values[i]);
   }
-  if (rc == SQLITE_OK) rc = BindText(st, 22, batch.webhook);
-  if (rc == SQLITE_OK) rc = BindText(st, 23, dlr.raw);
-  if (rc == SQLITE_OK) rc = BindText(st, 24, batch.received_at);
+  auto at = [](size_t value) { return static_cast<int>(value + 1); };  // binds count from 1
   if (rc == SQLITE_OK) {
-    rc = batch.query.empty() ? sqlite3_bind_null(st, 25) : BindText(st, 25, batch.query);
+    const char* dlr_class = DlrClassName(ClassOf(dlr));
+    rc = sqlite3_bind_text(st, at(kEventClassValue), dlr_class, -1, SQLITE_STATIC);
+  }
+  if (rc == SQLITE_OK) rc = BindText(st, at(kEventWebhookValue), batch.webhook);
+  if (rc == SQLITE_OK) rc = BindText(st, at(kEventRawValue), dlr.raw);
+  if (rc == SQLITE_OK) rc = BindText(st, at(kEventReceivedAtValue), batch.received_at);
+  if (rc == SQLITE_OK) {
+    rc = batch.query.empty() ? sqlite3_bind_null(st, at(kEventQueryValue))
+                             : BindText(st, at(kEventQueryValue), batch.query);
   }
   if (rc != SQLITE_OK) return Fail(rc, "binding an event");
   rc = sqlite3_step(st);

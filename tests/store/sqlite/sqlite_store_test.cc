@@ -171,7 +171,7 @@ BOOST_AUTO_TEST_CASE(EventsTableHasTheContractsColumns) {
     const std::string name = FieldName(static_cast<Field>(i));
     BOOST_TEST((std::find(columns.begin(), columns.end(), name) != columns.end()), name);
   }
-  for (const char* name : {"webhook", "raw", "received_at"}) {
+  for (const char* name : {"dlr_class", "webhook", "raw", "received_at"}) {
     BOOST_TEST((std::find(columns.begin(), columns.end(), name) != columns.end()), name);
   }
 }
@@ -272,6 +272,7 @@ BOOST_AUTO_TEST_CASE(EveryFieldGoesToItsOwnColumnAsText) {
   BOOST_TEST(db.One("SELECT typeof(credits) || ':' || credits FROM dlr_events") == "text:2.0000");
   BOOST_TEST(db.One("SELECT typeof(units) || ':' || units FROM dlr_events") == "text:2");
   BOOST_TEST(db.One("SELECT raw FROM dlr_events") == "the raw event");
+  BOOST_TEST(db.One("SELECT dlr_class FROM dlr_events") == "failed");  // status "v-status"
   auto m =
       db.Query("SELECT sent_time, submit_time, deliv_at, sent_at, submit_at FROM dlr_messages");
   BOOST_TEST_REQUIRE(m.size() == 1u);
