@@ -71,6 +71,8 @@ ctl "dlrctl init on PostgreSQL, password from DLR_DATABASE_PASSWORD" 0 '^schema 
 ctl "dlrctl init on PostgreSQL without a password: refused, named" 1 'cannot connect to PostgreSQL dlr_app@127\.0\.0\.1.*password' -- init --config "$T/pg-env.json"
 write_config "$T/pg-bad.json" "postgresql://dlr_app:wrong-s3cret@127.0.0.1:$PG_PORT/$DB_NAME"
 ctl "dlrctl init on PostgreSQL, wrong password: exit 1, password not shown" 1 'password authentication failed' -- init --config "$T/pg-bad.json"
+write_config "$T/pg-tls.json" "$PG_URL?sslmode=require&sslrootcert=$T/no-such-ca.pem"
+ctl "sslmode=require in the URL reaches libpq: this server without TLS is refused, saying so" 1 'cannot connect to PostgreSQL dlr_app@127\.0\.0\.1.*server does not support SSL' -- init --config "$T/pg-tls.json"
 write_config "$T/pg-sock.json" "postgresql://dlr_app@/$DB_NAME?host=$PG_SOCK&port=$PG_PORT"
 ctl "dlrctl init on PostgreSQL over its unix socket (?host=/dir)" 0 '^schema ready' -- init --config "$T/pg-sock.json"
 write_config "$T/pg-sock2.json" "postgresql://dlr_app@$(printf '%s' "$PG_SOCK" | jq -sRr @uri):$PG_PORT/$DB_NAME"
