@@ -183,6 +183,13 @@ check_eq "telnyx: message.received (no DLR): 200" 200 "$CODE"
 check_eq "telnyx: ... answered as ignored" '{"ok":true,"stored":0,"duplicates":0,"ignored":1}' \
     "$(cat "$T/resp.body")"
 delta "telnyx: ... and nothing stored" 0 0 0
+body='{"data": {"event_type": "message.finalized", "payload": {"id": "tx-3", "to": [{"phone_number": "+18665550002", "status": "delivery_failed"}], "errors": [{"code": "40008", "title": "Undeliverable"}], "completed_at": "2019-01-23T18:11:00.000Z"}}}'
+req POST /telnyx -H 'Content-Type: application/json' -H "telnyx-timestamp: $now" \
+    -H "telnyx-signature-ed25519: $(telnyx_sign "$now" "$body")" --data-binary "$body"
+check_eq "telnyx: a failed message.finalized: 200" 200 "$CODE"
+sql_eq "telnyx: ... its error_code is errors[0].code, the message failed" \
+    "SELECT e.error_code||' '||m.final||' '||m.delivered FROM dlr_events e JOIN dlr_messages m ON m.id=e.id WHERE e.id='tx-3';" \
+    "40008 1 0"
 body='{"data": {"event_type": "message.finalized", "payload": {"id": "tx-2", "to": []}}}'
 req POST /telnyx -H 'Content-Type: application/json' -H "telnyx-timestamp: $now" \
     -H "telnyx-signature-ed25519: $(telnyx_sign "$now" "$body")" --data-binary "$body"
@@ -210,8 +217,8 @@ sql_eq "infobip: each message in its class" \
     "SELECT group_concat(id||' '||status||' '||final||' '||delivered, ', ') FROM (SELECT * FROM dlr_messages WHERE id LIKE 'ib-%' ORDER BY id);" \
     "ib-1 DELIVERED 1 1, ib-2 PENDING 0 0, ib-3 UNDELIVERABLE 1 0"
 sql_eq "infobip: the columns of an event" \
-    "SELECT mobile||' '||deliv_time||' '||sent_time FROM dlr_events WHERE id='ib-3';" \
-    "41793026727 2019-11-09T16:00:05.000+0000 2019-11-09T16:00:00.000+0000"
+    "SELECT mobile||' '||deliv_time||' '||sent_time||' '||error_code FROM dlr_events WHERE id='ib-3';" \
+    "41793026727 2019-11-09T16:00:05.000+0000 2019-11-09T16:00:00.000+0000 EC_ABSENT_SUBSCRIBER"
 sql_eq "infobip: each event's raw is its own entry" \
     "SELECT count(*) FROM dlr_events WHERE id='ib-2' AND raw=CAST(X'$(printf '%s' "$r2" | hexof)' AS TEXT);" 1
 req POST /infobip -H "Authorization: Bearer $SECRET" -H 'Content-Type: application/json' --data-binary "$batch"
@@ -353,7 +360,7 @@ kill -TERM "$RELOAD_PID"; wait "$RELOAD_PID" 2>/dev/null
 check_eq "no secret in the refusals" 0 "$(cat "$T/nocrypto.err" "$T/reload.err" | grep -c "$TWILIO_TOKEN")"
 
 sql_eq "every accepted DLR stored once" "SELECT group_concat(id, ' ') FROM (SELECT id FROM dlr_events ORDER BY id);" \
-    "$TX_ID $TX_ID SM9f1 SM9f2 SM9f3 a-1 b-1 h-1 ib-1 ib-2 ib-3 ib-6 ib-6 ib-7 nc-1 nc-2 st-ib-1 st-tw-1 st-tw-2 st-tx-1 sw-1"
+    "$TX_ID $TX_ID SM9f1 SM9f2 SM9f3 a-1 b-1 h-1 ib-1 ib-2 ib-3 ib-6 ib-6 ib-7 nc-1 nc-2 st-ib-1 st-tw-1 st-tw-2 st-tx-1 sw-1 tx-3"
 check_eq "no secret in nginx's error log or the responders' log" 0 \
     "$(cat "$T/error.log" "$T/responder.log" 2>/dev/null | grep -cE "$TWILIO_TOKEN|$HMAC_KEY|basic-Pass|$SECRET")"
 

@@ -210,12 +210,13 @@ BOOST_AUTO_TEST_CASE(DocumentedReportIsOneDlr) {
   BOOST_TEST(V(d, Field::kMobile) == "41793026727");
   BOOST_TEST(V(d, Field::kDelivTime) == "2019-11-09T16:00:00.000+0000");
   BOOST_TEST(V(d, Field::kSentTime) == "2019-11-09T16:00:00.000+0000");
+  BOOST_TEST(V(d, Field::kErrorCode) == "NO_ERROR");
   BOOST_TEST(V(d, Field::kCredits) == "(absent)");
   BOOST_TEST(d.raw == kInfobipDocumentedReport);  // the entry's own text, exactly
 }
 
-// error_code is one more field: `fields` may name its path (the preset
-// does not yet).
+// error_code is one more field: the preset reads error.name, and a
+// `fields` path for it is followed the same way.
 BOOST_AUTO_TEST_CASE(AnErrorCodePathFromFieldsIsFollowed) {
   FieldNames n;
   for (const auto& [field, theirs] : PresetFields("infobip")) {
@@ -377,6 +378,7 @@ BOOST_AUTO_TEST_CASE(DocumentedMessageSentIsOneDlr) {
   BOOST_TEST(V(d, Field::kMobile) == "+18665550001");
   BOOST_TEST(V(d, Field::kSentTime) == "(absent)");  // null
   BOOST_TEST(V(d, Field::kDelivTime) == "(absent)");
+  BOOST_TEST(V(d, Field::kErrorCode) == "(absent)");  // errors: []
   BOOST_TEST(d.raw == kTelnyxDocumentedSent);
   BOOST_TEST(!p.value().ignored_event.has_value());
 }
@@ -393,6 +395,7 @@ BOOST_AUTO_TEST_CASE(FinalizedEventCarriesItsTimes) {
   BOOST_TEST(V(d, Field::kStatus) == "delivery_failed");  // the first recipient's
   BOOST_TEST(V(d, Field::kDelivTime) == "2019-12-09T21:32:14.148+00:00");
   BOOST_TEST(V(d, Field::kSentTime) == "2019-12-09T21:32:13.148+00:00");
+  BOOST_TEST(V(d, Field::kErrorCode) == "40008");
 }
 
 BOOST_AUTO_TEST_CASE(OtherEventTypesCarryNoDlr) {

@@ -248,6 +248,8 @@ BOOST_FIXTURE_TEST_CASE(InfobipBatchIsStoredWholeWithItsClasses, Fixture) {
   BOOST_TEST(*first.Get(Field::kDelivTime) == "2019-11-09T16:00:00.000+0000");
   BOOST_TEST(*first.Get(Field::kCustom) == "cb-ib-1");  // `fields` names a path too
   BOOST_TEST(first.raw == InfobipReport("ib-1", "DELIVERED"));
+  BOOST_TEST(*first.Get(Field::kErrorCode) == "NO_ERROR");
+  BOOST_TEST(*store.events()[2].dlr.Get(Field::kErrorCode) == "EC_ABSENT_SUBSCRIBER");
   // Sent again: every entry a duplicate, counted once each.
   BOOST_TEST(Send("POST", "/infobip", "", "application/json", body) == 200);
   BOOST_TEST(store.events().size() == 3u);
