@@ -334,33 +334,27 @@ const char* WrongWhat(SchemeKind kind) {
   }
 }
 
-Status RunProviderSendTest(const SendTestOptions& o, const HttpTransport& send,
-                           const std::function<void(const std::string&)>& print) {
-  StatusOr<HttpCall> right = SendTestDlrCall(o, false);
-  if (!right.ok()) return right.status();
-  StatusOr<HttpCall> wrong = SendTestDlrCall(o, true);
-  if (!wrong.ok()) return wrong.status();
-  struct Step {
-    std::string what;
-    const HttpCall* call;
-    std::function<Status(const HttpAnswer&, std::string*)> check;
-  };
-  const std::vector<Step> steps = {
-      {"a " + o.provider + " DLR (id " + o.dlr_id + ", " + SchemeKindName(o.scheme.kind) + ")",
-       &right.value(),
-       [](const HttpAnswer& a, std::string* seen) { return CheckStored(a, 1, 0, seen); }},
-      {"the same DLR again", &right.value(),
-       [](const HttpAnswer& a, std::string* seen) { return CheckStored(a, 0, 1, seen); }},
-      {std::string("the DLR with ") + WrongWhat(o.scheme.kind), &wrong.value(), ExpectRefused},
-  };
+// One step of a send-test: a request and the check of its answer; skipped,
+// with the reason printed, when `skip` is set.
+struct SendStep {
+  std::string what;
+  HttpCall call;
+  std::function<Status(const HttpAnswer&, std::string*)> check;
+  std::string skip = "";
+};
+
+// Sends the steps in order, one line each, stopping at the first failure:
+// Unavailable when no answer came, Internal when the answer was wrong.
+Status RunSteps(const std::vector<SendStep>& steps, const HttpTransport& send,
+                const std::function<void(const std::string&)>& print) {
   for (size_t i = 0; i < steps.size(); ++i) {
     std::string label =
         std::to_string(i + 1) + "/" + std::to_string(steps.size()) + " " + steps[i].what;
-    if (i == 2 && o.scheme.kind == SchemeKind::kNone) {
-      print("skip  " + label + ": the webhook checks no secret (anyone can store DLRs)");
+    if (!steps[i].skip.empty()) {
+      print("skip  " + label + ": " + steps[i].skip);
       continue;
     }
-    StatusOr<HttpAnswer> a = send(*steps[i].call);
+    StatusOr<HttpAnswer> a = send(steps[i].call);
     if (!a.ok()) {
       print("FAIL  " + label + ": no answer: " + a.status().message());
       return Status::Unavailable(label + ": no answer: " + a.status().message());
@@ -374,6 +368,26 @@ Status RunProviderSendTest(const SendTestOptions& o, const HttpTransport& send,
     print("ok    " + label + ": " + seen);
   }
   return Status::Ok();
+}
+
+Status RunProviderSendTest(const SendTestOptions& o, const HttpTransport& send,
+                           const std::function<void(const std::string&)>& print) {
+  StatusOr<HttpCall> right = SendTestDlrCall(o, false);
+  if (!right.ok()) return right.status();
+  StatusOr<HttpCall> wrong = SendTestDlrCall(o, true);
+  if (!wrong.ok()) return wrong.status();
+  std::vector<SendStep> steps = {
+      {"a " + o.provider + " DLR (id " + o.dlr_id + ", " + SchemeKindName(o.scheme.kind) + ")",
+       right.value(),
+       [](const HttpAnswer& a, std::string* seen) { return CheckStored(a, 1, 0, seen); }},
+      {"the same DLR again", right.value(),
+       [](const HttpAnswer& a, std::string* seen) { return CheckStored(a, 0, 1, seen); }},
+      {std::string("the DLR with ") + WrongWhat(o.scheme.kind), wrong.value(), ExpectRefused},
+  };
+  if (o.scheme.kind == SchemeKind::kNone) {
+    steps[2].skip = "the webhook checks no secret (anyone can store DLRs)";
+  }
+  return RunSteps(steps, send, print);
 }
 
 }  // namespace
@@ -408,15 +422,10 @@ Status RunSendTest(const SendTestOptions& o, const HttpTransport& send,
   if (IsProviderFlow(o)) return RunProviderSendTest(o, send, print);
   const std::string bearer = o.secret ? "Bearer " + *o.secret : "";
   const std::string dlr = SampleDlrJson(o.dlr_id);
-  struct Step {
-    std::string what;
-    HttpCall call;
-    std::function<Status(const HttpAnswer&, std::string*)> check;
-  };
   JsonObjectWriter verify;
   verify.String("validation_key", o.token);
   verify.String("challenge", o.challenge);
-  std::vector<Step> steps = {
+  std::vector<SendStep> steps = {
       {"verification (token and challenge)",
        {"POST",
         WithQueryParam(o.url, "token", o.token),
@@ -440,27 +449,8 @@ Status RunSendTest(const SendTestOptions& o, const HttpTransport& send,
         {}},
        ExpectRefused},
   };
-  for (size_t i = 0; i < steps.size(); ++i) {
-    std::string label =
-        std::to_string(i + 1) + "/" + std::to_string(steps.size()) + " " + steps[i].what;
-    if (i == 3 && !o.secret) {
-      print("skip  " + label + ": no --secret given (a webhook without secrets accepts anyone)");
-      continue;
-    }
-    StatusOr<HttpAnswer> a = send(steps[i].call);
-    if (!a.ok()) {
-      print("FAIL  " + label + ": no answer: " + a.status().message());
-      return Status::Unavailable(label + ": no answer: " + a.status().message());
-    }
-    std::string seen;
-    Status s = steps[i].check(a.value(), &seen);
-    if (!s.ok()) {
-      print("FAIL  " + label + ": " + s.message());
-      return Status::Internal(label + ": " + s.message());
-    }
-    print("ok    " + label + ": " + seen);
-  }
-  return Status::Ok();
+  if (!o.secret) steps[3].skip = "no --secret given (a webhook without secrets accepts anyone)";
+  return RunSteps(steps, send, print);
 }
 
 StatusOr<HttpCall> SendTestDlrCall(const SendTestOptions& o, bool wrong) {
