@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/base/log.h"
+#include "common/store/batch_codec.h"
 #include "common/store/event_sql.h"
 #include "common/store/sqlite/writer_lock.h"
 
@@ -330,34 +331,179 @@ Status SqliteStore::Commit(const std::vector<const Batch*>& batches,
   results->assign(batches.size(), BatchResult());
   Status s = Connect();
   if (!s.ok()) return s;
+  CommitQueue* queue = turn_held_ ? nullptr : QueueOrNull();
+  if (queue) return CommitShared(queue, batches, results);
   {
     WriterLockScope order(LockToTake());
     s = order.Acquire(options_.busy_timeout_ms);
-    if (s.ok()) s = Step(begin_, "sqlite");
-    if (!s.ok()) return s;
-    for (size_t b = 0; b < batches.size() && s.ok(); ++b) {
-      for (const Dlr& dlr : batches[b]->dlrs) {
-        bool inserted = false;
-        s = InsertEvent(*batches[b], dlr, &inserted);
-        if (s.ok() && inserted) s = UpsertMessage(*batches[b], dlr);
-        if (!s.ok()) break;
-        ++(inserted ? (*results)[b].stored : (*results)[b].duplicates);
-      }
-    }
-    if (s.ok()) s = Step(commit_, "sqlite");
-    if (!s.ok()) {
-      RollbackIfOpen();
-      results->assign(batches.size(), BatchResult());
-      return s;
+    if (s.ok()) s = CommitLocked(batches, results);
+  }
+  if (s.ok() && options_.one_request_per_process) CheckpointIfDue();
+  return s;
+}
+
+Status SqliteStore::CommitLocked(const std::vector<const Batch*>& batches,
+                                 std::vector<BatchResult>* results) {
+  results->assign(batches.size(), BatchResult());
+  Status s = Connect();
+  if (s.ok()) s = Step(begin_, "sqlite");
+  if (!s.ok()) return s;
+  for (size_t b = 0; b < batches.size() && s.ok(); ++b) {
+    for (const Dlr& dlr : batches[b]->dlrs) {
+      bool inserted = false;
+      s = InsertEvent(*batches[b], dlr, &inserted);
+      if (s.ok() && inserted) s = UpsertMessage(*batches[b], dlr);
+      if (!s.ok()) break;
+      ++(inserted ? (*results)[b].stored : (*results)[b].duplicates);
     }
   }
-  if (options_.one_request_per_process) CheckpointIfDue();
+  if (s.ok()) s = Step(commit_, "sqlite");
+  if (!s.ok()) {
+    RollbackIfOpen();
+    results->assign(batches.size(), BatchResult());
+  }
+  return s;
+}
+
+namespace {
+
+// The outcome another process's commit wrote for `count` batches.
+Status ReadOutcome(const std::string& bytes, size_t count, std::vector<BatchResult>* results) {
+  StatusOr<CommitOutcome> outcome = DecodeOutcome(bytes);
+  if (!outcome.ok()) {
+    return Status::Internal("the shared commit's outcome cannot be read: " +
+                            outcome.status().message());
+  }
+  if (outcome.value().results.size() != count) {
+    return Status::Internal("the shared commit returned " +
+                            std::to_string(outcome.value().results.size()) + " results for " +
+                            std::to_string(count) + " batches");
+  }
+  if (outcome.value().status.ok()) *results = std::move(outcome.value().results);
+  return outcome.value().status;
+}
+
+std::string OutcomeBytes(const Status& status, std::vector<BatchResult> results) {
+  CommitOutcome outcome{status, std::move(results)};
+  std::string bytes;
+  EncodeOutcome(outcome, &bytes);
+  return bytes;
+}
+
+}  // namespace
+
+Status SqliteStore::CommitShared(CommitQueue* queue, const std::vector<const Batch*>& batches,
+                                 std::vector<BatchResult>* results) {
+  WriterLock* lock = writer_lock_.get();
+  CommitQueue::Ticket ticket;
+  bool published = false;
+  // Whatever happens below (an allocation may throw), the lock is let go.
+  struct Unlock {
+    void operator()(WriterLock* held) const { held->Unlock(); }
+  };
+  std::unique_ptr<WriterLock, Unlock> unlock;
+  if (lock->TryLock()) {
+    unlock.reset(lock);
+  } else {
+    // Another process is writing: publish the batches for its next commit,
+    // then wait for the lock.
+    std::string bytes;
+    EncodeBatches(batches, &bytes);
+    published = queue->Publish(bytes, &ticket);
+    Status s = lock->Lock(options_.busy_timeout_ms);
+    if (!s.ok()) {
+      std::string outcome;
+      if (published && queue->Withdraw(ticket, &outcome) == CommitQueue::State::kDone) {
+        return ReadOutcome(outcome, batches.size(), results);
+      }
+      // Withdrawn (nothing stored), or being committed by the holder of the
+      // lock (stored at most once: the platform's retry is a duplicate).
+      return s;
+    }
+    unlock.reset(lock);
+  }
+  Status s;
+  bool lead = true;
+  if (published) {
+    std::string outcome;
+    switch (queue->Collect(ticket, &outcome)) {
+      case CommitQueue::State::kDone:
+        s = ReadOutcome(outcome, batches.size(), results);
+        lead = false;
+        ++shared_stats_.joined;
+        break;
+      case CommitQueue::State::kLost:
+        s = Status::Unavailable("the shared commit's outcome was lost (its slot was reused)");
+        lead = false;
+        break;
+      default:  // no leader took them: this process commits them
+        break;
+    }
+  }
+  if (lead) s = Lead(queue, batches, results);
+  unlock.reset();
+  if (lead && s.ok() && options_.one_request_per_process) CheckpointIfDue();
+  return s;
+}
+
+Status SqliteStore::Lead(CommitQueue* queue, const std::vector<const Batch*>& own,
+                         std::vector<BatchResult>* results) {
+  // A reconnect's schema check must not wait for the lock held here.
+  turn_held_ = true;
+  struct EndTurn {
+    bool* held;
+    ~EndTurn() { *held = false; }
+  } end_turn{&turn_held_};
+  std::vector<CommitQueue::Taken> taken = queue->TakePending();
+  std::vector<std::vector<Batch>> theirs;
+  std::vector<int> slots;  // theirs[i] came from slots[i]
+  theirs.reserve(taken.size());
+  std::vector<const Batch*> all(own);
+  for (const CommitQueue::Taken& t : taken) {
+    StatusOr<std::vector<Batch>> decoded = DecodeBatches(t.bytes);
+    if (!decoded.ok()) {
+      queue->Finish(t.slot,
+                    OutcomeBytes(Status::Internal("the shared commit cannot read batches: " +
+                                                  decoded.status().message()),
+                                 {}));
+      continue;
+    }
+    theirs.push_back(std::move(decoded).value());
+    slots.push_back(t.slot);
+    for (const Batch& b : theirs.back()) all.push_back(&b);
+  }
+  ++shared_stats_.led;
+  shared_stats_.slots_taken += theirs.size();
+  std::vector<BatchResult> all_results;
+  Status s = CommitLocked(all, &all_results);
+  if (!s.ok() && s.code() != StatusCode::kUnavailable && !theirs.empty()) {
+    // Not transient, and maybe one sender's fault: each its own transaction,
+    // so that one bad batch fails only its sender.
+    s = CommitLocked(own, results);
+    for (size_t i = 0; i < theirs.size(); ++i) {
+      std::vector<const Batch*> batches;
+      for (const Batch& b : theirs[i]) batches.push_back(&b);
+      std::vector<BatchResult> r;
+      Status si = CommitLocked(batches, &r);
+      queue->Finish(slots[i], OutcomeBytes(si, std::move(r)));
+    }
+  } else {
+    size_t next = own.size();
+    results->assign(all_results.begin(), all_results.begin() + static_cast<long>(own.size()));
+    for (size_t i = 0; i < theirs.size(); ++i) {
+      auto first = all_results.begin() + static_cast<long>(next);
+      next += theirs[i].size();
+      queue->Finish(slots[i],
+                    OutcomeBytes(s, std::vector<BatchResult>(
+                                        first, all_results.begin() + static_cast<long>(next))));
+    }
+  }
   return s;
 }
 
 Status SqliteStore::BeginTurn() {
   WriterLock* lock = WriterLockOrNull();
-  if (!lock || turn_held_) return Status::Ok();
+  if (!lock || turn_held_ || QueueOrNull()) return Status::Ok();
   Status s = lock->Lock(options_.busy_timeout_ms);
   turn_held_ = s.ok();
   return s;
@@ -381,6 +527,21 @@ WriterLock* SqliteStore::WriterLockOrNull() {
                                 " (writing without it: SQLite's busy timeout orders the writers)");
   }
   return writer_lock_.get();
+}
+
+CommitQueue* SqliteStore::QueueOrNull() {
+  if (queue_tried_) return queue_.get();
+  queue_tried_ = true;
+  if (!options_.shared_commit || !WriterLockOrNull()) return nullptr;
+  StatusOr<std::unique_ptr<CommitQueue>> queue =
+      CommitQueue::Open(WriterLock::PathFor(path_), path_);
+  if (queue.ok()) {
+    queue_ = std::move(queue).value();
+  } else {
+    Log(LogLevel::kWarning,
+        queue.status().message() + " (each process commits its own writes: slower, as safe)");
+  }
+  return queue_.get();
 }
 
 void SqliteStore::CheckpointIfDue() {

@@ -1,8 +1,11 @@
 // The embedded default backend: one SQLite file in WAL mode, commits durable
 // (synchronous=FULL) before they return. The processes writing one file take
 // turns through a WriterLock (writer_lock.h) beside it, and a busy timeout
-// covers the programs that do not take it. Owns one connection; used by one
-// thread.
+// covers the programs that do not take it. A writer that finds the lock taken
+// hands its batches to the holder's next transaction through the CommitQueue
+// (commit_queue.h) in the same file, so that the processes of one file share
+// their commits as the threads of one process do. Owns one connection; used
+// by one thread.
 //
 // With StoreOptions::one_request_per_process (CGI), closing the connection
 // does not checkpoint: SQLite's last connection to close otherwise copies the
@@ -16,6 +19,7 @@
 #include <memory>
 #include <string>
 
+#include "common/store/sqlite/commit_queue.h"
 #include "common/store/sqlite/writer_lock.h"
 #include "common/store/store.h"
 
@@ -42,7 +46,8 @@ class SqliteStore : public Store {
                 std::vector<BatchResult>* results) override;
   Status RecordRejected(const Rejected& rejected) override;
   // Takes and releases the WriterLock (see StoreWriter); nothing to take
-  // for a database without one (":memory:", a URI).
+  // for a database without one (":memory:", a URI), nor with the commit
+  // queue, through which the writers of every process share commits instead.
   Status BeginTurn() override;
   void EndTurn() override;
 
@@ -57,6 +62,14 @@ class SqliteStore : public Store {
   StatusOr<int64_t> Execute(const std::string& sql,
                             const std::vector<std::string>& params) override;
   SqlDialect dialect() const override { return SqlDialect::kSqlite; }
+
+  // What the commit queue did for this store's commits.
+  struct SharedStats {
+    uint64_t led = 0;          // commits this store led (its own batches, and others')
+    uint64_t joined = 0;       // commits of its own another process's transaction held
+    uint64_t slots_taken = 0;  // other processes' slots its transactions held
+  };
+  SharedStats shared_stats() const { return shared_stats_; }
 
  private:
   Status Connect();  // no-op when connected
@@ -77,6 +90,16 @@ class SqliteStore : public Store {
   // The Status for a failed call whose result code is `rc`; marks the
   // connection to be reopened by the next call when it cannot be trusted.
   Status Fail(int rc, const std::string& what);
+  // The transaction of Commit, the writers' lock held (or not to be had).
+  Status CommitLocked(const std::vector<const Batch*>& batches, std::vector<BatchResult>* results);
+  // Commit through the queue: lead a shared commit, or have another
+  // process's commit hold the batches.
+  Status CommitShared(CommitQueue* queue, const std::vector<const Batch*>& batches,
+                      std::vector<BatchResult>* results);
+  // Holding the writers' lock: commits `own` with every batch published in
+  // the queue, and finishes their slots.
+  Status Lead(CommitQueue* queue, const std::vector<const Batch*>& own,
+              std::vector<BatchResult>* results);
   Status InsertEvent(const Batch& batch, const Dlr& dlr, bool* inserted);
   Status UpsertMessage(const Batch& batch, const Dlr& dlr);
   // After a commit, in one-request-per-process mode: checkpoints and
@@ -88,6 +111,9 @@ class SqliteStore : public Store {
   WriterLock* WriterLockOrNull();
   // The lock a write must take itself: none while BeginTurn holds it.
   WriterLock* LockToTake() { return turn_held_ ? nullptr : WriterLockOrNull(); }
+  // The commit queue in the writers' lock file; nullptr without a lock,
+  // with shared_commit off, or when it cannot be had (logged once).
+  CommitQueue* QueueOrNull();
 
   const std::string path_;
   const StoreOptions options_;
@@ -104,7 +130,10 @@ class SqliteStore : public Store {
   sqlite3_stmt* rollback_ = nullptr;
   std::unique_ptr<WriterLock> writer_lock_;
   bool writer_lock_tried_ = false;
-  bool turn_held_ = false;  // BeginTurn took writer_lock_
+  bool turn_held_ = false;  // BeginTurn (or a shared commit) holds writer_lock_
+  std::unique_ptr<CommitQueue> queue_;
+  SharedStats shared_stats_;
+  bool queue_tried_ = false;
 };
 
 }  // namespace dlr

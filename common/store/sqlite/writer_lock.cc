@@ -1,17 +1,15 @@
 #include "common/store/sqlite/writer_lock.h"
 
-#include <fcntl.h>
 #include <pthread.h>
-#include <sys/file.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+
+#include "common/store/sqlite/shared_file.h"
 
 namespace dlr {
 
@@ -39,64 +37,19 @@ static_assert(sizeof(pthread_mutex_t) + sizeof(uint64_t) * 2 <= kFileSize,
 
 StatusOr<std::unique_ptr<WriterLock>> WriterLock::Open(const std::string& path,
                                                        const std::string& like) {
-  struct stat db_st;
-  mode_t mode = 0600;
-  const bool have_db = stat(like.c_str(), &db_st) == 0;
-  if (have_db) mode = db_st.st_mode & 0666;
-  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode);
-  if (fd < 0) return Status::Unavailable(Errno("cannot open the writers' lock " + path, errno));
-  // As SQLite does for -wal and -shm: a file root creates (dlrctl init) belongs
-  // to the database's owner, so that the responders can open it too.
-  if (have_db && geteuid() == 0) {
-    struct stat lock_st;
-    if (fstat(fd, &lock_st) == 0 &&
-        (lock_st.st_uid != db_st.st_uid || lock_st.st_gid != db_st.st_gid)) {
-      // On failure the file stays root's: root still uses it; the
-      // responders that cannot open it write without it (see Open's caller).
-      (void)!fchown(fd, db_st.st_uid, db_st.st_gid);
-    }
-  }
-  // One process initialises the file; the others wait here until it has.
-  if (flock(fd, LOCK_EX) != 0) {
-    int err = errno;
-    close(fd);
-    return Status::Unavailable(Errno("cannot lock " + path, err));
-  }
-  struct stat st;
-  Status failed = Status::Ok();
-  if (fstat(fd, &st) != 0) {
-    failed = Status::Unavailable(Errno("cannot read " + path, errno));
-  } else if (static_cast<size_t>(st.st_size) < kFileSize && ftruncate(fd, kFileSize) != 0) {
-    failed = Status::Unavailable(Errno("cannot size " + path, errno));
-  }
-  void* map = MAP_FAILED;
-  if (failed.ok()) {
-    map = mmap(nullptr, kFileSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (map == MAP_FAILED) failed = Status::Unavailable(Errno("cannot map " + path, errno));
-  }
-  if (failed.ok()) {
-    Shared* shared = static_cast<Shared*>(map);
-    if (shared->magic.load(std::memory_order_acquire) != kMagic) {
-      pthread_mutexattr_t attr;
-      pthread_mutexattr_init(&attr);
-      pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-      pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-      int rc = pthread_mutex_init(&shared->mutex, &attr);
-      pthread_mutexattr_destroy(&attr);
-      if (rc != 0) {
-        failed = Status::Unavailable(Errno("cannot set up the writers' lock " + path, rc));
-      } else {
-        shared->magic.store(kMagic, std::memory_order_release);
-      }
-    }
-  }
-  flock(fd, LOCK_UN);
-  close(fd);  // the mapping stays
-  if (!failed.ok()) {
-    if (map != MAP_FAILED) munmap(map, kFileSize);
-    return failed;
-  }
-  return std::unique_ptr<WriterLock>(new WriterLock(static_cast<Shared*>(map)));
+  StatusOr<void*> map = MapSharedFile(path, like, 0, kFileSize, kMagic, [&](void* region) {
+    Shared* shared = static_cast<Shared*>(region);
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+    int rc = pthread_mutex_init(&shared->mutex, &attr);
+    pthread_mutexattr_destroy(&attr);
+    if (rc != 0) return Status::Unavailable(Errno("cannot set up the writers' lock " + path, rc));
+    return Status::Ok();
+  });
+  if (!map.ok()) return map.status();
+  return std::unique_ptr<WriterLock>(new WriterLock(static_cast<Shared*>(map.value())));
 }
 
 WriterLock::~WriterLock() {
@@ -129,6 +82,16 @@ Status WriterLock::Lock(int timeout_ms) {
     default:
       return Status::Unavailable(Errno("the writers' lock failed", rc));
   }
+}
+
+bool WriterLock::TryLock() {
+  int rc = pthread_mutex_trylock(&shared_->mutex);
+  if (rc == EOWNERDEAD) {
+    pthread_mutex_consistent(&shared_->mutex);
+    rc = 0;
+  }
+  held_ = rc == 0;
+  return held_;
 }
 
 void WriterLock::Unlock() {

@@ -49,10 +49,14 @@ class WriterLock {
   // writer held it all that time. Ok when the previous holder died holding
   // it (it is taken over).
   Status Lock(int timeout_ms);
+  // Takes the lock when it is free (or its holder died); false at once when
+  // another writer holds it.
+  bool TryLock();
   // Releases a lock this thread holds.
   void Unlock();
 
-  // The lock file's name for the database `path`.
+  // The lock file's name for the database `path`. The file's first page is
+  // the lock; the shared commit queue (commit_queue.h) follows it.
   static std::string PathFor(const std::string& database_path);
 
  private:

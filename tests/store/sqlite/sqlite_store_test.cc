@@ -18,9 +18,12 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/store/factory/open_store.h"
+#include "common/store/sqlite/commit_queue.h"
+#include "common/store/sqlite/writer_lock.h"
 #include "common/store/store.h"
 #include "tests/testing/fake_store.h"
 #include "tests/testing/temp_dir.h"
@@ -608,26 +611,170 @@ BOOST_AUTO_TEST_CASE(TwoStoresOnOneFileShareTheirEvents) {
   BOOST_TEST(r.duplicates == 1u);
 }
 
-// The group commit's turn: while one store holds it, another store on the
-// same file waits (and gives up with Unavailable); the holder's own writes
-// do not wait for the lock it already holds.
+// The group commit's turn without the commit queue: while one store holds
+// it, another store on the same file waits (and gives up with Unavailable);
+// the holder's own writes do not wait for the lock it already holds.
 BOOST_AUTO_TEST_CASE(ATurnOrdersTheWritersOfOneFile) {
   Fixture f;
-  SqliteStore other(f.path, Options(100));
+  StoreOptions alone = Options(100);
+  alone.shared_commit = false;
+  SqliteStore first(f.path, alone);
+  SqliteStore other(f.path, alone);
   BOOST_TEST_REQUIRE(other.EnsureSchema().ok());
-  BOOST_TEST_REQUIRE(f.store.BeginTurn().ok());
-  BOOST_TEST(MustStore(f.store, MakeBatch({MakeDlr("a", "DELIVRD")})).stored == 1u);
+  BOOST_TEST_REQUIRE(first.BeginTurn().ok());
+  BOOST_TEST(MustStore(first, MakeBatch({MakeDlr("a", "DELIVRD")})).stored == 1u);
   Rejected rej;
   rej.raw = "x";
-  BOOST_TEST(f.store.RecordRejected(rej).ok());
+  BOOST_TEST(first.RecordRejected(rej).ok());
   StatusOr<BatchResult> r = other.StoreBatch(MakeBatch({MakeDlr("b", "DELIVRD")}));
   BOOST_TEST((r.status().code() == StatusCode::kUnavailable), r.status().ToString());
   BOOST_TEST((other.BeginTurn().code() == StatusCode::kUnavailable));
-  f.store.EndTurn();
+  first.EndTurn();
   BOOST_TEST(other.BeginTurn().ok());
   BOOST_TEST(MustStore(other, MakeBatch({MakeDlr("b", "DELIVRD")})).stored == 1u);
   other.EndTurn();
-  BOOST_TEST(MustStore(f.store, MakeBatch({MakeDlr("c", "DELIVRD")})).stored == 1u);
+  BOOST_TEST(MustStore(first, MakeBatch({MakeDlr("c", "DELIVRD")})).stored == 1u);
+}
+
+// With the commit queue (the default) there is no turn to take: the writers
+// of every process share commits instead (SqliteSharedCommitTest).
+BOOST_AUTO_TEST_CASE(WithTheCommitQueueATurnTakesNothing) {
+  Fixture f;
+  SqliteStore other(f.path, Options(100));
+  BOOST_TEST_REQUIRE(f.store.BeginTurn().ok());
+  BOOST_TEST(MustStore(other, MakeBatch({MakeDlr("b", "DELIVRD")})).stored == 1u);
+  f.store.EndTurn();
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Stores on one file standing for the processes of spawn-fcgi -F N: the test
+// holds the writers' lock (as a process in the middle of a commit would)
+// while they queue, then lets go.
+BOOST_AUTO_TEST_SUITE(SqliteSharedCommitTest)
+
+struct Shared : Fixture {
+  std::unique_ptr<WriterLock> lock;
+  std::unique_ptr<CommitQueue> queue;
+  Shared() {
+    StatusOr<std::unique_ptr<WriterLock>> l = WriterLock::Open(WriterLock::PathFor(path), path);
+    BOOST_TEST_REQUIRE(l.ok());
+    lock = std::move(l).value();
+    StatusOr<std::unique_ptr<CommitQueue>> q = CommitQueue::Open(WriterLock::PathFor(path), path);
+    BOOST_TEST_REQUIRE(q.ok());
+    queue = std::move(q).value();
+  }
+  // Waits until `n` slots are published (the writers are waiting for the lock).
+  void AwaitPublished(size_t n) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (queue->Published() < n && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    BOOST_TEST_REQUIRE(queue->Published() == n);
+  }
+};
+
+// Each store runs StoreBatch on a thread of its own; the results, by store.
+struct Writers {
+  std::vector<std::optional<StatusOr<BatchResult>>> results;
+  std::vector<std::thread> threads;
+  void Start(StoreWriter* store, Batch batch) {
+    size_t i = results.size();
+    results.emplace_back();
+    threads.emplace_back([this, store, i, batch] { results[i].emplace(store->StoreBatch(batch)); });
+  }
+  void Join() {
+    for (std::thread& t : threads) t.join();
+  }
+};
+
+BOOST_AUTO_TEST_CASE(WritersThatFindTheLockTakenShareOneCommit) {
+  Shared f;
+  SqliteStore a(f.path, Options());
+  SqliteStore b(f.path, Options());
+  SqliteStore c(f.path, Options());
+  BOOST_TEST_REQUIRE(f.lock->Lock(1000).ok());
+  Writers w;
+  w.results.reserve(3);
+  w.Start(&a, MakeBatch({MakeDlr("a", "DELIVRD")}));
+  w.Start(&b, MakeBatch({MakeDlr("b1", "DELIVRD"), MakeDlr("b2", "EXPIRED")}, "other"));
+  w.Start(&c, MakeBatch({MakeDlr("a", "DELIVRD")}));  // a duplicate of a's
+  f.AwaitPublished(3);
+  f.lock->Unlock();
+  w.Join();
+  size_t stored = 0, duplicates = 0;
+  for (auto& r : w.results) {
+    BOOST_TEST_REQUIRE(r->ok(), r->status().ToString());
+    stored += r->value().stored;
+    duplicates += r->value().duplicates;
+  }
+  BOOST_TEST(w.results[1]->value().stored == 2u);
+  BOOST_TEST(stored == 3u);
+  BOOST_TEST(duplicates == 1u);
+  // One of them led one transaction holding the other two's slots.
+  SqliteStore::SharedStats sa = a.shared_stats(), sb = b.shared_stats(), sc = c.shared_stats();
+  BOOST_TEST(sa.led + sb.led + sc.led == 1u);
+  BOOST_TEST(sa.joined + sb.joined + sc.joined == 2u);
+  BOOST_TEST(sa.slots_taken + sb.slots_taken + sc.slots_taken == 2u);
+  Db db(f.path);
+  BOOST_TEST(db.Count("dlr_events") == 3);
+  BOOST_TEST(db.One("SELECT webhook FROM dlr_events WHERE id = 'b2'") == "other");
+  BOOST_TEST(f.queue->Published() == 0u);
+}
+
+// A failure that is not transient may be one sender's: each is then
+// committed on its own, and only the bad one fails.
+BOOST_AUTO_TEST_CASE(OneBadBatchFailsOnlyItsSender) {
+  Shared f;
+  SqliteStore a(f.path, Options());
+  SqliteStore b(f.path, Options());
+  Dlr no_status = MakeDlr("bad", "DELIVRD");
+  no_status.values[static_cast<size_t>(Field::kStatus)].reset();  // NOT NULL refuses it
+  BOOST_TEST_REQUIRE(f.lock->Lock(1000).ok());
+  Writers w;
+  w.results.reserve(2);
+  w.Start(&a, MakeBatch({MakeDlr("ok1", "DELIVRD"), no_status}));
+  w.Start(&b, MakeBatch({MakeDlr("ok2", "DELIVRD")}));
+  f.AwaitPublished(2);
+  f.lock->Unlock();
+  w.Join();
+  BOOST_TEST((w.results[0]->status().code() == StatusCode::kInternal),
+             w.results[0]->status().ToString());
+  BOOST_TEST_REQUIRE(w.results[1]->ok(), w.results[1]->status().ToString());
+  BOOST_TEST(w.results[1]->value().stored == 1u);
+  Db db(f.path);
+  BOOST_TEST(db.One("SELECT group_concat(id) FROM dlr_events") == "ok2");
+}
+
+// A writer that gives up waiting (Unavailable: 503) withdraws its batches:
+// the next commit does not store them.
+BOOST_AUTO_TEST_CASE(AWriterThatGivesUpHasNothingStored) {
+  Shared f;
+  SqliteStore a(f.path, Options(200));
+  SqliteStore b(f.path, Options());
+  BOOST_TEST_REQUIRE(a.EnsureSchema().ok());
+  BOOST_TEST_REQUIRE(f.lock->Lock(1000).ok());
+  StatusOr<BatchResult> r = a.StoreBatch(MakeBatch({MakeDlr("late", "DELIVRD")}));
+  BOOST_TEST((r.status().code() == StatusCode::kUnavailable), r.status().ToString());
+  BOOST_TEST(f.queue->Published() == 0u);
+  f.lock->Unlock();
+  BOOST_TEST(MustStore(b, MakeBatch({MakeDlr("b", "DELIVRD")})).stored == 1u);
+  BOOST_TEST(b.shared_stats().slots_taken == 0u);
+  Db db(f.path);
+  BOOST_TEST(db.One("SELECT group_concat(id) FROM dlr_events") == "b");
+  // And it stores once the lock is free.
+  BOOST_TEST(MustStore(a, MakeBatch({MakeDlr("late", "DELIVRD")})).stored == 1u);
+}
+
+// One process alone never publishes: the lock is free, it commits at once.
+BOOST_AUTO_TEST_CASE(AWriterAloneCommitsWithoutTheQueue) {
+  Shared f;
+  for (int i = 0; i < 3; ++i) {
+    MustStore(f.store, MakeBatch({MakeDlr("id" + std::to_string(i), "DELIVRD")}));
+  }
+  BOOST_TEST(f.store.shared_stats().led == 3u);
+  BOOST_TEST(f.store.shared_stats().joined == 0u);
+  BOOST_TEST(f.store.shared_stats().slots_taken == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
