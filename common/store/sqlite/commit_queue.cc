@@ -25,26 +25,28 @@ bool ProcessGone(int32_t pid) { return pid > 0 && kill(pid, 0) != 0 && errno == 
 
 }  // namespace
 
-struct CommitQueue::Header {
-  std::atomic<uint64_t> magic;
-  pthread_mutex_t mutex;  // guards every slot's header
-  uint64_t fills;         // guarded by mutex: the last Ticket::number given
-};
-
+// Every slot's header sits in the first page, so that a leader looking for
+// published slots touches that page alone; a slot's data pages are touched
+// only by the processes that use that slot.
 struct CommitQueue::Slot {
   uint32_t state;      // SlotState
   uint32_t abandoned;  // its owner gave up: a leader frees it when finished
   int32_t owner;       // the pid that published it
-  uint32_t size;       // bytes in data: the batches, then the outcome
+  uint32_t size;       // bytes in its data: the batches, then the outcome
   uint64_t number;     // Ticket::number of its last fill
   uint64_t leader;     // the leader_token_ that took it
-  char data[1];
+};
+
+struct CommitQueue::Header {
+  std::atomic<uint64_t> magic;
+  pthread_mutex_t mutex;  // guards every slot's header
+  uint64_t fills;         // guarded by mutex: the last Ticket::number given
+  Slot slots[kSlots];     // guarded by mutex
 };
 
 namespace {
-constexpr size_t kSlotHeader = offsetof(CommitQueue::Slot, data);
 constexpr size_t kRegionBytes = kHeaderBytes + CommitQueue::kSlots * CommitQueue::kSlotBytes;
-constexpr size_t kDataBytes = CommitQueue::kSlotBytes - kSlotHeader;
+constexpr size_t kDataBytes = CommitQueue::kSlotBytes;
 std::atomic<uint32_t> next_object{0};
 }  // namespace
 
@@ -77,8 +79,11 @@ CommitQueue::CommitQueue(void* map)
 
 CommitQueue::~CommitQueue() { munmap(map_, kRegionBytes); }
 
-CommitQueue::Slot* CommitQueue::SlotAt(size_t i) const {
-  return reinterpret_cast<Slot*>(static_cast<char*>(map_) + kHeaderBytes + i * kSlotBytes);
+CommitQueue::Slot* CommitQueue::SlotAt(size_t i) const { return &header_->slots[i]; }
+
+char* CommitQueue::DataOf(const Slot* slot) const {
+  size_t i = static_cast<size_t>(slot - header_->slots);
+  return static_cast<char*>(map_) + kHeaderBytes + i * kSlotBytes;
 }
 
 void CommitQueue::LockSlots() {
@@ -109,7 +114,7 @@ bool CommitQueue::Publish(std::string_view bytes, Ticket* ticket) {
     slot->leader = 0;
     slot->size = static_cast<uint32_t>(bytes.size());
     // Under the mutex: a leader may take the slot the moment it is unlocked.
-    std::memcpy(slot->data, bytes.data(), bytes.size());
+    std::memcpy(DataOf(slot), bytes.data(), bytes.size());
     ticket->slot = static_cast<int>(index);
     ticket->number = slot->number;
   }
@@ -123,7 +128,7 @@ CommitQueue::State CommitQueue::Collect(const Ticket& ticket, std::string* outco
   State state = State::kLost;
   if (slot->number == ticket.number) {
     if (slot->state == kFinished) {
-      outcome->assign(slot->data, slot->size);
+      outcome->assign(DataOf(slot), slot->size);
       state = State::kDone;
     } else if (slot->state == kPublished) {
       state = State::kPending;
@@ -148,7 +153,7 @@ CommitQueue::State CommitQueue::Withdraw(const Ticket& ticket, std::string* outc
         state = State::kPending;
         break;
       case kFinished:
-        outcome->assign(slot->data, slot->size);
+        outcome->assign(DataOf(slot), slot->size);
         slot->state = kFree;
         state = State::kDone;
         break;
@@ -181,7 +186,7 @@ std::vector<CommitQueue::Taken> CommitQueue::TakePending() {
   // Taken slots change only under the writers' lock, which the caller holds.
   for (Taken& t : taken) {
     Slot* s = SlotAt(static_cast<size_t>(t.slot));
-    t.bytes.assign(s->data, s->size <= kDataBytes ? s->size : 0);
+    t.bytes.assign(DataOf(s), s->size <= kDataBytes ? s->size : 0);
   }
   return taken;
 }
@@ -199,7 +204,7 @@ void CommitQueue::Finish(int index, std::string_view outcome) {
   // The outcome is written before the state says so, and the owner reads it
   // only under the slots' mutex, after the state.
   bool fits = outcome.size() <= kDataBytes;
-  if (fits) std::memcpy(slot->data, outcome.data(), outcome.size());
+  if (fits) std::memcpy(DataOf(slot), outcome.data(), outcome.size());
   LockSlots();
   slot->size = fits ? static_cast<uint32_t>(outcome.size()) : 0;
   slot->state = slot->abandoned ? kFree : kFinished;

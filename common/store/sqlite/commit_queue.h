@@ -47,8 +47,8 @@ namespace dlr {
 class CommitQueue {
  public:
   static constexpr size_t kSlots = 32;
-  // Each slot's size, its header included: a request's batches larger than
-  // the rest are committed by their own process (see Publish).
+  // The bytes a slot holds: a request's batches larger than that are
+  // committed by their own process (see Publish).
   static constexpr size_t kSlotBytes = 16 * 1024;
 
   // Maps the queue in the writers' lock file `path` (WriterLock::PathFor),
@@ -114,6 +114,7 @@ class CommitQueue {
  private:
   explicit CommitQueue(void* map);
   Slot* SlotAt(size_t i) const;
+  char* DataOf(const Slot* slot) const;  // kSlotBytes
   void LockSlots();
   void UnlockSlots();
 

@@ -116,11 +116,14 @@ BOOST_AUTO_TEST_CASE(AFullQueueOrATooLargeBatchIsCommittedByItsOwner) {
   Fixture f;
   std::unique_ptr<CommitQueue> q = f.Open();
   CommitQueue::Ticket t;
-  BOOST_TEST(!q->Publish(std::string(CommitQueue::kSlotBytes, 'x'), &t));
-  for (size_t i = 0; i < CommitQueue::kSlots; ++i) BOOST_TEST_REQUIRE(q->Publish("s", &t));
+  BOOST_TEST(!q->Publish(std::string(CommitQueue::kSlotBytes + 1, 'x'), &t));
+  BOOST_TEST_REQUIRE(q->Publish(std::string(CommitQueue::kSlotBytes, 'x'), &t));
+  for (size_t i = 1; i < CommitQueue::kSlots; ++i) BOOST_TEST_REQUIRE(q->Publish("s", &t));
   BOOST_TEST(!q->Publish("one too many", &t));
   std::vector<CommitQueue::Taken> taken = q->TakePending();
-  BOOST_TEST(taken.size() == CommitQueue::kSlots);
+  BOOST_TEST_REQUIRE(taken.size() == CommitQueue::kSlots);
+  BOOST_TEST(taken[0].bytes == std::string(CommitQueue::kSlotBytes, 'x'));
+  for (size_t i = 1; i < CommitQueue::kSlots; ++i) BOOST_TEST(taken[i].bytes == "s");
 }
 
 // A leader that dies leaves its slots taken (and the writers' lock to the
