@@ -41,7 +41,10 @@ struct CommitQueue::Header {
   std::atomic<uint64_t> magic;
   pthread_mutex_t mutex;  // guards every slot's header
   uint64_t fills;         // guarded by mutex: the last Ticket::number given
-  Slot slots[kSlots];     // guarded by mutex
+  // Slots published and not taken: changed under mutex, read without it by
+  // a leader that finds none to take (most commits).
+  std::atomic<uint32_t> published;
+  Slot slots[kSlots];  // guarded by mutex
 };
 
 namespace {
@@ -111,6 +114,7 @@ bool CommitQueue::Publish(std::string_view bytes, Ticket* ticket) {
     slot->abandoned = 0;
     slot->owner = static_cast<int32_t>(getpid());
     slot->number = ++header_->fills;
+    header_->published.fetch_add(1, std::memory_order_release);
     slot->leader = 0;
     slot->size = static_cast<uint32_t>(bytes.size());
     // Under the mutex: a leader may take the slot the moment it is unlocked.
@@ -131,6 +135,7 @@ CommitQueue::State CommitQueue::Collect(const Ticket& ticket, std::string* outco
       outcome->assign(DataOf(slot), slot->size);
       state = State::kDone;
     } else if (slot->state == kPublished) {
+      header_->published.fetch_sub(1, std::memory_order_relaxed);
       state = State::kPending;
     }
     // Taken, by a leader that died (the caller holds the writers' lock): the
@@ -149,6 +154,7 @@ CommitQueue::State CommitQueue::Withdraw(const Ticket& ticket, std::string* outc
   if (slot->number == ticket.number) {
     switch (slot->state) {
       case kPublished:
+        header_->published.fetch_sub(1, std::memory_order_relaxed);
         slot->state = kFree;
         state = State::kPending;
         break;
@@ -171,12 +177,18 @@ CommitQueue::State CommitQueue::Withdraw(const Ticket& ticket, std::string* outc
 
 std::vector<CommitQueue::Taken> CommitQueue::TakePending() {
   std::vector<Taken> taken;
+  // Nothing published: nothing to take but slots a leader that died had
+  // taken, whose owners take them back themselves (Collect) when they get
+  // the lock. A slot published just after this load waits for its owner
+  // the same way.
+  if (header_->published.load(std::memory_order_acquire) == 0) return taken;
   LockSlots();
   for (size_t i = 0; i < kSlots; ++i) {
     Slot* s = SlotAt(i);
     // Taken by another leader while this one holds the writers' lock: that
     // leader died holding it.
     if (s->state == kPublished || (s->state == kTakenBy && s->leader != leader_token_)) {
+      if (s->state == kPublished) header_->published.fetch_sub(1, std::memory_order_relaxed);
       s->state = kTakenBy;
       s->leader = leader_token_;
       taken.push_back(Taken{static_cast<int>(i), std::string()});

@@ -331,7 +331,9 @@ Status SqliteStore::Commit(const std::vector<const Batch*>& batches,
   results->assign(batches.size(), BatchResult());
   Status s = Connect();
   if (!s.ok()) return s;
-  CommitQueue* queue = turn_held_ ? nullptr : QueueOrNull();
+  CommitQueue* queue = QueueOrNull();
+  // The group commit's turn is held: its commit takes the published slots too.
+  if (queue && turn_held_) return Lead(queue, batches, results);
   if (queue) return CommitShared(queue, batches, results);
   {
     WriterLockScope order(LockToTake());
@@ -449,12 +451,14 @@ Status SqliteStore::CommitShared(CommitQueue* queue, const std::vector<const Bat
 Status SqliteStore::Lead(CommitQueue* queue, const std::vector<const Batch*>& own,
                          std::vector<BatchResult>* results) {
   // A reconnect's schema check must not wait for the lock held here.
-  turn_held_ = true;
-  struct EndTurn {
-    bool* held;
-    ~EndTurn() { *held = false; }
-  } end_turn{&turn_held_};
+  leading_ = true;
+  struct Led {
+    bool* leading;
+    ~Led() { *leading = false; }
+  } led{&leading_};
   std::vector<CommitQueue::Taken> taken = queue->TakePending();
+  ++shared_stats_.led;
+  if (taken.empty()) return CommitLocked(own, results);  // most commits
   std::vector<std::vector<Batch>> theirs;
   std::vector<int> slots;  // theirs[i] came from slots[i]
   theirs.reserve(taken.size());
@@ -472,7 +476,6 @@ Status SqliteStore::Lead(CommitQueue* queue, const std::vector<const Batch*>& ow
     slots.push_back(t.slot);
     for (const Batch& b : theirs.back()) all.push_back(&b);
   }
-  ++shared_stats_.led;
   shared_stats_.slots_taken += theirs.size();
   std::vector<BatchResult> all_results;
   Status s = CommitLocked(all, &all_results);
@@ -503,7 +506,7 @@ Status SqliteStore::Lead(CommitQueue* queue, const std::vector<const Batch*>& ow
 
 Status SqliteStore::BeginTurn() {
   WriterLock* lock = WriterLockOrNull();
-  if (!lock || turn_held_ || QueueOrNull()) return Status::Ok();
+  if (!lock || turn_held_) return Status::Ok();
   Status s = lock->Lock(options_.busy_timeout_ms);
   turn_held_ = s.ok();
   return s;

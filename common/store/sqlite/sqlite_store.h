@@ -46,8 +46,8 @@ class SqliteStore : public Store {
                 std::vector<BatchResult>* results) override;
   Status RecordRejected(const Rejected& rejected) override;
   // Takes and releases the WriterLock (see StoreWriter); nothing to take
-  // for a database without one (":memory:", a URI), nor with the commit
-  // queue, through which the writers of every process share commits instead.
+  // for a database without one (":memory:", a URI). A commit in the turn
+  // also takes the batches other processes published in the queue.
   Status BeginTurn() override;
   void EndTurn() override;
 
@@ -110,7 +110,7 @@ class SqliteStore : public Store {
   // had (logged once: the writers are then ordered by the busy timeout alone).
   WriterLock* WriterLockOrNull();
   // The lock a write must take itself: none while BeginTurn holds it.
-  WriterLock* LockToTake() { return turn_held_ ? nullptr : WriterLockOrNull(); }
+  WriterLock* LockToTake() { return turn_held_ || leading_ ? nullptr : WriterLockOrNull(); }
   // The commit queue in the writers' lock file; nullptr without a lock,
   // with shared_commit off, or when it cannot be had (logged once).
   CommitQueue* QueueOrNull();
@@ -130,7 +130,8 @@ class SqliteStore : public Store {
   sqlite3_stmt* rollback_ = nullptr;
   std::unique_ptr<WriterLock> writer_lock_;
   bool writer_lock_tried_ = false;
-  bool turn_held_ = false;  // BeginTurn (or a shared commit) holds writer_lock_
+  bool turn_held_ = false;  // the group commit's turn holds writer_lock_
+  bool leading_ = false;    // Lead holds writer_lock_
   std::unique_ptr<CommitQueue> queue_;
   SharedStats shared_stats_;
   bool queue_tried_ = false;

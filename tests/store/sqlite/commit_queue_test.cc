@@ -127,27 +127,38 @@ BOOST_AUTO_TEST_CASE(AFullQueueOrATooLargeBatchIsCommittedByItsOwner) {
 }
 
 // A leader that dies leaves its slots taken (and the writers' lock to the
-// next holder): the next leader takes them again.
+// next holder): an owner that gets the lock commits its batches itself
+// (Collect: kPending), and a leader that finds anything published takes the
+// orphans again with it.
 BOOST_AUTO_TEST_CASE(SlotsTakenByALeaderThatDiedAreTakenAgain) {
   Fixture f;
   std::unique_ptr<CommitQueue> owner = f.Open();
-  CommitQueue::Ticket t;
-  BOOST_TEST_REQUIRE(owner->Publish("orphan", &t));
+  CommitQueue::Ticket first, second;
+  BOOST_TEST_REQUIRE(owner->Publish("orphan 1", &first));
+  BOOST_TEST_REQUIRE(owner->Publish("orphan 2", &second));
   pid_t pid = fork();
   if (pid == 0) {
     StatusOr<std::unique_ptr<CommitQueue>> q = CommitQueue::Open(f.path, f.db);
-    if (!q.ok() || q.value()->TakePending().size() != 1u) _exit(3);
+    if (!q.ok() || q.value()->TakePending().size() != 2u) _exit(3);
     _exit(0);  // dies without Finish
   }
   BOOST_TEST_REQUIRE(WaitExit(pid) == 0);
   std::unique_ptr<CommitQueue> leader = f.Open();
-  std::vector<CommitQueue::Taken> taken = leader->TakePending();
-  BOOST_TEST_REQUIRE(taken.size() == 1u);
-  BOOST_TEST(taken[0].bytes == "orphan");
-  leader->Finish(taken[0].slot, "stored");
+  BOOST_TEST(leader->Published() == 0u);
   std::string out;
-  BOOST_TEST((owner->Collect(t, &out) == State::kDone));
-  BOOST_TEST(out == "stored");
+  BOOST_TEST((owner->Collect(first, &out) == State::kPending));
+  CommitQueue::Ticket fresh;
+  BOOST_TEST_REQUIRE(owner->Publish("fresh", &fresh));
+  std::vector<CommitQueue::Taken> taken = leader->TakePending();
+  BOOST_TEST_REQUIRE(taken.size() == 2u);
+  for (const CommitQueue::Taken& t : taken) {
+    BOOST_TEST((t.bytes == "orphan 2" || t.bytes == "fresh"), t.bytes);
+    leader->Finish(t.slot, "stored " + t.bytes);
+  }
+  BOOST_TEST((owner->Collect(second, &out) == State::kDone));
+  BOOST_TEST(out == "stored orphan 2");
+  BOOST_TEST((owner->Collect(fresh, &out) == State::kDone));
+  BOOST_TEST(out == "stored fresh");
 }
 
 // An owner that died after publishing: its slot is committed and finished,

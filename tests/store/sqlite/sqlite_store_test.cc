@@ -636,16 +636,6 @@ BOOST_AUTO_TEST_CASE(ATurnOrdersTheWritersOfOneFile) {
   BOOST_TEST(MustStore(first, MakeBatch({MakeDlr("c", "DELIVRD")})).stored == 1u);
 }
 
-// With the commit queue (the default) there is no turn to take: the writers
-// of every process share commits instead (SqliteSharedCommitTest).
-BOOST_AUTO_TEST_CASE(WithTheCommitQueueATurnTakesNothing) {
-  Fixture f;
-  SqliteStore other(f.path, Options(100));
-  BOOST_TEST_REQUIRE(f.store.BeginTurn().ok());
-  BOOST_TEST(MustStore(other, MakeBatch({MakeDlr("b", "DELIVRD")})).stored == 1u);
-  f.store.EndTurn();
-}
-
 BOOST_AUTO_TEST_SUITE_END()
 
 // Stores on one file standing for the processes of spawn-fcgi -F N: the test
@@ -764,6 +754,28 @@ BOOST_AUTO_TEST_CASE(AWriterThatGivesUpHasNothingStored) {
   BOOST_TEST(db.One("SELECT group_concat(id) FROM dlr_events") == "b");
   // And it stores once the lock is free.
   BOOST_TEST(MustStore(a, MakeBatch({MakeDlr("late", "DELIVRD")})).stored == 1u);
+}
+
+// The group commit's turn (a multi-threaded responder) waits for the lock
+// without publishing; its commit then takes what others published (a CGI
+// request, one thread) along with its own.
+BOOST_AUTO_TEST_CASE(ACommitInTheTurnTakesWhatOthersPublished) {
+  Shared f;
+  SqliteStore cgi(f.path, Options());
+  BOOST_TEST_REQUIRE(f.store.BeginTurn().ok());
+  Writers w;
+  w.results.reserve(1);
+  w.Start(&cgi, MakeBatch({MakeDlr("cgi", "DELIVRD")}));
+  f.AwaitPublished(1);
+  BOOST_TEST(MustStore(f.store, MakeBatch({MakeDlr("turn", "DELIVRD")})).stored == 1u);
+  f.store.EndTurn();
+  w.Join();
+  BOOST_TEST_REQUIRE(w.results[0]->ok(), w.results[0]->status().ToString());
+  BOOST_TEST(w.results[0]->value().stored == 1u);
+  BOOST_TEST(cgi.shared_stats().joined == 1u);
+  BOOST_TEST(f.store.shared_stats().slots_taken == 1u);
+  Db db(f.path);
+  BOOST_TEST(db.Count("dlr_events") == 2);
 }
 
 // One process alone never publishes: the lock is free, it commits at once.
