@@ -740,12 +740,29 @@ measure() {  # CASE ROUND
   say "round $r ($k): ${R_RPS[$k,$r]} req/s, p50 ${R_P50[$k,$r]} ms, p99 ${R_P99[$k,$r]} ms"
 }
 
+# (g)'s webhook answers before its hook's command runs (execute-command without
+# include-command-output-in-response starts it in the background), so a measurement leaves
+# thousands of /bin/true still to start, which ran during the cases after it and took a quarter
+# to half of the 2 cores from them (perf -a during (h): webhook 25%, true 21%). Each (g) is
+# therefore followed by a wait until the webhook has had no child process for a second (at most
+# 300 s); how long each wait took is in (g)'s notes.
+DRAIN_G=()
+drain_g() {
+  local t0=$EPOCHREALTIME quiet=0 i
+  for ((i = 0; i < 3000 && quiet < 10; i++)); do
+    if pgrep -P "${PIDS_OF[g]}" >/dev/null 2>&1; then quiet=0; else quiet=$((quiet + 1)); fi
+    sleep 0.1
+  done
+  DRAIN_G+=("$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')")
+}
+
 ACTIVE=()
 for k in $ALL_CASES; do
   want "$k" && [ -z "${STATE[$k]:-}" ] && [ -n "${URL[$k]:-}" ] && ACTIVE+=("$k")
 done
 for k in "${ACTIVE[@]}"; do
   [ "$WARMUP" -gt 0 ] && run_wrk "$WARMUP" "$k" >/dev/null
+  if [ "$WARMUP" -gt 0 ] && [ "$k" = g ]; then drain_g; fi
 done
 # Before each measurement, the file system's dirty pages are written out: on ext4 an fsync that
 # commits the journal also waits for other files' dirty data, and no case should pay for the
@@ -756,6 +773,7 @@ for r in $(seq 1 "$ROUNDS"); do
     settle
     [ "$k" = d ] && FSYNC+=("$(fsync_ms)")
     measure "$k" "$r"
+    if [ "$k" = g ]; then drain_g; fi
   done
   if [ "$CGI_N" -gt 0 ]; then settle; cgi_round "$r"; fi
   if [ "$CGI_CONC" -gt 0 ]; then settle; cgi_conc_round "$r"; fi
@@ -848,6 +866,7 @@ for k in $ALL_CASES; do
   fi
   [ "${NON2XX[$k]:-0}" -gt 0 ] && notes="${notes}non-2xx: ${NON2XX[$k]}; "
   [ -n "${ERRS[$k]:-}" ] && notes="${notes}socket errors: ${ERRS[$k]}"
+  [ "$k" = g ] && notes="${notes}its hook commands still running after each measurement, waited for (s): ${DRAIN_G[*]}; "
   ncpu="-"; [ "$k" != g ] && ncpu=$(per_req_us "${NCPU[$k]}" "${REQS[$k]}")
   nproc_k=$(pids_of "$k" | wc -w)
   echo "| ($k) | ${LABEL[$k]} | ${MED[$k]} | $(series R_RPS "$k" | range) | $(series R_P50 "$k" | median) | $(series R_P99 "$k" | median) ($(series R_P99 "$k" | range)) | ${RSS_OF[$k]} (x$nproc_k) | $(per_req_us "${CPU[$k]}" "${REQS[$k]}") | $ncpu | ${notes%; } |"
