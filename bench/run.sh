@@ -744,14 +744,20 @@ measure() {  # CASE ROUND
 # include-command-output-in-response starts it in the background), so a measurement leaves
 # thousands of /bin/true still to start, which ran during the cases after it and took a quarter
 # to half of the 2 cores from them (perf -a during (h): webhook 25%, true 21%). Each (g) is
-# therefore followed by a wait until the webhook has had no child process for a second (at most
-# 300 s); how long each wait took is in (g)'s notes.
+# therefore followed by a wait until, for two seconds in a row, the webhook has used no CPU time
+# and had no child process (at most 300 s); how long each wait took is in (g)'s notes.
 DRAIN_G=()
 drain_g() {
-  local t0=$EPOCHREALTIME quiet=0 i
-  for ((i = 0; i < 3000 && quiet < 10; i++)); do
-    if pgrep -P "${PIDS_OF[g]}" >/dev/null 2>&1; then quiet=0; else quiet=$((quiet + 1)); fi
-    sleep 0.1
+  local t0=$EPOCHREALTIME quiet=0 i now last=-1
+  for ((i = 0; i < 600 && quiet < 4; i++)); do
+    now=$(cpu_ticks "${PIDS_OF[g]}")
+    if [ "$now" = "$last" ] && ! pgrep -P "${PIDS_OF[g]}" >/dev/null 2>&1; then
+      quiet=$((quiet + 1))
+    else
+      quiet=0
+    fi
+    last=$now
+    sleep 0.5
   done
   DRAIN_G+=("$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')")
 }
