@@ -88,9 +88,9 @@ struct StoreOptions {
   // The operator's tool: queries may take minutes and their reader may pause
   // (MySQL: no 20-second read timeout, a patient server).
   bool long_reads = false;
-  // SQLite: a writer that finds another process writing hands its batches to
-  // that process's next commit (sqlite/commit_queue.h). Off only in tests of
-  // the writers' lock alone.
+  // SQLite: a commit outside the group commit's turn that finds another
+  // process writing hands its batches to that process's transaction
+  // (sqlite/commit_queue.h). Off only in tests of the writers' lock alone.
   bool shared_commit = true;
 };
 

@@ -4,14 +4,15 @@
 // request one transaction and one fsync. Several processes on one file
 // (spawn-fcgi -F N, mod_fcgid, CGI) would still commit one after another,
 // each paying its own fsync while the others wait for the writers' lock.
-// The queue lets the process that gets the lock commit for them all: a
-// writer that finds the lock taken publishes its batches (EncodeBatches,
-// batch_codec.h) in a slot of shared memory, then waits for the lock; the
-// holder of the lock takes every published slot, commits them with its own
-// batches in one transaction, and writes each slot's outcome back
-// (EncodeOutcome). A waiter that then gets the lock finds its outcome and
-// returns it without a transaction of its own; one whose slot was published
-// after the leader took the others leads the next commit itself.
+// The queue lets the process that gets the lock commit for others: a writer
+// with one request thread (CGI, --threads 1) that finds the lock taken
+// publishes its batches (EncodeBatches, batch_codec.h) in a slot of shared
+// memory, then waits for the lock; the holder of the lock (such a writer, or
+// a group commit's writer in its turn, which waits for the lock without
+// publishing) takes every published slot, commits them with its own batches
+// in one transaction, and writes each slot's outcome back (EncodeOutcome). A
+// waiter that then gets the lock finds its outcome and returns it without a
+// transaction of its own; one whose slot no leader took commits it itself.
 //
 // The slots live in the writers' lock file (`<database>-writer`), after the
 // lock's page, with a robust process-shared mutex of their own that is held
@@ -92,8 +93,10 @@ class CommitQueue {
     int slot = -1;
     std::string bytes;  // the batches, as published
   };
-  // Holding the writers' lock: takes every published slot, and those a
-  // leader that died had taken; each must then be Finish()ed.
+  // Holding the writers' lock: takes every published slot, and with them
+  // those a leader that died had taken (when nothing is published it returns
+  // at once, without the slots' mutex: an orphan's owner then takes it back
+  // in Collect); each must then be Finish()ed.
   std::vector<Taken> TakePending();
 
   // Holding the writers' lock: the outcome of a slot TakePending returned.

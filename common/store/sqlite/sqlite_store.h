@@ -1,11 +1,11 @@
 // The embedded default backend: one SQLite file in WAL mode, commits durable
 // (synchronous=FULL) before they return. The processes writing one file take
 // turns through a WriterLock (writer_lock.h) beside it, and a busy timeout
-// covers the programs that do not take it. A writer that finds the lock taken
-// hands its batches to the holder's next transaction through the CommitQueue
-// (commit_queue.h) in the same file, so that the processes of one file share
-// their commits as the threads of one process do. Owns one connection; used
-// by one thread.
+// covers the programs that do not take it. A commit outside the group
+// commit's turn (CGI, --threads 1) that finds the lock taken hands its batches
+// to the holder's transaction through the CommitQueue (commit_queue.h) in the
+// same file, so that those processes share fsyncs as the threads of one
+// process do. Owns one connection; used by one thread.
 //
 // With StoreOptions::one_request_per_process (CGI), closing the connection
 // does not checkpoint: SQLite's last connection to close otherwise copies the
