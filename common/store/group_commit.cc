@@ -98,10 +98,16 @@ void GroupCommitStore::WriterLoop() {
     if (queue_.empty()) return;  // stopping, and nothing left to do
     // Another process may be writing the same database: wait for the turn
     // first, then take what queued meanwhile too (one fsync for all of it).
+    // A writer that gets one caller at a time (its process is handed one
+    // request at a time: mod_fcgid) gathers nothing while it waits, so after
+    // a group of one it takes no turn for one caller: its Commit waits
+    // instead, and SQLite's commit queue hands its batches to the
+    // transaction of the process writing.
+    const bool take_turn = queue_.size() > 1 || last_callers_ != 1;
     lock.unlock();
     Status turn;
     try {
-      turn = backend_->BeginTurn();
+      if (take_turn) turn = backend_->BeginTurn();
     } catch (const std::exception& e) {
       turn = Status::Internal(std::string("the store failed: ") + e.what());
     }
@@ -114,7 +120,7 @@ void GroupCommitStore::WriterLoop() {
     lock.unlock();
     if (turn.ok()) {
       RunJobs(jobs);
-      backend_->EndTurn();
+      if (take_turn) backend_->EndTurn();
     } else {
       // No turn within the backend's timeout: the group fails as one
       // transaction that could not begin would (Unavailable: 503, retried).
@@ -125,6 +131,7 @@ void GroupCommitStore::WriterLoop() {
     for (Job* job : jobs) {
       if (job->kind == Job::Kind::kCommit) ++callers;
     }
+    last_callers_ = callers;
     if (callers > 0) {
       stats_.commits += callers;
       if (callers > stats_.largest_group) stats_.largest_group = callers;

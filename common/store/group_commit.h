@@ -87,6 +87,7 @@ class GroupCommitStore : public StoreWriter {
   std::deque<Job*> queue_;            // guarded by mu_
   bool stopping_ = false;             // guarded by mu_
   Stats stats_;                       // guarded by mu_
+  size_t last_callers_ = 0;           // guarded by mu_: callers of the last group
   std::thread writer_;
 };
 

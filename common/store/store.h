@@ -89,7 +89,7 @@ struct StoreOptions {
   // (MySQL: no 20-second read timeout, a patient server).
   bool long_reads = false;
   // SQLite: a commit outside the group commit's turn that finds another
-  // process writing hands its batches to that process's transaction
+  // process writing hands its batches to that process's next transaction
   // (sqlite/commit_queue.h). Off only in tests of the writers' lock alone.
   bool shared_commit = true;
 };
@@ -116,7 +116,8 @@ class StoreWriter {
   // The turn among the processes that write one database (SQLite's
   // WriterLock). The group commit's writer takes its turn before it collects
   // a group, so that whatever queued while another process was writing joins
-  // this group, then ends it once the group is committed. Between the two,
+  // this group, then ends it once the group is committed. (A writer handed
+  // one caller at a time takes none: nothing would join its group.) Between the two,
   // EnsureSchema, Commit and RecordRejected do not wait again. A failed
   // BeginTurn (Unavailable: another process kept writing past the timeout)
   // holds nothing, and the group fails with its status. By default there is

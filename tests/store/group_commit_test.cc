@@ -150,6 +150,39 @@ BOOST_AUTO_TEST_CASE(CallersQueuedWhileWaitingForTheTurnShareOneTransaction) {
   store.reset();
 }
 
+// A process handed one request at a time (mod_fcgid): after a group of one
+// caller, a caller alone commits without a turn (its store then hands its
+// batches to the writing process's transaction); callers that queue together
+// take the turn again.
+BOOST_AUTO_TEST_CASE(ACallerAloneAfterAGroupOfOneTakesNoTurn) {
+  auto owned = std::make_unique<TurnStore>();
+  TurnStore* fake = owned.get();
+  fake->OpenTurn();
+  auto store = std::make_unique<GroupCommitStore>(std::move(owned));
+  BOOST_TEST(CommitOne(*store, MakeBatch({"a1"})).result.stored == 1u);
+  BOOST_TEST(fake->turns == 1);
+  BOOST_TEST(fake->commits_outside_a_turn == 0);
+  BOOST_TEST(CommitOne(*store, MakeBatch({"b1"})).result.stored == 1u);
+  BOOST_TEST(CommitOne(*store, MakeBatch({"c1"})).result.stored == 1u);
+  BOOST_TEST(fake->turns == 1);
+  BOOST_TEST(fake->commits_outside_a_turn == 2);
+  fake->Hold();
+  Outcome d, e, f;
+  std::thread td([&] { d = CommitOne(*store, MakeBatch({"d1"})); });
+  fake->WaitUntilHeldCommitArrives();
+  std::thread te([&] { e = CommitOne(*store, MakeBatch({"e1"})); });
+  std::thread tf([&] { f = CommitOne(*store, MakeBatch({"f1"})); });
+  WaitQueued(*store, 2);
+  fake->Release();
+  for (std::thread* t : {&td, &te, &tf}) t->join();
+  for (const Outcome* o : {&d, &e, &f}) BOOST_TEST(o->result.stored == 1u);
+  BOOST_TEST(fake->turns == 2);
+  BOOST_TEST(fake->commits_outside_a_turn == 3);
+  BOOST_TEST(fake->CommitSizes() == std::vector<size_t>({1, 1, 1, 1, 2}),
+             boost::test_tools::per_element());
+  store.reset();
+}
+
 BOOST_AUTO_TEST_CASE(NoTurnFailsTheWholeGroupAndStoresNothing) {
   auto owned = std::make_unique<TurnStore>();
   TurnStore* fake = owned.get();

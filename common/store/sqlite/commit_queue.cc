@@ -147,6 +147,31 @@ CommitQueue::State CommitQueue::Collect(const Ticket& ticket, std::string* outco
   return state;
 }
 
+CommitQueue::State CommitQueue::Poll(const Ticket& ticket, std::string* outcome) {
+  Slot* slot = SlotAt(static_cast<size_t>(ticket.slot));
+  LockSlots();
+  State state = State::kLost;
+  if (slot->number == ticket.number) {
+    switch (slot->state) {
+      case kPublished:
+        state = State::kPending;
+        break;
+      case kTakenBy:
+        state = State::kTaken;
+        break;
+      case kFinished:
+        outcome->assign(DataOf(slot), slot->size);
+        slot->state = kFree;
+        state = State::kDone;
+        break;
+      default:
+        break;
+    }
+  }
+  UnlockSlots();
+  return state;
+}
+
 CommitQueue::State CommitQueue::Withdraw(const Ticket& ticket, std::string* outcome) {
   Slot* slot = SlotAt(static_cast<size_t>(ticket.slot));
   LockSlots();

@@ -5,14 +5,18 @@
 // (spawn-fcgi -F N, mod_fcgid, CGI) would still commit one after another,
 // each paying its own fsync while the others wait for the writers' lock.
 // The queue lets the process that gets the lock commit for others: a writer
-// with one request thread (CGI, --threads 1) that finds the lock taken
-// publishes its batches (EncodeBatches, batch_codec.h) in a slot of shared
-// memory, then waits for the lock; the holder of the lock (such a writer, or
-// a group commit's writer in its turn, which waits for the lock without
-// publishing) takes every published slot, commits them with its own batches
-// in one transaction, and writes each slot's outcome back (EncodeOutcome). A
-// waiter that then gets the lock finds its outcome and returns it without a
-// transaction of its own; one whose slot no leader took commits it itself.
+// outside the group commit's turn (a CGI request, a --threads 1 or mod_fcgid
+// process, whose group commit gets one caller at a time) that finds the lock
+// taken publishes its batches (EncodeBatches, batch_codec.h) in a slot of
+// shared memory; the holder of the lock (such a writer, or a group commit's
+// writer in its turn, which waits for the lock without publishing, then
+// gathers what queued meanwhile), as its next commit begins, takes every
+// published slot, commits them with its own batches in one transaction, and
+// writes each slot's outcome back (EncodeOutcome), then lets go of the lock.
+// The waiter waits on the lock's release count (WriterLock::WaitRelease), not
+// for the lock: woken, it finds its outcome (Poll) and returns without a
+// transaction or a turn of its own; or the lock is free and its slot was not
+// taken yet, and it takes the lock and leads (Collect).
 //
 // The slots live in the writers' lock file (`<database>-writer`), after the
 // lock's page, with a robust process-shared mutex of their own that is held
@@ -83,6 +87,13 @@ class CommitQueue {
   // freed), kPending (no leader took it: the slot is freed and the caller
   // commits its batches itself, as leader) or kLost.
   State Collect(const Ticket& ticket, std::string* outcome);
+
+  // Without the writers' lock: the outcome of `ticket` when a leader has
+  // finished it (kDone: *outcome holds it, the slot is freed); else, without
+  // changing the slot, kPending (published, not taken yet), kTaken (a leader
+  // is committing it, or died doing so: Collect, once the lock is had, says
+  // which) or kLost.
+  State Poll(const Ticket& ticket, std::string* outcome);
 
   // The owner of `ticket` gives up waiting for the writers' lock. kPending:
   // withdrawn, nothing of it will be stored. kDone: *outcome holds its

@@ -3,7 +3,9 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -394,6 +396,21 @@ std::string OutcomeBytes(const Status& status, std::vector<BatchResult> results)
 
 }  // namespace
 
+namespace {
+
+// How long a writer waiting on the queue sleeps before it looks again when no
+// release wakes it: a holder that died, or one of an older version, wakes
+// nobody.
+constexpr int kQueuePollMs = 10;
+
+int MsUntil(std::chrono::steady_clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  return left.count() < 0 ? 0 : static_cast<int>(left.count());
+}
+
+}  // namespace
+
 Status SqliteStore::CommitShared(CommitQueue* queue, const std::vector<const Batch*>& batches,
                                  std::vector<BatchResult>* results) {
   WriterLock* lock = writer_lock_.get();
@@ -407,15 +424,45 @@ Status SqliteStore::CommitShared(CommitQueue* queue, const std::vector<const Bat
   if (lock->TryLock()) {
     unlock.reset(lock);
   } else {
-    // Another process is writing: publish the batches for its next commit,
-    // then wait for the lock.
+    // Another process is writing: publish the batches for its next commit.
     std::string bytes;
     EncodeBatches(batches, &bytes);
     published = queue->Publish(bytes, &ticket);
-    Status s = lock->Lock(options_.busy_timeout_ms);
+    Status s;
+    if (!published) {
+      s = lock->Lock(options_.busy_timeout_ms);  // commits alone, in turn
+    } else {
+      // Then wait until a leader has finished the slot, or the lock is free
+      // (its holder took what was published before this; this process then
+      // leads). Both come with a release of the lock: the leader finishes
+      // its slots, then lets go.
+      auto deadline =
+          std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.busy_timeout_ms);
+      for (;;) {
+        uint32_t seen = lock->Releases();
+        std::string outcome;
+        CommitQueue::State state = queue->Poll(ticket, &outcome);
+        if (state == CommitQueue::State::kDone) {
+          ++shared_stats_.joined;
+          return ReadOutcome(outcome, batches.size(), results);
+        }
+        if (state == CommitQueue::State::kLost) {
+          return Status::Unavailable("the shared commit's outcome was lost (its slot was reused)");
+        }
+        if (lock->TryLock()) break;
+        int left = MsUntil(deadline);
+        if (left == 0) {
+          s = Status::Unavailable("the database is locked (another process kept writing for " +
+                                  std::to_string(options_.busy_timeout_ms) + " ms)");
+          break;
+        }
+        lock->WaitRelease(seen, std::min(left, kQueuePollMs));
+      }
+    }
     if (!s.ok()) {
       std::string outcome;
       if (published && queue->Withdraw(ticket, &outcome) == CommitQueue::State::kDone) {
+        ++shared_stats_.joined;
         return ReadOutcome(outcome, batches.size(), results);
       }
       // Withdrawn (nothing stored), or being committed by the holder of the
@@ -429,7 +476,7 @@ Status SqliteStore::CommitShared(CommitQueue* queue, const std::vector<const Bat
   if (published) {
     std::string outcome;
     switch (queue->Collect(ticket, &outcome)) {
-      case CommitQueue::State::kDone:
+      case CommitQueue::State::kDone:  // finished between the poll and the lock
         s = ReadOutcome(outcome, batches.size(), results);
         lead = false;
         ++shared_stats_.joined;
@@ -438,7 +485,7 @@ Status SqliteStore::CommitShared(CommitQueue* queue, const std::vector<const Bat
         s = Status::Unavailable("the shared commit's outcome was lost (its slot was reused)");
         lead = false;
         break;
-      default:  // no leader took them: this process commits them
+      default:  // no leader took them, or one died with them: this process commits them
         break;
     }
   }

@@ -2,10 +2,12 @@
 // (synchronous=FULL) before they return. The processes writing one file take
 // turns through a WriterLock (writer_lock.h) beside it, and a busy timeout
 // covers the programs that do not take it. A commit outside the group
-// commit's turn (CGI, --threads 1) that finds the lock taken hands its batches
-// to the holder's transaction through the CommitQueue (commit_queue.h) in the
-// same file, so that those processes share fsyncs as the threads of one
-// process do. Owns one connection; used by one thread.
+// commit's turn (a CGI request, a --threads 1 or mod_fcgid process, a group
+// of one caller) that finds the lock taken hands its batches to the holder's next transaction
+// through the CommitQueue (commit_queue.h) in the same file and waits, without the lock, until that
+// transaction has finished them or the lock is free; so the processes of one
+// file share fsyncs as the threads of one process do. Owns one connection;
+// used by one thread.
 //
 // With StoreOptions::one_request_per_process (CGI), closing the connection
 // does not checkpoint: SQLite's last connection to close otherwise copies the
@@ -92,8 +94,11 @@ class SqliteStore : public Store {
   Status Fail(int rc, const std::string& what);
   // The transaction of Commit, the writers' lock held (or not to be had).
   Status CommitLocked(const std::vector<const Batch*>& batches, std::vector<BatchResult>* results);
-  // Commit through the queue: lead a shared commit, or have another
-  // process's commit hold the batches.
+  // Commit through the queue: lead a shared commit when the lock is free;
+  // else publish the batches and wait for the first of: a leader finished
+  // them (Poll), or the lock is free (this process leads). Waits on the
+  // lock's release count, woken by each release, looking again every
+  // kQueuePollMs in case a holder died or is of an older version.
   Status CommitShared(CommitQueue* queue, const std::vector<const Batch*>& batches,
                       std::vector<BatchResult>* results);
   // Holding the writers' lock: commits `own` with every batch published in

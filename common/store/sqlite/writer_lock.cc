@@ -1,11 +1,15 @@
 #include "common/store/sqlite/writer_lock.h"
 
+#include <linux/futex.h>
 #include <pthread.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <cstdint>
 #include <cstring>
 
@@ -26,17 +30,22 @@ std::string Errno(const std::string& what, int err) { return what + ": " + std::
 struct WriterLock::Shared {
   std::atomic<uint64_t> magic;
   pthread_mutex_t mutex;
+  // After the mutex, so that a file made by a version without them (zeros
+  // there) is the same to both: releases counts every Unlock; waiters are the
+  // threads in WaitRelease, so that an Unlock with none to wake makes no
+  // system call. (One that died waiting leaves the count high: its Unlocks
+  // then make one futex call that wakes nobody.)
+  std::atomic<uint32_t> releases;
+  std::atomic<uint32_t> waiters;
 };
 
 std::string WriterLock::PathFor(const std::string& database_path) {
   return database_path + "-writer";
 }
 
-static_assert(sizeof(pthread_mutex_t) + sizeof(uint64_t) * 2 <= kFileSize,
-              "the lock fits its file");
-
 StatusOr<std::unique_ptr<WriterLock>> WriterLock::Open(const std::string& path,
                                                        const std::string& like) {
+  static_assert(sizeof(Shared) <= kFileSize, "the lock fits its file");
   StatusOr<void*> map = MapSharedFile(path, like, 0, kFileSize, kMagic, [&](void* region) {
     Shared* shared = static_cast<Shared*>(region);
     pthread_mutexattr_t attr;
@@ -97,6 +106,26 @@ bool WriterLock::TryLock() {
 void WriterLock::Unlock() {
   held_ = false;
   pthread_mutex_unlock(&shared_->mutex);
+  // Sequentially consistent with WaitRelease's count of waiters: either
+  // this load sees the waiter, or the waiter's futex call sees the new count.
+  shared_->releases.fetch_add(1);
+  if (shared_->waiters.load() != 0) {
+    // Not FUTEX_PRIVATE: the waiters are other processes sharing the page.
+    syscall(SYS_futex, &shared_->releases, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
+  }
+}
+
+uint32_t WriterLock::Releases() const { return shared_->releases.load(); }
+
+void WriterLock::WaitRelease(uint32_t seen, int timeout_ms) {
+  if (timeout_ms <= 0) return;
+  struct timespec timeout;
+  timeout.tv_sec = timeout_ms / 1000;
+  timeout.tv_nsec = static_cast<long>(timeout_ms % 1000) * 1000000;
+  shared_->waiters.fetch_add(1);
+  // Returns at once when the count is no longer `seen`.
+  syscall(SYS_futex, &shared_->releases, FUTEX_WAIT, seen, &timeout, nullptr, 0);
+  shared_->waiters.fetch_sub(1);
 }
 
 }  // namespace dlr

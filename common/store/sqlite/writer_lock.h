@@ -16,12 +16,18 @@
 // its WAL on its own). Processes that do not take it (sqlite3, dlrctl purge)
 // are still ordered by SQLite's busy timeout, as before.
 //
+// Besides the mutex, the page counts its releases: a process that waits for
+// something a holder does before it lets go (the commit queue's outcome,
+// commit_queue.h) waits on that count (a futex) and is woken by the release,
+// without taking the lock itself.
+//
 // Thread safety: Lock/Unlock may be called from any thread; one WriterLock
 // object is meant for the one connection that writes (a store is used by one
 // thread at a time).
 #ifndef DLR_COMMON_STORE_SQLITE_WRITER_LOCK_H_
 #define DLR_COMMON_STORE_SQLITE_WRITER_LOCK_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -52,8 +58,19 @@ class WriterLock {
   // Takes the lock when it is free (or its holder died); false at once when
   // another writer holds it.
   bool TryLock();
-  // Releases a lock this thread holds.
+  // Releases a lock this thread holds, and wakes whoever waits in
+  // WaitRelease.
   void Unlock();
+
+  // How many times the lock was released (wrapping). Read it before looking
+  // at whatever the wait is for, then pass it to WaitRelease: a release in
+  // between makes the wait return at once, so none is missed.
+  uint32_t Releases() const;
+  // Waits until the lock is released after `seen` = Releases(), at most
+  // `timeout_ms`; returns early, too, on a signal or a spurious wake. A
+  // holder that dies, or one of a version without this counter, wakes
+  // nobody: callers wait with a short timeout and look again.
+  void WaitRelease(uint32_t seen, int timeout_ms);
 
   // The lock file's name for the database `path`. The file's first page is
   // the lock; the shared commit queue (commit_queue.h) follows it.

@@ -21,7 +21,9 @@
 #include <thread>
 #include <vector>
 
+#include "common/store/batch_codec.h"
 #include "common/store/factory/open_store.h"
+#include "common/store/group_commit.h"
 #include "common/store/sqlite/commit_queue.h"
 #include "common/store/sqlite/writer_lock.h"
 #include "common/store/store.h"
@@ -776,6 +778,71 @@ BOOST_AUTO_TEST_CASE(ACommitInTheTurnTakesWhatOthersPublished) {
   BOOST_TEST(f.store.shared_stats().slots_taken == 1u);
   Db db(f.path);
   BOOST_TEST(db.Count("dlr_events") == 2);
+}
+
+// A group commit handed one caller at a time (mod_fcgid) publishes, after its
+// first group, as a one-thread process does, and shares one transaction with it.
+BOOST_AUTO_TEST_CASE(AGroupCommitOfOneCallerSharesTheCommitOfOtherProcesses) {
+  Shared f;
+  auto backend = std::make_unique<SqliteStore>(f.path, Options());
+  SqliteStore* grouped = backend.get();
+  GroupCommitStore group(std::move(backend));
+  SqliteStore cgi(f.path, Options());
+  MustStore(group, MakeBatch({MakeDlr("first", "DELIVRD")}));  // a group of one, in a turn
+  BOOST_TEST_REQUIRE(f.lock->Lock(1000).ok());
+  Writers w;
+  w.results.reserve(2);
+  w.Start(&group, MakeBatch({MakeDlr("group", "DELIVRD")}));
+  w.Start(&cgi, MakeBatch({MakeDlr("cgi", "DELIVRD")}));
+  f.AwaitPublished(2);
+  f.lock->Unlock();
+  w.Join();
+  for (auto& r : w.results) {
+    BOOST_TEST_REQUIRE(r->ok(), r->status().ToString());
+    BOOST_TEST(r->value().stored == 1u);
+  }
+  SqliteStore::SharedStats sg = grouped->shared_stats(), sc = cgi.shared_stats();
+  BOOST_TEST(sg.led + sc.led == 2u);  // the first group's, and the shared one
+  BOOST_TEST(sg.joined + sc.joined == 1u);
+  BOOST_TEST(sg.slots_taken + sc.slots_taken == 1u);
+  Db db(f.path);
+  BOOST_TEST(db.Count("dlr_events") == 3);
+}
+
+// A writer whose slot a leader finished returns its outcome at once, while
+// the lock is still held (by the next writer, say): it does not wait for the
+// lock to read it. The test is the leader here, as a process would be.
+BOOST_AUTO_TEST_CASE(AWriterReturnsItsOutcomeWithoutWaitingForTheLock) {
+  Shared f;
+  SqliteStore a(f.path, Options(20000));
+  BOOST_TEST_REQUIRE(a.EnsureSchema().ok());
+  BOOST_TEST_REQUIRE(f.lock->Lock(1000).ok());
+  Writers w;
+  w.results.reserve(1);
+  w.Start(&a, MakeBatch({MakeDlr("a", "DELIVRD")}));
+  f.AwaitPublished(1);
+  std::vector<CommitQueue::Taken> taken = f.queue->TakePending();
+  BOOST_TEST_REQUIRE(taken.size() == 1u);
+  StatusOr<std::vector<Batch>> batches = DecodeBatches(taken[0].bytes);
+  BOOST_TEST_REQUIRE(batches.ok());
+  BOOST_TEST_REQUIRE(batches.value().size() == 1u);
+  BOOST_TEST(*batches.value()[0].dlrs[0].Get(Field::kId) == "a");
+  // The outcome says stored 0, duplicates 1: what a would not find alone.
+  CommitOutcome outcome{Status::Ok(), {BatchResult{0, 1}}};
+  std::string bytes;
+  EncodeOutcome(outcome, &bytes);
+  f.queue->Finish(taken[0].slot, bytes);
+  auto start = std::chrono::steady_clock::now();
+  w.Join();  // the lock is still held
+  BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(10)));
+  f.lock->Unlock();
+  BOOST_TEST_REQUIRE(w.results[0]->ok(), w.results[0]->status().ToString());
+  BOOST_TEST(w.results[0]->value().stored == 0u);
+  BOOST_TEST(w.results[0]->value().duplicates == 1u);
+  BOOST_TEST(a.shared_stats().joined == 1u);
+  BOOST_TEST(a.shared_stats().led == 0u);
+  Db db(f.path);
+  BOOST_TEST(db.Count("dlr_events") == 0);
 }
 
 // One process alone never publishes: the lock is free, it commits at once.

@@ -9,8 +9,11 @@
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "tests/testing/temp_dir.h"
 
@@ -87,6 +90,52 @@ BOOST_AUTO_TEST_CASE(AnotherProcessHoldingItMakesAWriterWaitThenGoOn) {
   BOOST_TEST(mine->Lock(10000).ok());
   mine->Unlock();
   BOOST_TEST(WaitExit(child) == 0);
+  for (int fd : {ready[0], ready[1], release[0], release[1]}) close(fd);
+}
+
+// A process waiting for the holder to let go (without taking the lock) is
+// woken by the release; a release it has not seen yet ends the wait at once.
+BOOST_AUTO_TEST_CASE(AReleaseWakesAProcessWaitingForIt) {
+  TempDir dir("writer_lock");
+  std::string path = dir.File("lock");
+  std::unique_ptr<WriterLock> mine = MustOpen(path);
+  int ready[2], release[2];
+  BOOST_TEST_REQUIRE(pipe(ready) == 0);
+  BOOST_TEST_REQUIRE(pipe(release) == 0);
+  pid_t child = HoldInChild(path, ready[1], release[0], /*die_holding=*/false);
+  char c = 0;
+  BOOST_TEST_REQUIRE(read(ready[0], &c, 1) == 1);
+  uint32_t seen = mine->Releases();
+
+  // Nothing released: the wait lasts its timeout.
+  auto start = std::chrono::steady_clock::now();
+  mine->WaitRelease(seen, 50);
+  BOOST_TEST((std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(45)));
+  BOOST_TEST(mine->Releases() == seen);
+
+  // The child lets go while this process waits (for up to 20 s): woken by it.
+  std::thread let_go([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    BOOST_TEST(write(release[1], "x", 1) == 1);
+  });
+  start = std::chrono::steady_clock::now();
+  while (mine->Releases() == seen &&
+         std::chrono::steady_clock::now() - start < std::chrono::seconds(20)) {
+    mine->WaitRelease(seen, 20000);
+  }
+  BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(10)));
+  BOOST_TEST(mine->Releases() == seen + 1);
+  let_go.join();
+  BOOST_TEST(WaitExit(child) == 0);
+
+  // A release already counted: no wait at all.
+  start = std::chrono::steady_clock::now();
+  mine->WaitRelease(seen, 20000);
+  BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(10)));
+  // This process's own releases count too.
+  BOOST_TEST_REQUIRE(mine->Lock(100).ok());
+  mine->Unlock();
+  BOOST_TEST(mine->Releases() == seen + 2);
   for (int fd : {ready[0], ready[1], release[0], release[1]}) close(fd);
 }
 
