@@ -58,18 +58,8 @@ StatusOr<std::unique_ptr<CommitQueue>> CommitQueue::Open(const std::string& path
   static_assert(sizeof(Header) <= kHeaderBytes, "the header fits its page");
   StatusOr<void*> map = MapSharedFile(path, like, kOffset, kRegionBytes, kMagic, [&](void* region) {
     // A new region is zeros (ftruncate): every slot free.
-    Header* header = static_cast<Header*>(region);
-    pthread_mutexattr_t attr;
-    pthread_mutexattr_init(&attr);
-    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-    int rc = pthread_mutex_init(&header->mutex, &attr);
-    pthread_mutexattr_destroy(&attr);
-    if (rc != 0) {
-      return Status::Unavailable("cannot set up the commit queue in " + path + ": " +
-                                 std::strerror(rc));
-    }
-    return Status::Ok();
+    return InitSharedRobustMutex(&static_cast<Header*>(region)->mutex,
+                                 "the commit queue in " + path);
   });
   if (!map.ok()) return map.status();
   return std::unique_ptr<CommitQueue>(new CommitQueue(map.value()));

@@ -13,6 +13,7 @@
 #ifndef DLR_COMMON_STORE_SQLITE_SHARED_FILE_H_
 #define DLR_COMMON_STORE_SQLITE_SHARED_FILE_H_
 
+#include <pthread.h>
 #include <sys/types.h>
 
 #include <cstddef>
@@ -32,6 +33,11 @@ namespace dlr {
 StatusOr<void*> MapSharedFile(const std::string& path, const std::string& like, off_t offset,
                               size_t size, uint64_t want,
                               const std::function<Status(void* region)>& init);
+
+// For `init`: sets up `*mutex` in the region as a robust, process-shared
+// mutex (a holder that dies does not leave it locked). Unavailable, naming
+// `what`, when pthread refuses.
+Status InitSharedRobustMutex(pthread_mutex_t* mutex, const std::string& what);
 
 }  // namespace dlr
 

@@ -47,15 +47,7 @@ StatusOr<std::unique_ptr<WriterLock>> WriterLock::Open(const std::string& path,
                                                        const std::string& like) {
   static_assert(sizeof(Shared) <= kFileSize, "the lock fits its file");
   StatusOr<void*> map = MapSharedFile(path, like, 0, kFileSize, kMagic, [&](void* region) {
-    Shared* shared = static_cast<Shared*>(region);
-    pthread_mutexattr_t attr;
-    pthread_mutexattr_init(&attr);
-    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-    int rc = pthread_mutex_init(&shared->mutex, &attr);
-    pthread_mutexattr_destroy(&attr);
-    if (rc != 0) return Status::Unavailable(Errno("cannot set up the writers' lock " + path, rc));
-    return Status::Ok();
+    return InitSharedRobustMutex(&static_cast<Shared*>(region)->mutex, "the writers' lock " + path);
   });
   if (!map.ok()) return map.status();
   return std::unique_ptr<WriterLock>(new WriterLock(static_cast<Shared*>(map.value())));
