@@ -3,11 +3,11 @@
 // turns through a WriterLock (writer_lock.h) beside it, and a busy timeout
 // covers the programs that do not take it. A commit outside the group
 // commit's turn (a CGI request, a --threads 1 or mod_fcgid process, a group
-// of one caller) that finds the lock taken hands its batches to the holder's next transaction
-// through the CommitQueue (commit_queue.h) in the same file and waits, without the lock, until that
-// transaction has finished them or the lock is free; so the processes of one
-// file share fsyncs as the threads of one process do. Owns one connection;
-// used by one thread.
+// of one caller) that finds the lock taken hands its batches to the holder's
+// next transaction through the CommitQueue (commit_queue.h) in the same file
+// and waits, without the lock, until that transaction has finished them or
+// the lock is free; so the processes of one file share fsyncs as the threads
+// of one process do. Owns one connection; used by one thread.
 //
 // With StoreOptions::one_request_per_process (CGI), closing the connection
 // does not checkpoint: SQLite's last connection to close otherwise copies the
