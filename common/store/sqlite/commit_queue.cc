@@ -138,39 +138,24 @@ CommitQueue::State CommitQueue::Collect(const Ticket& ticket, std::string* outco
 }
 
 CommitQueue::State CommitQueue::Poll(const Ticket& ticket, std::string* outcome) {
-  Slot* slot = SlotAt(static_cast<size_t>(ticket.slot));
-  LockSlots();
-  State state = State::kLost;
-  if (slot->number == ticket.number) {
-    switch (slot->state) {
-      case kPublished:
-        state = State::kPending;
-        break;
-      case kTakenBy:
-        state = State::kTaken;
-        break;
-      case kFinished:
-        outcome->assign(DataOf(slot), slot->size);
-        slot->state = kFree;
-        state = State::kDone;
-        break;
-      default:
-        break;
-    }
-  }
-  UnlockSlots();
-  return state;
+  return Look(ticket, outcome, /*withdraw=*/false);
 }
 
 CommitQueue::State CommitQueue::Withdraw(const Ticket& ticket, std::string* outcome) {
+  return Look(ticket, outcome, /*withdraw=*/true);
+}
+
+CommitQueue::State CommitQueue::Look(const Ticket& ticket, std::string* outcome, bool withdraw) {
   Slot* slot = SlotAt(static_cast<size_t>(ticket.slot));
   LockSlots();
   State state = State::kLost;
   if (slot->number == ticket.number) {
     switch (slot->state) {
       case kPublished:
-        header_->published.fetch_sub(1, std::memory_order_relaxed);
-        slot->state = kFree;
+        if (withdraw) {
+          header_->published.fetch_sub(1, std::memory_order_relaxed);
+          slot->state = kFree;
+        }
         state = State::kPending;
         break;
       case kFinished:
@@ -179,7 +164,7 @@ CommitQueue::State CommitQueue::Withdraw(const Ticket& ticket, std::string* outc
         state = State::kDone;
         break;
       case kTakenBy:
-        slot->abandoned = 1;
+        if (withdraw) slot->abandoned = 1;
         state = State::kTaken;
         break;
       default:

@@ -131,6 +131,9 @@ class CommitQueue {
   char* DataOf(const Slot* slot) const;  // kSlotBytes
   void LockSlots();
   void UnlockSlots();
+  // Poll, or Withdraw when `withdraw`: they differ only in what a slot still
+  // waiting for a leader becomes.
+  State Look(const Ticket& ticket, std::string* outcome, bool withdraw);
 
   void* map_;
   Header* header_;

@@ -50,6 +50,26 @@ int WaitExit(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// A child holding the lock at `path` (HoldInChild) until Release(); the
+// constructor returns once it holds it.
+struct HeldByChild {
+  int ready[2] = {-1, -1};
+  int release[2] = {-1, -1};
+  pid_t pid = -1;
+  explicit HeldByChild(const std::string& path) {
+    BOOST_TEST_REQUIRE(pipe(ready) == 0);
+    BOOST_TEST_REQUIRE(pipe(release) == 0);
+    pid = HoldInChild(path, ready[1], release[0], /*die_holding=*/false);
+    char c = 0;
+    BOOST_TEST_REQUIRE(read(ready[0], &c, 1) == 1);
+  }
+  ~HeldByChild() {
+    for (int fd : {ready[0], ready[1], release[0], release[1]}) close(fd);
+  }
+  // Lets the child unlock and exit.
+  bool Release() { return write(release[1], "x", 1) == 1; }
+};
+
 BOOST_AUTO_TEST_SUITE(WriterLockTest)
 
 BOOST_AUTO_TEST_CASE(CreatesItsFileWithTheDatabasesPermissions) {
@@ -73,12 +93,7 @@ BOOST_AUTO_TEST_CASE(AnotherProcessHoldingItMakesAWriterWaitThenGoOn) {
   TempDir dir("writer_lock");
   std::string path = dir.File("lock");
   std::unique_ptr<WriterLock> mine = MustOpen(path);
-  int ready[2], release[2];
-  BOOST_TEST_REQUIRE(pipe(ready) == 0);
-  BOOST_TEST_REQUIRE(pipe(release) == 0);
-  pid_t child = HoldInChild(path, ready[1], release[0], /*die_holding=*/false);
-  char c = 0;
-  BOOST_TEST_REQUIRE(read(ready[0], &c, 1) == 1);
+  HeldByChild child(path);
 
   // Held by the child: a short wait gives up with Unavailable (answered 503).
   Status s = mine->Lock(50);
@@ -86,11 +101,10 @@ BOOST_AUTO_TEST_CASE(AnotherProcessHoldingItMakesAWriterWaitThenGoOn) {
   BOOST_TEST(s.message().find("locked") != std::string::npos);
 
   // Released while this process waits: the wait ends with the lock.
-  BOOST_TEST_REQUIRE(write(release[1], "x", 1) == 1);
+  BOOST_TEST_REQUIRE(child.Release());
   BOOST_TEST(mine->Lock(10000).ok());
   mine->Unlock();
-  BOOST_TEST(WaitExit(child) == 0);
-  for (int fd : {ready[0], ready[1], release[0], release[1]}) close(fd);
+  BOOST_TEST(WaitExit(child.pid) == 0);
 }
 
 // A process waiting for the holder to let go (without taking the lock) is
@@ -99,12 +113,7 @@ BOOST_AUTO_TEST_CASE(AReleaseWakesAProcessWaitingForIt) {
   TempDir dir("writer_lock");
   std::string path = dir.File("lock");
   std::unique_ptr<WriterLock> mine = MustOpen(path);
-  int ready[2], release[2];
-  BOOST_TEST_REQUIRE(pipe(ready) == 0);
-  BOOST_TEST_REQUIRE(pipe(release) == 0);
-  pid_t child = HoldInChild(path, ready[1], release[0], /*die_holding=*/false);
-  char c = 0;
-  BOOST_TEST_REQUIRE(read(ready[0], &c, 1) == 1);
+  HeldByChild child(path);
   uint32_t seen = mine->Releases();
 
   // Nothing released: the wait lasts its timeout.
@@ -116,7 +125,7 @@ BOOST_AUTO_TEST_CASE(AReleaseWakesAProcessWaitingForIt) {
   // The child lets go while this process waits (for up to 20 s): woken by it.
   std::thread let_go([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    BOOST_TEST(write(release[1], "x", 1) == 1);
+    BOOST_TEST(child.Release());
   });
   start = std::chrono::steady_clock::now();
   while (mine->Releases() == seen &&
@@ -126,7 +135,7 @@ BOOST_AUTO_TEST_CASE(AReleaseWakesAProcessWaitingForIt) {
   BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(10)));
   BOOST_TEST(mine->Releases() == seen + 1);
   let_go.join();
-  BOOST_TEST(WaitExit(child) == 0);
+  BOOST_TEST(WaitExit(child.pid) == 0);
 
   // A release already counted: no wait at all.
   start = std::chrono::steady_clock::now();
@@ -136,7 +145,6 @@ BOOST_AUTO_TEST_CASE(AReleaseWakesAProcessWaitingForIt) {
   BOOST_TEST_REQUIRE(mine->Lock(100).ok());
   mine->Unlock();
   BOOST_TEST(mine->Releases() == seen + 2);
-  for (int fd : {ready[0], ready[1], release[0], release[1]}) close(fd);
 }
 
 BOOST_AUTO_TEST_CASE(AHolderThatDiesDoesNotLeaveItLocked) {
