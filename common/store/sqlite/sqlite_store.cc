@@ -452,8 +452,7 @@ Status SqliteStore::CommitShared(CommitQueue* queue, const std::vector<const Bat
         if (lock->TryLock()) break;
         int left = MsUntil(deadline);
         if (left == 0) {
-          s = Status::Unavailable("the database is locked (another process kept writing for " +
-                                  std::to_string(options_.busy_timeout_ms) + " ms)");
+          s = WriterLock::TimedOut(options_.busy_timeout_ms);
           break;
         }
         lock->WaitRelease(seen, std::min(left, kQueuePollMs));

@@ -78,11 +78,15 @@ Status WriterLock::Lock(int timeout_ms) {
       held_ = true;
       return Status::Ok();
     case ETIMEDOUT:
-      return Status::Unavailable("the database is locked (another process kept writing for " +
-                                 std::to_string(timeout_ms) + " ms)");
+      return TimedOut(timeout_ms);
     default:
       return Status::Unavailable(Errno("the writers' lock failed", rc));
   }
+}
+
+Status WriterLock::TimedOut(int timeout_ms) {
+  return Status::Unavailable("the database is locked (another process kept writing for " +
+                             std::to_string(timeout_ms) + " ms)");
 }
 
 bool WriterLock::TryLock() {

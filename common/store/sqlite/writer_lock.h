@@ -72,6 +72,10 @@ class WriterLock {
   // nobody: callers wait with a short timeout and look again.
   void WaitRelease(uint32_t seen, int timeout_ms);
 
+  // What Lock answers when another writer held the lock for `timeout_ms`
+  // (Unavailable: 503, the platform retries); for other waits on it, too.
+  static Status TimedOut(int timeout_ms);
+
   // The lock file's name for the database `path`. The file's first page is
   // the lock; the shared commit queue (commit_queue.h) follows it.
   static std::string PathFor(const std::string& database_path);
