@@ -582,6 +582,12 @@ pids_of() {  # CASE -> the responder processes now (PHP-FPM's pool changes size:
     *) echo "${PIDS_OF[$1]:-}" ;;
   esac
 }
+db_pids() {  # CASE -> the database server's processes of (e) and (m) (none for the others)
+  case $1 in
+    e) echo "$PG_PID $(children "$PG_PID" | tr '\n' ' ')" ;;
+    m) echo "$MY_PID" ;;
+  esac
+}
 front_pids() {  # CASE -> the web server's processes in front of the responder (none for (g))
   case $1 in
     g) ;;
@@ -703,7 +709,7 @@ cgi_conc_round() {  # ROUND
 }
 
 # ---------------------------------------------------------------- rounds
-declare -A R_RPS R_P50 R_P99 REQS CPU NCPU NON2XX ERRS
+declare -A R_RPS R_P50 R_P99 REQS CPU NCPU DBCPU NON2XX ERRS
 to_ms() {  # wrk's "1.23ms" / "850.00us" / "1.02s" -> ms
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n;
                          else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
@@ -714,16 +720,20 @@ run_wrk() {  # SECONDS CASE -> wrk's output
     -- ${ARGS[$2]} 2>&1
 }
 measure() {  # CASE ROUND
-  local k=$1 r=$2 out c0 c1 n0 n1 reqs
+  local k=$1 r=$2 out c0 c1 n0 n1 d0 d1 reqs
   # shellcheck disable=SC2046
   c0=$(cpu_ticks $(pids_of "$k"))
   # shellcheck disable=SC2046
   n0=$(cpu_ticks $(front_pids "$k"))
+  # shellcheck disable=SC2046
+  d0=$(cpu_ticks $(db_pids "$k"))
   out=$(run_wrk "$SLICE" "$k")
   # shellcheck disable=SC2046
   c1=$(cpu_ticks $(pids_of "$k"))
   # shellcheck disable=SC2046
   n1=$(cpu_ticks $(front_pids "$k"))
+  # shellcheck disable=SC2046
+  d1=$(cpu_ticks $(db_pids "$k"))
   echo "$out" > "$T/wrk-$k-$r.txt"
   reqs=$(echo "$out" | awk '/requests in/ {print $1}')
   R_RPS[$k,$r]=$(echo "$out" | awk '/^Requests\/sec:/ {printf "%.0f", $2}')
@@ -732,6 +742,7 @@ measure() {  # CASE ROUND
   REQS[$k]=$(( ${REQS[$k]:-0} + ${reqs:-0} ))
   CPU[$k]=$(( ${CPU[$k]:-0} + c1 - c0 ))
   NCPU[$k]=$(( ${NCPU[$k]:-0} + n1 - n0 ))
+  DBCPU[$k]=$(( ${DBCPU[$k]:-0} + d1 - d0 ))
   NON2XX[$k]=$(( ${NON2XX[$k]:-0} + $(echo "$out" | awk '/Non-2xx/ {print $NF; f=1} END {if (!f) print 0}') ))
   if echo "$out" | grep -q 'Socket errors'; then
     ERRS[$k]="${ERRS[$k]:-}$(echo "$out" | sed -n 's/^ *Socket errors: //p'); "
@@ -870,6 +881,7 @@ for k in $ALL_CASES; do
     [ "$stored" -ge "${REQS[$k]}" ] || notes="$notes, FEWER than the ${REQS[$k]} answers"
     notes="$notes; "
   fi
+  case $k in e|m) notes="${notes}database server CPU µs/req: $(per_req_us "${DBCPU[$k]}" "${REQS[$k]}"); " ;; esac
   [ "${NON2XX[$k]:-0}" -gt 0 ] && notes="${notes}non-2xx: ${NON2XX[$k]}; "
   [ -n "${ERRS[$k]:-}" ] && notes="${notes}socket errors: ${ERRS[$k]}"
   [ "$k" = g ] && notes="${notes}its hook commands still running after each measurement, waited for (s): ${DRAIN_G[*]}; "
