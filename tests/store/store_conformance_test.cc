@@ -458,6 +458,42 @@ BOOST_AUTO_TEST_CASE(AGroupOfManyDlrsIsCommittedWholeAndCountedPerBatch) {
   BOOST_TEST(Messages(Id("many-1249")) == 1);
 }
 
+BOOST_AUTO_TEST_CASE(AMessageSeveralTimesInOneCommitIsStoredInOrderAsDlrByDlr) {
+  // One message's events spread over three batches of one commit, between
+  // other messages' events and a duplicate of one of them (the server
+  // backends write many events per statement, and a message once per
+  // statement): every event is stored in the group's order, the duplicate
+  // counted against its batch, and the message ends as DLR by DLR.
+  const std::string m = Id("order-m"), x = Id("order-x"), y = Id("order-y");
+  Batch one = MakeBatch({MakeDlr(m, "ACCEPTD", "2024-01-01 09:00:00"),
+                         MakeDlr(x, "DELIVRD", "2024-01-01 09:00:00")});
+  Batch two = MakeBatch({MakeDlr(y, "DELIVRD", "2024-01-01 09:00:00"),
+                         MakeDlr(m, "DELIVRD", "2024-01-01 10:00:00"),
+                         MakeDlr(x, "DELIVRD", "2024-01-01 09:00:00")});
+  Batch three = MakeBatch({MakeDlr(m, "AWAITING-DLR", "2024-01-01 11:00:00"),
+                           MakeDlr(m, "DELIVRD", "2024-01-01 10:00:00")});
+  std::vector<BatchResult> results;
+  Status s = store->Commit({&one, &two, &three}, &results);
+  BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+  BOOST_REQUIRE_EQUAL(results.size(), 3u);
+  BOOST_TEST(results[0].stored == 2u);
+  BOOST_TEST(results[0].duplicates == 0u);
+  BOOST_TEST(results[1].stored == 2u);
+  BOOST_TEST(results[1].duplicates == 1u);  // x, from the first batch
+  BOOST_TEST(results[2].stored == 1u);
+  BOOST_TEST(results[2].duplicates == 1u);  // m DELIVRD, from the second batch
+  std::string order;
+  for (const Row& row : Rows("SELECT id, status FROM dlr_events WHERE id IN (?, ?, ?) ORDER BY seq",
+                             {m, x, y})) {
+    order += row[0].value_or("NULL").substr(RunPrefix().size()) + ":" + row[1].value_or("NULL") + " ";
+  }
+  BOOST_TEST(order ==
+             "order-m:ACCEPTD order-x:DELIVRD order-y:DELIVRD order-m:DELIVRD "
+             "order-m:AWAITING-DLR ");
+  BOOST_TEST(Message(m) == "DELIVRD 1 1 2024-01-01 10:00:00");
+  BOOST_TEST(Messages(m) == 1);
+}
+
 BOOST_AUTO_TEST_CASE(InOneBatchTheMessageRulesHoldAsDlrByDlr) {
   // New events (none a duplicate) of a message stored before, and of one
   // message twice, in one batch: a pending status never replaces a final one,

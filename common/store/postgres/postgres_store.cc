@@ -3,9 +3,13 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <set>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "common/base/log.h"
 #include "common/store/event_sql.h"
@@ -88,37 +92,102 @@ const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion,
               "one migration per schema version");
 
-// The parameters of the event's statement (from 0): the event's values in
-// EventInsertColumns' order, then the message's final and delivered.
-constexpr size_t kFinalParam = kEventInsertColumns;
-constexpr size_t kDeliveredParam = kFinalParam + 1;
-constexpr size_t kStoreEventParams = kDeliveredParam + 1;
+// The parameters of the events' statement (from 0), each a text array with
+// one element per event: the events' values in EventInsertColumns' order.
+constexpr size_t kStoreEventsParams = kEventInsertColumns;
+constexpr Oid kTextArrayOid = 1009;
 
-std::string Dollar(size_t param) { return "$" + std::to_string(param + 1); }
-std::string Dollar(Field f) { return Dollar(static_cast<size_t>(f)); }
-
-// One round trip per event: the event unless it is a duplicate, then, only
-// for a new event, its message (MessageConflictSql), made of the event's
-// parameters. Returns 1 for a new event.
-std::string StoreEventSql() {
-  std::string message = Dollar(Field::kId) + ", " + Dollar(kEventWebhookValue) + ", " +
-                        Dollar(Field::kStatus) + ", " + Dollar(kFinalParam) + ", " +
-                        Dollar(kDeliveredParam);
-  for (Field time : kMessageTimes) message += ", " + Dollar(time);
-  message += ", " + Dollar(kEventReceivedAtValue);  // updated_at
-  return "WITH ev AS ( INSERT INTO dlr_events (" + EventInsertColumns() + ") VALUES (" +
-         Placeholders(SqlDialect::kPostgres, kEventInsertColumns) +
-         ") ON CONFLICT DO NOTHING RETURNING 1"
-         "), msg AS ("
-         " INSERT INTO dlr_messages AS m (" +
-         MessageColumns() + ") SELECT " + message + " FROM ev" + MessageConflictSql("m") +
-         ") SELECT count(*) FROM ev";
+// EventInsertColumns' names, one by one.
+std::vector<std::string> EventColumnNames() {
+  std::vector<std::string> names;
+  const std::string& all = EventInsertColumns();
+  for (size_t at = 0; at <= all.size();) {
+    size_t comma = all.find(", ", at);
+    if (comma == std::string::npos) comma = all.size();
+    names.push_back(all.substr(at, comma - at));
+    at = comma + 2;
+  }
+  return names;
 }
+
+// One statement for many events (at most one per message id, so that no
+// message row is written twice by one statement): the events' arrays
+// unnested into rows; each event inserted unless it is a duplicate; then,
+// for the new events alone, their messages (MessageConflictSql), final and
+// delivered read from the class as DlrIsFinal and DlrIsDelivered do.
+// Returns the ids of the new events.
+std::string StoreEventsSql() {
+  const std::vector<std::string> names = EventColumnNames();
+  std::string unnest, event_values;
+  for (size_t i = 0; i < names.size(); ++i) {
+    unnest += (i ? ", $" : "$") + std::to_string(i + 1) + "::text[]";
+    event_values += (i ? ", " : "") + names[i];
+    if (i == kEventReceivedAtValue) event_values += "::timestamptz";
+  }
+  const std::string class_is = "dlr_class = '";
+  std::string message = std::string(FieldName(Field::kId)) + ", webhook, " +
+                        FieldName(Field::kStatus) + ", CASE WHEN " + class_is +
+                        DlrClassName(DlrClass::kPending) + "' THEN 0 ELSE 1 END, CASE WHEN " +
+                        class_is + DlrClassName(DlrClass::kDelivered) + "' THEN 1 ELSE 0 END";
+  for (Field time : kMessageTimes) message += std::string(", ") + FieldName(time);
+  message += ", received_at";  // updated_at
+  std::string returning = "id, webhook, status, dlr_class, received_at";
+  for (Field time : kMessageTimes) returning += std::string(", ") + FieldName(time);
+  return "WITH ev AS (INSERT INTO dlr_events (" + EventInsertColumns() + ") SELECT " +
+         event_values + " FROM unnest(" + unnest + ") AS t(" + EventInsertColumns() +
+         ") ON CONFLICT DO NOTHING RETURNING " + returning +
+         "), msg AS (INSERT INTO dlr_messages AS m (" + MessageColumns() + ") SELECT " + message +
+         " FROM ev" + MessageConflictSql("m") + ") SELECT id FROM ev";
+}
+
+// A one-dimensional array in PostgreSQL's binary format (array_recv): its
+// header, then each element as its length (-1 for NULL) and its bytes.
+class BinaryArray {
+ public:
+  void Start(Oid element, size_t count) {
+    bytes_.clear();
+    has_null_ = false;
+    Put32(1);  // dimensions
+    Put32(0);  // has NULLs: set by Finish
+    Put32(static_cast<uint32_t>(element));
+    Put32(static_cast<uint32_t>(count));
+    Put32(1);  // lower bound
+  }
+  void Add(const char* data, size_t size) {
+    Put32(static_cast<uint32_t>(size));
+    bytes_.append(data, size);
+  }
+  void Add(const std::string& v) { Add(v.data(), v.size()); }
+  void Add(const std::optional<std::string>& v) {
+    if (v) {
+      Add(*v);
+    } else {
+      AddNull();
+    }
+  }
+  void AddNull() {
+    Put32(0xffffffffu);
+    has_null_ = true;
+  }
+  const std::string& Finish() {
+    bytes_[7] = has_null_ ? 1 : 0;
+    return bytes_;
+  }
+
+ private:
+  void Put32(uint32_t v) {
+    const char b[4] = {static_cast<char>(v >> 24), static_cast<char>((v >> 16) & 0xff),
+                       static_cast<char>((v >> 8) & 0xff), static_cast<char>(v & 0xff)};
+    bytes_.append(b, 4);
+  }
+  std::string bytes_;
+  bool has_null_ = false;
+};
 
 // The statements of the writes, their column lists event_sql.h's; built
 // once, by the first write.
 struct Statements {
-  std::string store_event = StoreEventSql();
+  std::string store_events = StoreEventsSql();
   std::string insert_rejected = InsertRejectedSql(SqlDialect::kPostgres);
 };
 
@@ -393,24 +462,79 @@ Status PostgresStore::CommitOnce(const std::vector<const Batch*>& batches,
 
 Status PostgresStore::CommitPipelined(const std::vector<const Batch*>& batches,
                                       std::vector<BatchResult>* results, bool* stale_statement) {
-  static constexpr char kStoreEventName[] = "dlr_store_event";
-  static constexpr size_t kPipelineChunk = 256;
+  static constexpr char kStoreEventsName[] = "dlr_store_events";
+  // Events per statement: what one statement holds, on either side.
+  static constexpr size_t kEventsPerStatement = 256;
+  // Statements sent before their results are read: the results of so many
+  // fit in the sockets' buffers, so that neither side waits on the other.
+  static constexpr size_t kStatementsInFlight = 8;
   static constexpr int kBegin = -1, kCommit = -2, kOther = -3, kPrepare = -4;
   results->assign(batches.size(), BatchResult());
   *stale_statement = false;
   if (!conn_) return Fail(nullptr, "running a statement");
-  if (!PQenterPipelineMode(conn_)) return Fail(nullptr, "entering pipeline mode");
 
-  const char* const store_event = Sql().store_event.c_str();
-  constexpr int kParams = static_cast<int>(kStoreEventParams);
+  // The group's events in order, cut into statements: a statement ends
+  // before an id it already holds (so a message's events are applied one
+  // statement after the other, in order) and at kEventsPerStatement.
+  struct Event {
+    size_t batch;
+    const Dlr* dlr;
+  };
+  std::vector<Event> events;
+  std::vector<std::pair<size_t, size_t>> statements;  // [first, end) of `events`
+  {
+    std::unordered_set<std::string_view> ids;
+    size_t first = 0;
+    for (size_t b = 0; b < batches.size(); ++b) {
+      for (const Dlr& dlr : batches[b]->dlrs) {
+        const std::optional<std::string>& id = dlr.Get(Field::kId);
+        if (events.size() - first == kEventsPerStatement || (id && ids.count(*id) != 0)) {
+          statements.emplace_back(first, events.size());
+          first = events.size();
+          ids.clear();
+        }
+        if (id) ids.insert(*id);
+        events.push_back(Event{b, &dlr});
+      }
+    }
+    if (events.size() > first) statements.emplace_back(first, events.size());
+  }
+
+  if (!PQenterPipelineMode(conn_)) return Fail(nullptr, "entering pipeline mode");
+  const char* const store_events = Sql().store_events.c_str();
+  constexpr int kParams = static_cast<int>(kStoreEventsParams);
   Oid types[kParams];
   const char* values[kParams];
   int lengths[kParams], formats[kParams];
   Status s;                  // the first failure
   bool sent = true;          // false once libpq refused to queue or send
-  std::vector<int> pending;  // what each result not yet read answers: a batch, or kBegin...
+  std::vector<int> pending;  // what each result not yet read answers: a statement, or kBegin...
   size_t next = 0;           // the first of `pending` not yet read
 
+  // The result of statement `k`: the ids of its new events (one event per
+  // id); the others are duplicates.
+  std::unordered_map<std::string_view, size_t> by_id;
+  auto count = [&](const pg_result* r, size_t k) {
+    const auto [first, end] = statements[k];
+    by_id.clear();
+    for (size_t i = first; i < end; ++i) {
+      ++(*results)[events[i].batch].duplicates;
+      const std::optional<std::string>& id = events[i].dlr->Get(Field::kId);
+      if (id) by_id.emplace(*id, i);
+    }
+    for (int row = 0; row < PQntuples(r); ++row) {
+      auto it = by_id.find(std::string_view(PQgetvalue(r, row, 0),
+                                            static_cast<size_t>(PQgetlength(r, row, 0))));
+      if (it == by_id.end()) {
+        s = Status::Internal("an unexpected answer to the commit's statement (" + Where() + ")");
+        return;
+      }
+      BatchResult& counts = (*results)[events[it->second].batch];
+      --counts.duplicates;
+      ++counts.stored;
+      by_id.erase(it);  // an id answered twice is unexpected too
+    }
+  };
   // Reads the results of pending[next..]: each statement's result then its
   // NULL. After a failure the server skips the rest (PGRES_PIPELINE_ABORTED).
   auto read_pending = [&]() {
@@ -437,9 +561,7 @@ Status PostgresStore::CommitPipelined(const std::vector<const Batch*>& batches,
       } else if (what == kPrepare) {
         prepared_ = true;  // a session's, whatever becomes of the transaction
       } else if (s.ok() && what >= 0) {
-        bool inserted = PQntuples(r.get()) == 1 && std::strcmp(PQgetvalue(r.get(), 0, 0), "1") == 0;
-        ++(inserted ? (*results)[static_cast<size_t>(what)].stored
-                    : (*results)[static_cast<size_t>(what)].duplicates);
+        count(r.get(), static_cast<size_t>(what));
       } else if (s.ok() && what == kCommit && std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0) {
         s = Status::Internal("the transaction was rolled back (" + Where() + ")");
       }
@@ -454,7 +576,7 @@ Status PostgresStore::CommitPipelined(const std::vector<const Batch*>& batches,
   auto send = [&](int what, const char* sql, int n, const Oid* t) {
     if (!sent) return;
     int ok = what >= 0 && use_prepared_
-                 ? PQsendQueryPrepared(conn_, kStoreEventName, n, values, lengths, formats, 0)
+                 ? PQsendQueryPrepared(conn_, kStoreEventsName, n, values, lengths, formats, 0)
                  : PQsendQueryParams(conn_, sql, n, t, values, lengths, formats, 0);
     if (!ok) {
       if (s.ok()) s = Fail(nullptr, "sending a statement of the commit");
@@ -462,7 +584,7 @@ Status PostgresStore::CommitPipelined(const std::vector<const Batch*>& batches,
       return;
     }
     pending.push_back(what);
-    if ((pending.size() - next) % kPipelineChunk == 0) {
+    if ((pending.size() - next) % kStatementsInFlight == 0) {
       // Bounded in flight: the server flushes what it has answered, and it
       // is read before more is sent.
       if (!PQsendFlushRequest(conn_) || PQflush(conn_) != 0) {
@@ -484,44 +606,43 @@ Status PostgresStore::CommitPipelined(const std::vector<const Batch*>& batches,
   send(kOther,
        "SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", 2,
        nullptr);
-  for (int i = 0; i < kParams; ++i) types[i] = kTextOid;
-  types[kEventReceivedAtValue] = kTimestamptzOid;
-  types[kFinalParam] = types[kDeliveredParam] = kInt2Oid;
+  for (int i = 0; i < kParams; ++i) {
+    types[i] = kTextArrayOid;
+    formats[i] = 1;
+  }
   if (use_prepared_ && !prepared_ && sent) {
-    if (PQsendPrepare(conn_, kStoreEventName, store_event, kParams, types)) {
+    if (PQsendPrepare(conn_, kStoreEventsName, store_events, kParams, types)) {
       pending.push_back(kPrepare);
     } else {
       s = Fail(nullptr, "sending a statement of the commit");
       sent = false;
     }
   }
-  for (size_t b = 0; b < batches.size() && s.ok() && sent; ++b) {
-    const Batch& batch = *batches[b];
-    auto text = [&](size_t i, const char* data, size_t size) {
-      values[i] = data;
-      lengths[i] = static_cast<int>(size);
-      formats[i] = 1;
-    };
-    auto plain = [&](size_t i, const char* v) {  // text format, NUL-terminated
-      values[i] = v;
-      lengths[i] = formats[i] = 0;
-    };
-    for (const Dlr& dlr : batch.dlrs) {
-      for (size_t i = 0; i < kFieldCount; ++i) {
-        const std::optional<std::string>& v = dlr.values[i];
-        text(i, v ? v->data() : nullptr, v ? v->size() : 0);
+  BinaryArray arrays[kStoreEventsParams];
+  for (size_t k = 0; k < statements.size() && s.ok() && sent; ++k) {
+    const auto [first, end] = statements[k];
+    for (BinaryArray& a : arrays) a.Start(kTextOid, end - first);
+    for (size_t e = first; e < end; ++e) {
+      const Batch& batch = *batches[events[e].batch];
+      const Dlr& dlr = *events[e].dlr;
+      for (size_t i = 0; i < kFieldCount; ++i) arrays[i].Add(dlr.values[i]);
+      const char* class_name = DlrClassName(ClassOf(dlr));
+      arrays[kEventClassValue].Add(class_name, std::strlen(class_name));
+      arrays[kEventWebhookValue].Add(batch.webhook);
+      arrays[kEventRawValue].Add(dlr.raw);
+      arrays[kEventReceivedAtValue].Add(batch.received_at);
+      if (batch.query.empty()) {
+        arrays[kEventQueryValue].AddNull();
+      } else {
+        arrays[kEventQueryValue].Add(batch.query);
       }
-      plain(kEventClassValue, DlrClassName(ClassOf(dlr)));
-      text(kEventWebhookValue, batch.webhook.data(), batch.webhook.size());
-      text(kEventRawValue, dlr.raw.data(), dlr.raw.size());
-      plain(kEventReceivedAtValue, batch.received_at.c_str());
-      text(kEventQueryValue, batch.query.empty() ? nullptr : batch.query.data(),
-           batch.query.size());
-      plain(kFinalParam, DlrIsFinal(dlr) ? "1" : "0");
-      plain(kDeliveredParam, DlrIsDelivered(dlr) ? "1" : "0");
-      send(static_cast<int>(b), store_event, kParams, types);
-      if (!s.ok() || !sent) break;
     }
+    for (size_t i = 0; i < kStoreEventsParams; ++i) {
+      const std::string& bytes = arrays[i].Finish();
+      values[i] = bytes.data();
+      lengths[i] = static_cast<int>(bytes.size());
+    }
+    send(static_cast<int>(k), store_events, kParams, types);
   }
   if (s.ok()) send(kCommit, "COMMIT", 0, nullptr);
   if (sent && !PQpipelineSync(conn_)) {

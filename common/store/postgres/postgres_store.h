@@ -97,8 +97,11 @@ class PostgresStore : public ServerStore {
   Status Fail(const pg_result* res, const std::string& what);
   void RollbackQuietly();
   // CommitOnce's work: the whole group in one pipeline (BEGIN, the
-  // transaction's timeouts, one statement per DLR, COMMIT, then one sync),
-  // read back every kPipelineChunk statements. *stale_statement: the server
+  // transaction's timeouts, the events' statements, COMMIT, then one sync),
+  // read back every kStatementsInFlight statements. One statement stores up
+  // to kEventsPerStatement events, sent as arrays, and ends before an id it
+  // already holds: a message is written at most once per statement, and a
+  // group's events are stored in its order. *stale_statement: the server
   // did not know the prepared statement, or already had one of its name (a
   // pooler in transaction mode hands out server connections per
   // transaction): the commit failed as a whole and may run again unprepared.
@@ -109,7 +112,7 @@ class PostgresStore : public ServerStore {
   const StoreOptions options_;
   std::vector<std::pair<std::string, std::string>> keywords_;  // for PQconnectdbParams
   std::string lock_timeout_, statement_timeout_;               // the same timeouts, for set_config
-  // The event's statement is prepared once per connection, unless a server
+  // The events' statement is prepared once per connection, unless a server
   // answered as a pooler in transaction mode does (then unnamed, for good).
   bool use_prepared_ = true;
   bool prepared_ = false;  // on the current connection
