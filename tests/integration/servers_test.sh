@@ -123,6 +123,58 @@ ctl "a password in the query string is refused" 1 'not as \?password=' -- check-
 write_config "$T/u5.json" "oracle://u:s3cret@h/db"
 ctl "an unknown scheme is refused" 1 'unknown scheme "oracle"' -- check-config --config "$T/u5.json"
 
+# A commit that waits on a lock another session holds gives up after busy_timeout_ms (the
+# transaction's lock_timeout): 503, nothing stored; once the lock is gone the same DLR stores.
+# Both on a new connection (CGI: the commit's statements prepared in its pipeline) and on one that
+# has prepared them (FastCGI, after two commits).
+jq -n --arg db "$PG_URL" '{database: $db, busy_timeout_ms: 400,
+    webhooks: [{name: "sms", path: "/receive/callback", validation_key: "k", secrets: ["s"]}]}' > "$T/pglock.json"
+pg_post() {  # ID -> the responder's answer (CGI), its first line and body on one line
+    local body="{\"id\": \"$1\", \"status\": \"DELIVRD\"}"
+    printf '%s' "$body" | env -u DLR_WEBHOOK_CONFIG REQUEST_METHOD=POST REQUEST_URI=/receive/callback \
+        CONTENT_TYPE=application/json CONTENT_LENGTH=${#body} HTTP_AUTHORIZATION="Bearer s" \
+        timeout 30 "$BUILD_DIR/dlr-webhook" --config "$T/pglock.json" 2>/dev/null | tr -d '\r' | tr '\n' ' '
+}
+FCGI_REQ="$ROOT/bench/fcgi_requests.py"
+DLR_WEBHOOK_CONFIG="$T/pglock.json" "$BUILD_DIR/dlr-webhook" --listen "unix:$T/lock.sock" --threads 1 2>/dev/null &
+LOCK_RESP_PID=$!; STARTED_PIDS+=("$LOCK_RESP_PID")
+for _ in $(seq 50); do [ -S "$T/lock.sock" ] && break; sleep 0.1; done
+if out=$(python3 "$FCGI_REQ" "unix:$T/lock.sock" dlr 2 s k 2>&1); then
+    ok "PostgreSQL: a FastCGI responder stores two DLRs on one connection"
+else
+    not_ok "PostgreSQL: a FastCGI responder stores two DLRs on one connection" "$out"
+fi
+PGAPPNAME=dlr-lock-holder psql -X -q -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d "$DB_NAME" \
+    -c "BEGIN; LOCK TABLE dlr_events IN EXCLUSIVE MODE; SELECT pg_sleep(60);" >/dev/null 2>&1 &
+LOCKER_PID=$!; STARTED_PIDS+=("$LOCKER_PID")
+for _ in $(seq 100); do
+    [ "$(pg_sql "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE a.application_name = 'dlr-lock-holder' AND l.mode = 'ExclusiveLock' AND l.granted AND l.relation = 'dlr_events'::regclass")" = 1 ] && break
+    sleep 0.1
+done
+t0=$(date +%s%N); out=$(pg_post lock-wait-1); ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+stored=$(pg_sql "SELECT count(*) FROM dlr_events WHERE id = 'lock-wait-1'")
+if printf '%s' "$out" | grep -q '^Status: 503' && [ "$ms" -lt 5000 ] && [ "$stored" = 0 ]; then
+    ok "PostgreSQL: a commit on a new connection waiting on another session's lock answers 503 after busy_timeout_ms (${ms} ms), nothing stored"
+else
+    not_ok "PostgreSQL: a commit on a new connection waiting on another session's lock answers 503 after busy_timeout_ms" "after $ms ms, $stored stored: $(printf '%s' "$out" | head -c 300)"
+fi
+t0=$(date +%s%N); out=$(timeout 30 python3 "$FCGI_REQ" "unix:$T/lock.sock" dlr 1 s k 2>&1); ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+if printf '%s' "$out" | grep -q 'Status: 503' && [ "$ms" -lt 5000 ]; then
+    ok "PostgreSQL: a commit on a connection with its statements prepared, waiting on the lock, answers 503 after busy_timeout_ms (${ms} ms)"
+else
+    not_ok "PostgreSQL: a commit on a connection with its statements prepared, waiting on the lock, answers 503 after busy_timeout_ms" "after $ms ms: $(printf '%s' "$out" | head -c 300)"
+fi
+pg_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'dlr-lock-holder'" >/dev/null
+wait "$LOCKER_PID" 2>/dev/null
+out=$(pg_post lock-wait-1)
+stored=$(pg_sql "SELECT count(*) FROM dlr_events WHERE id = 'lock-wait-1'")
+if printf '%s' "$out" | grep -q '"stored":1' && [ "$stored" = 1 ] && out2=$(python3 "$FCGI_REQ" "unix:$T/lock.sock" dlr 1 s k 2>&1); then
+    ok "PostgreSQL: the lock gone, the same DLR is stored once, and the FastCGI responder stores again"
+else
+    not_ok "PostgreSQL: the lock gone, the same DLR is stored once, and the FastCGI responder stores again" "$stored stored: $(printf '%s' "$out" | head -c 300) ${out2:-}"
+fi
+kill "$LOCK_RESP_PID" 2>/dev/null; wait "$LOCK_RESP_PID" 2>/dev/null
+
 # The responder loads a server backend only when the config names one: on SQLite it maps
 # neither client library (nor their TLS and Kerberos libraries), and with bearer-only webhooks
 # not libcrypto either (common/base/crypto loads it on first use).

@@ -406,7 +406,7 @@ Status PostgresStore::OpenSession() {
     return Status::Unavailable("cannot connect to " + Where() + ": " + why);
   }
   PQsetNoticeProcessor(conn_, LogNotice, nullptr);
-  prepared_ = false;
+  timeouts_prepared_ = events_prepared_ = false;
   return Status::Ok();
 }
 
@@ -451,7 +451,7 @@ Status PostgresStore::CommitOnce(const std::vector<const Batch*>& batches,
     // Nothing of the group was committed: run it again with unnamed
     // statements, as every commit on this store will from now on.
     use_prepared_ = false;
-    prepared_ = false;
+    timeouts_prepared_ = events_prepared_ = false;
     Log(LogLevel::kInfo, "the server (" + Where() +
                              ") does not keep prepared statements between transactions (a "
                              "pooler in transaction mode?): unnamed statements from now on");
@@ -463,12 +463,16 @@ Status PostgresStore::CommitOnce(const std::vector<const Batch*>& batches,
 Status PostgresStore::CommitPipelined(const std::vector<const Batch*>& batches,
                                       std::vector<BatchResult>* results, bool* stale_statement) {
   static constexpr char kStoreEventsName[] = "dlr_store_events";
+  static constexpr char kTimeoutsName[] = "dlr_timeouts";
+  static constexpr char kTimeoutsSql[] =
+      "SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)";
   // Events per statement: what one statement holds, on either side.
   static constexpr size_t kEventsPerStatement = 256;
   // Statements sent before their results are read: the results of so many
   // fit in the sockets' buffers, so that neither side waits on the other.
   static constexpr size_t kStatementsInFlight = 8;
-  static constexpr int kBegin = -1, kCommit = -2, kOther = -3, kPrepare = -4;
+  static constexpr int kBegin = -1, kCommit = -2, kOther = -3;
+  static constexpr int kPrepareTimeouts = -4, kPrepareEvents = -5;
   results->assign(batches.size(), BatchResult());
   *stale_statement = false;
   if (!conn_) return Fail(nullptr, "running a statement");
@@ -558,8 +562,9 @@ Status PostgresStore::CommitPipelined(const std::vector<const Batch*>& batches,
         if (s.ok()) s = Status::Internal("a statement of the commit was skipped (" + Where() + ")");
       } else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         if (s.ok()) s = Fail(r.get(), "a statement failed");
-      } else if (what == kPrepare) {
-        prepared_ = true;  // a session's, whatever becomes of the transaction
+      } else if (what == kPrepareTimeouts || what == kPrepareEvents) {
+        // A session's, whatever becomes of the transaction.
+        (what == kPrepareTimeouts ? timeouts_prepared_ : events_prepared_) = true;
       } else if (s.ok() && what >= 0) {
         count(r.get(), static_cast<size_t>(what));
       } else if (s.ok() && what == kCommit && std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0) {
@@ -573,10 +578,12 @@ Status PostgresStore::CommitPipelined(const std::vector<const Batch*>& batches,
       }
     }
   };
-  auto send = [&](int what, const char* sql, int n, const Oid* t) {
+  // Sends statement `what`: the one prepared as `name` when statements are
+  // prepared, else `sql` unnamed (its parameters typed `t`).
+  auto send = [&](int what, const char* name, const char* sql, int n, const Oid* t) {
     if (!sent) return;
-    int ok = what >= 0 && use_prepared_
-                 ? PQsendQueryPrepared(conn_, kStoreEventsName, n, values, lengths, formats, 0)
+    int ok = name && use_prepared_
+                 ? PQsendQueryPrepared(conn_, name, n, values, lengths, formats, 0)
                  : PQsendQueryParams(conn_, sql, n, t, values, lengths, formats, 0);
     if (!ok) {
       if (s.ok()) s = Fail(nullptr, "sending a statement of the commit");
@@ -596,28 +603,34 @@ Status PostgresStore::CommitPipelined(const std::vector<const Batch*>& batches,
     }
   };
 
-  send(kBegin, "BEGIN ISOLATION LEVEL READ COMMITTED", 0, nullptr);
+  send(kBegin, nullptr, "BEGIN ISOLATION LEVEL READ COMMITTED", 0, nullptr);
+  // Each statement is prepared where it is first used: the events'
+  // statement locks the tables when it is parsed, which must come after the
+  // timeouts are set.
+  auto send_prepare = [&](int what, const char* name, const char* sql, int n, const Oid* t) {
+    if (!sent) return;
+    if (PQsendPrepare(conn_, name, sql, n, t)) {
+      pending.push_back(what);
+    } else {
+      if (s.ok()) s = Fail(nullptr, "sending a statement of the commit");
+      sent = false;
+    }
+  };
+  if (use_prepared_ && !timeouts_prepared_)
+    send_prepare(kPrepareTimeouts, kTimeoutsName, kTimeoutsSql, 2, nullptr);
   // SET LOCAL, not a session setting, so that it also holds behind a
   // connection pooler in transaction mode.
   values[0] = lock_timeout_.c_str();
   values[1] = statement_timeout_.c_str();
   lengths[0] = lengths[1] = 0;
   formats[0] = formats[1] = 0;
-  send(kOther,
-       "SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", 2,
-       nullptr);
+  send(kOther, kTimeoutsName, kTimeoutsSql, 2, nullptr);
   for (int i = 0; i < kParams; ++i) {
     types[i] = kTextArrayOid;
     formats[i] = 1;
   }
-  if (use_prepared_ && !prepared_ && sent) {
-    if (PQsendPrepare(conn_, kStoreEventsName, store_events, kParams, types)) {
-      pending.push_back(kPrepare);
-    } else {
-      s = Fail(nullptr, "sending a statement of the commit");
-      sent = false;
-    }
-  }
+  if (use_prepared_ && !events_prepared_)
+    send_prepare(kPrepareEvents, kStoreEventsName, store_events, kParams, types);
   BinaryArray arrays[kStoreEventsParams];
   for (size_t k = 0; k < statements.size() && s.ok() && sent; ++k) {
     const auto [first, end] = statements[k];
@@ -642,9 +655,9 @@ Status PostgresStore::CommitPipelined(const std::vector<const Batch*>& batches,
       values[i] = bytes.data();
       lengths[i] = static_cast<int>(bytes.size());
     }
-    send(static_cast<int>(k), store_events, kParams, types);
+    send(static_cast<int>(k), kStoreEventsName, store_events, kParams, types);
   }
-  if (s.ok()) send(kCommit, "COMMIT", 0, nullptr);
+  if (s.ok()) send(kCommit, nullptr, "COMMIT", 0, nullptr);
   if (sent && !PQpipelineSync(conn_)) {
     if (s.ok()) s = Fail(nullptr, "sending the commit");
     sent = false;

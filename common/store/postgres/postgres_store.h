@@ -112,10 +112,12 @@ class PostgresStore : public ServerStore {
   const StoreOptions options_;
   std::vector<std::pair<std::string, std::string>> keywords_;  // for PQconnectdbParams
   std::string lock_timeout_, statement_timeout_;               // the same timeouts, for set_config
-  // The events' statement is prepared once per connection, unless a server
-  // answered as a pooler in transaction mode does (then unnamed, for good).
+  // The commit's statements (the transaction's timeouts, the events') are
+  // prepared once per connection, unless a server answered as a pooler in
+  // transaction mode does (then unnamed, for good).
   bool use_prepared_ = true;
-  bool prepared_ = false;  // on the current connection
+  bool timeouts_prepared_ = false;  // on the current connection
+  bool events_prepared_ = false;    // on the current connection
   pg_conn* conn_ = nullptr;
 };
 
