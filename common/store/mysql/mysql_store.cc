@@ -632,7 +632,8 @@ Status MysqlStore::MultiRow(const std::string& single, size_t rows,
   return s;
 }
 
-Status MysqlStore::StoreItems(const Item* items, size_t n, std::vector<BatchResult>* results) {
+Status MysqlStore::StoreItems(const Item* items, size_t n, bool first,
+                              std::vector<BatchResult>* results) {
   auto opt = [](const std::optional<std::string>& v) {
     return v ? Param{v->data(), v->size(), false} : Param{};
   };
@@ -642,7 +643,7 @@ Status MysqlStore::StoreItems(const Item* items, size_t n, std::vector<BatchResu
   st_mysql_stmt* messages = nullptr;
   Status s = MultiRow(Sql().insert_event, n, &multi_events_, &events);
   if (s.ok()) s = MultiRow(Sql().insert_message, n, &multi_messages_, &messages);
-  if (s.ok()) s = Exec("SAVEPOINT dlr_group");
+  if (s.ok() && !first) s = Exec("SAVEPOINT dlr_group");
   if (!s.ok()) return s;
   std::vector<Param> params;
   params.reserve(n * kEventInsertColumns);
@@ -682,7 +683,12 @@ Status MysqlStore::StoreItems(const Item* items, size_t n, std::vector<BatchResu
   }
   // A duplicate, or a message already stored (or twice in the group): which
   // ones, only the DLRs' own statements tell.
-  s = Exec("ROLLBACK TO SAVEPOINT dlr_group");
+  if (first) {
+    s = Exec("ROLLBACK");
+    if (s.ok()) s = Exec("START TRANSACTION");
+  } else {
+    s = Exec("ROLLBACK TO SAVEPOINT dlr_group");
+  }
   for (size_t k = 0; k < n && s.ok(); ++k) {
     bool inserted = false;
     s = StoreEvent(*items[k].from, *items[k].received_at, *items[k].dlr, &inserted);
@@ -710,7 +716,7 @@ Status MysqlStore::CommitOnce(const std::vector<const Batch*>& batches,
   for (size_t k = 0; k < items.size() && s.ok();) {
     const size_t n = std::min(kChunk, items.size() - k);
     if (n >= 2) {
-      s = StoreItems(&items[k], n, results);
+      s = StoreItems(&items[k], n, /*first=*/k == 0, results);
     } else {
       bool inserted = false;
       s = StoreEvent(*items[k].from, *items[k].received_at, *items[k].dlr, &inserted);

@@ -108,9 +108,11 @@ class MysqlStore : public ServerStore {
   };
   // Stores `items` (two or more) with one multi-row INSERT of the events and
   // one of the messages, when every event and every message is new (the
-  // affected rows say so). Otherwise rolls back to a savepoint taken before
-  // them and stores each DLR on its own, as StoreEvent does.
-  Status StoreItems(const Item* items, size_t n, std::vector<BatchResult>* results);
+  // affected rows say so). Otherwise undoes them and stores each DLR on its
+  // own, as StoreEvent does: back to a savepoint taken before them, or, when
+  // they are the first writes of the transaction (`first`: no savepoint, one
+  // round trip fewer), by rolling it back and starting it again.
+  Status StoreItems(const Item* items, size_t n, bool first, std::vector<BatchResult>* results);
   // The prepared multi-row INSERT of `rows` rows of `single`, one per
   // connection and row count (in `cache`).
   Status MultiRow(const std::string& single, size_t rows, std::map<size_t, st_mysql_stmt*>* cache,
