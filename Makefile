@@ -230,6 +230,9 @@ $(BUILD)/unit_tests: $(TEST_OBJS) $(APP_OBJS) $(BUILD)/libdlrcommon.a
 $(BUILD)/store_conformance: $(BUILD)/tests/store/store_conformance_test.o $(BUILD)/libdlrcommon.a
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -lboost_unit_test_framework -o $@
 
+$(BUILD)/store_load: $(BUILD)/bench/store_load.o $(BUILD)/libdlrcommon.a
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
 
@@ -308,6 +311,11 @@ bench-guard: all
 bench-callgrind: all
 	BUILD=$(BUILD) bash bench/callgrind.sh $(CALLGRIND_ARGS)
 
+# The database servers' CPU time per stored DLR, by group size, on SQLite, PostgreSQL and MariaDB
+# started for the run, without a web server in front (bench/store_load.sh; about 2 minutes).
+bench-store: all $(BUILD)/store_load
+	BUILD=$(BUILD) bash bench/store_load.sh $(STORE_LOAD_ARGS)
+
 # Installs what is missing, builds, and serves the receiver behind nginx.
 run:
 	bash scripts/run.sh
@@ -342,7 +350,7 @@ style-check:
 clean:
 	rm -rf build build-asan build-fuzz build-nobackends build-asan-nobackends
 
-.PHONY: all portable unit test test-run deb replay soak run bench bench-guard bench-callgrind install style-check check-layers clean check-libfcgi check-libfcgi-static fuzzers \
+.PHONY: all portable unit test test-run deb replay soak run bench bench-guard bench-callgrind bench-store install style-check check-layers clean check-libfcgi check-libfcgi-static fuzzers \
         fuzz fuzz-merge FORCE
 
 -include $(COMMON_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(RESP_OBJS:.o=.d) $(shell find $(BUILD)/pic/common -name '*.d' 2>/dev/null) \
