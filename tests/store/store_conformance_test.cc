@@ -465,8 +465,8 @@ BOOST_AUTO_TEST_CASE(AMessageSeveralTimesInOneCommitIsStoredInOrderAsDlrByDlr) {
   // statement): every event is stored in the group's order, the duplicate
   // counted against its batch, and the message ends as DLR by DLR.
   const std::string m = Id("order-m"), x = Id("order-x"), y = Id("order-y");
-  Batch one = MakeBatch({MakeDlr(m, "ACCEPTD", "2024-01-01 09:00:00"),
-                         MakeDlr(x, "DELIVRD", "2024-01-01 09:00:00")});
+  Batch one = MakeBatch(
+      {MakeDlr(m, "ACCEPTD", "2024-01-01 09:00:00"), MakeDlr(x, "DELIVRD", "2024-01-01 09:00:00")});
   Batch two = MakeBatch({MakeDlr(y, "DELIVRD", "2024-01-01 09:00:00"),
                          MakeDlr(m, "DELIVRD", "2024-01-01 10:00:00"),
                          MakeDlr(x, "DELIVRD", "2024-01-01 09:00:00")});
@@ -483,9 +483,10 @@ BOOST_AUTO_TEST_CASE(AMessageSeveralTimesInOneCommitIsStoredInOrderAsDlrByDlr) {
   BOOST_TEST(results[2].stored == 1u);
   BOOST_TEST(results[2].duplicates == 1u);  // m DELIVRD, from the second batch
   std::string order;
-  for (const Row& row : Rows("SELECT id, status FROM dlr_events WHERE id IN (?, ?, ?) ORDER BY seq",
-                             {m, x, y})) {
-    order += row[0].value_or("NULL").substr(RunPrefix().size()) + ":" + row[1].value_or("NULL") + " ";
+  for (const Row& row :
+       Rows("SELECT id, status FROM dlr_events WHERE id IN (?, ?, ?) ORDER BY seq", {m, x, y})) {
+    order +=
+        row[0].value_or("NULL").substr(RunPrefix().size()) + ":" + row[1].value_or("NULL") + " ";
   }
   BOOST_TEST(order ==
              "order-m:ACCEPTD order-x:DELIVRD order-y:DELIVRD order-m:DELIVRD "

@@ -527,8 +527,8 @@ Status PostgresStore::CommitPipelined(const std::vector<const Batch*>& batches,
       if (id) by_id.emplace(*id, i);
     }
     for (int row = 0; row < PQntuples(r); ++row) {
-      auto it = by_id.find(std::string_view(PQgetvalue(r, row, 0),
-                                            static_cast<size_t>(PQgetlength(r, row, 0))));
+      auto it = by_id.find(
+          std::string_view(PQgetvalue(r, row, 0), static_cast<size_t>(PQgetlength(r, row, 0))));
       if (it == by_id.end()) {
         s = Status::Internal("an unexpected answer to the commit's statement (" + Where() + ")");
         return;
