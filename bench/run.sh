@@ -198,6 +198,11 @@ cpu_ticks() {  # PIDS -> utime + stime (+ waited-for children), summed, in clock
   done
   echo "$s"
 }
+ctx_switches() {  # PIDS -> context switches (voluntary and not) of all their threads, summed
+  local p
+  for p in "$@"; do cat "/proc/$p/task/"*/status 2>/dev/null; done |
+    awk '/^(non)?voluntary_ctxt_switches:/ { s += $2 } END { print s + 0 }'
+}
 peak_rss_mib() {  # PIDS -> the largest VmHWM among them, MiB
   local p m=0 k
   for p in "$@"; do
@@ -709,7 +714,7 @@ cgi_conc_round() {  # ROUND
 }
 
 # ---------------------------------------------------------------- rounds
-declare -A R_RPS R_P50 R_P99 REQS CPU NCPU DBCPU NON2XX ERRS
+declare -A R_RPS R_P50 R_P99 REQS CPU NCPU DBCPU SWITCHES NON2XX ERRS
 to_ms() {  # wrk's "1.23ms" / "850.00us" / "1.02s" -> ms
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n;
                          else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
@@ -720,7 +725,9 @@ run_wrk() {  # SECONDS CASE -> wrk's output
     -- ${ARGS[$2]} 2>&1
 }
 measure() {  # CASE ROUND
-  local k=$1 r=$2 out c0 c1 n0 n1 d0 d1 reqs
+  local k=$1 r=$2 out c0 c1 n0 n1 d0 d1 s0 s1 reqs
+  # shellcheck disable=SC2046
+  s0=$(ctx_switches $(pids_of "$k"))
   # shellcheck disable=SC2046
   c0=$(cpu_ticks $(pids_of "$k"))
   # shellcheck disable=SC2046
@@ -734,6 +741,8 @@ measure() {  # CASE ROUND
   n1=$(cpu_ticks $(front_pids "$k"))
   # shellcheck disable=SC2046
   d1=$(cpu_ticks $(db_pids "$k"))
+  # shellcheck disable=SC2046
+  s1=$(ctx_switches $(pids_of "$k"))
   echo "$out" > "$T/wrk-$k-$r.txt"
   reqs=$(echo "$out" | awk '/requests in/ {print $1}')
   R_RPS[$k,$r]=$(echo "$out" | awk '/^Requests\/sec:/ {printf "%.0f", $2}')
@@ -743,6 +752,7 @@ measure() {  # CASE ROUND
   CPU[$k]=$(( ${CPU[$k]:-0} + c1 - c0 ))
   NCPU[$k]=$(( ${NCPU[$k]:-0} + n1 - n0 ))
   DBCPU[$k]=$(( ${DBCPU[$k]:-0} + d1 - d0 ))
+  SWITCHES[$k]=$(( ${SWITCHES[$k]:-0} + s1 - s0 ))
   NON2XX[$k]=$(( ${NON2XX[$k]:-0} + $(echo "$out" | awk '/Non-2xx/ {print $NF; f=1} END {if (!f) print 0}') ))
   if echo "$out" | grep -q 'Socket errors'; then
     ERRS[$k]="${ERRS[$k]:-}$(echo "$out" | sed -n 's/^ *Socket errors: //p'); "
@@ -882,6 +892,8 @@ for k in $ALL_CASES; do
     notes="$notes; "
   fi
   case $k in e|m) notes="${notes}database server CPU µs/req: $(per_req_us "${DBCPU[$k]}" "${REQS[$k]}"); " ;; esac
+  case $k in b|c|d|e|h|i|j|k|m) [ "${REQS[$k]:-0}" -gt 0 ] &&
+    notes="${notes}responder context switches/req: $(awk -v s="${SWITCHES[$k]:-0}" -v n="${REQS[$k]}" 'BEGIN { printf "%.2f", s / n }'); " ;; esac
   [ "${NON2XX[$k]:-0}" -gt 0 ] && notes="${notes}non-2xx: ${NON2XX[$k]}; "
   [ -n "${ERRS[$k]:-}" ] && notes="${notes}socket errors: ${ERRS[$k]}"
   [ "$k" = g ] && notes="${notes}its hook commands still running after each measurement, waited for (s): ${DRAIN_G[*]}; "
