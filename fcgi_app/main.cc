@@ -18,6 +18,7 @@
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -87,8 +88,10 @@ int ParseThreads(const char* text) {
 // ---- FastCGI -------------------------------------------------------------
 
 // Reads the body the plan allows; past the cap, reads and discards what the
-// web server sends so it sees a clean answer, keeping nothing.
-void ReadBody(FCGX_Request& fr, const BodyPlan& plan, Request* req) {
+// web server sends so it sees a clean answer, keeping nothing. True when all
+// the web server sends was read: the whole body, or all of it discarded (an
+// empty body, CONTENT_LENGTH 0 or absent, is read by reading nothing).
+bool ReadBody(FCGX_Request& fr, const BodyPlan& plan, Request* req) {
   req->body_state = plan.state;
   if (plan.state == BodyState::kComplete && plan.length > 0) {
     req->body.resize(plan.length);
@@ -101,21 +104,33 @@ void ReadBody(FCGX_Request& fr, const BodyPlan& plan, Request* req) {
     if (got < plan.length) {
       req->body.resize(got);
       req->body_state = BodyState::kTruncated;
+      return false;
     }
-  } else if (plan.state == BodyState::kTooLarge) {
+    return true;
+  }
+  if (plan.state == BodyState::kTooLarge) {
     char sink[16384];
     size_t drained = 0;
     while (drained < kMaxMaxBodyBytes) {
       int n = FCGX_GetStr(sink, sizeof sink, fr.in);
-      if (n <= 0) break;
+      if (n <= 0) return n == 0;
       drained += static_cast<size_t>(n);
     }
+    return false;
   }
+  return plan.state == BodyState::kComplete;
 }
 
 void WriteToFcgiErr(void* context, const std::string& line) {
   FCGX_Request* fr = static_cast<FCGX_Request*>(context);
   FCGX_PutStr(line.data(), static_cast<int>(line.size()), fr->err);
+}
+
+// True when `fd` is a unix-domain socket.
+bool IsUnixSocket(int fd) {
+  sockaddr_storage sa;
+  socklen_t len = sizeof sa;
+  return getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len) == 0 && sa.ss_family == AF_UNIX;
 }
 
 // One FastCGI process: `threads` request threads on one listening socket, and
@@ -141,7 +156,9 @@ class FastCgiProcess {
   void Worker();
   // True when a connection waits on the socket; false once stopping.
   bool WaitForConnection();
-  Response Serve(FCGX_Request& fr);
+  // Answers the request; `input_read` says whether all the web server sent
+  // was read (ReadBody), false for a request answered from its head alone.
+  Response Serve(FCGX_Request& fr, bool* input_read);
   // A request thread cannot go on: stop the process, exit status 1.
   void Fail(const std::string& why);
 
@@ -155,6 +172,8 @@ class FastCgiProcess {
   std::atomic<bool> failed_{false};
   std::atomic<bool> accepting_{false};  // a thread is between its stop_ check and in_flight_++
   std::atomic<int> in_flight_{0};       // requests accepted and not yet finished
+  // Connections come over a unix-domain socket: see Worker's close.
+  const bool unix_listener_ = IsUnixSocket(listen_fd_);
 };
 
 bool FastCgiProcess::WaitForConnection() {
@@ -197,7 +216,8 @@ class ParamIndex {
   std::vector<Entry> entries_;
 };
 
-Response FastCgiProcess::Serve(FCGX_Request& fr) {
+Response FastCgiProcess::Serve(FCGX_Request& fr, bool* input_read) {
+  *input_read = false;
   if (!rt_.loaded()) {
     // No config named by flag or environment: the request may name one
     // (nginx `fastcgi_param DLR_WEBHOOK_CONFIG`); loaded once, then kept.
@@ -215,8 +235,10 @@ Response FastCgiProcess::Serve(FCGX_Request& fr) {
                                  params.Find("HTTP_TRANSFER_ENCODING"));
   // A request refused from its head (404, 405, 401) is answered unread.
   bool body_read = false;
+  *input_read = plan.state == BodyState::kComplete && plan.length == 0;  // nothing to read
   return RespondReadingBody(
-      *g, std::move(req), [&fr, &plan](Request* r) { ReadBody(fr, plan, r); }, &body_read);
+      *g, std::move(req),
+      [&fr, &plan, input_read](Request* r) { *input_read = ReadBody(fr, plan, r); }, &body_read);
 }
 
 void FastCgiProcess::Fail(const std::string& why) {
@@ -251,8 +273,9 @@ void FastCgiProcess::Worker() {
     }
     SetThreadLogWriter(WriteToFcgiErr, &fr);
     Response resp;
+    bool input_read = false;
     try {
-      resp = Serve(fr);
+      resp = Serve(fr, &input_read);
     } catch (const std::exception& e) {  // out of memory: answer, keep serving
       Log(LogLevel::kError, std::string("request failed: ") + e.what());
       resp = ErrorResponse(Status::Internal("the receiver failed; retry later"));
@@ -261,6 +284,17 @@ void FastCgiProcess::Worker() {
     FCGX_PutStr(head.data(), static_cast<int>(head.size()), fr.out);
     FCGX_PutStr(resp.body.data(), static_cast<int>(resp.body.size()), fr.out);
     SetThreadLogWriter(nullptr, nullptr);
+    // libfcgi ends a connection with shutdown(SHUT_WR), then reads and
+    // discards until the web server closes its end (at most 2 s), so that
+    // unread input cannot reset the connection before the answer is read:
+    // one more wait, and one more context switch, per request. On a
+    // unix-domain socket with all the input read there is nothing to
+    // protect: the answer is queued in the web server's receive buffer, which
+    // a close does not discard, and the web server is not writing. The
+    // connection is then closed at once (libfcgi's `detached`). On TCP, or
+    // when the body was left unread (an answer from the head), libfcgi's
+    // close stays.
+    fr.detached = unix_listener_ && input_read ? 1 : 0;
     FCGX_Finish_r(&fr);
     --in_flight_;
   }
