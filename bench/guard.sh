@@ -6,15 +6,18 @@
 # the store, so the ratio follows the storing path's own cost and not the machine's load (req/s
 # on a shared machine swings by half from one minute to the next; CPU per request much less).
 #
-#   bench/guard.sh [MAX_RATIO]      (default $BENCH_GUARD_MAX_RATIO, else 3.0)
+#   bench/guard.sh [MAX_RATIO]      (default $BENCH_GUARD_MAX_RATIO, else 5.0)
 #
 # Measured (2 vCPU, 2026-12-06, four runs of bench/run.sh -d 9 -r 3 --cases bcde, this tree and
 # the one before the layout change, alternated): (d)/(c) CPU per request 1.63-1.90 (110-139 us
-# against 65-73). The ceiling, 3.0, sits well above that spread and below what the regression of
-# early December would have shown (the storing path's CPU doubling).
+# against 65-73); on a loaded machine with a slow disk, 2.81 (87 against 31). Since a connection
+# whose input was all read is closed without libfcgi's wait for the web server's close (2026-12-07),
+# the handshake costs 40-47 us and the ratio is 2.98-3.00 (120-140 us; three runs of this script).
+# The ceiling, 5.0, sits above that and what a slow disk adds (half as much again), and below what
+# the regression of early December would show (the storing path's CPU doubling: 6).
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-MAX=${1:-${BENCH_GUARD_MAX_RATIO:-3.0}}
+MAX=${1:-${BENCH_GUARD_MAX_RATIO:-5.0}}
 [[ $MAX =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "bench-guard: not a ratio: $MAX" >&2; exit 2; }
 
 out=$(bash "$ROOT/bench/run.sh" --cases cd -d 9 -r 3 -w 2 -n 0 -j 0 2>&1)
