@@ -15,6 +15,7 @@
 // reloads the config (Runtime::Reload); SIGTERM/SIGINT let the requests in
 // flight finish, commit and answer, and exit.
 #include <fcgiapp.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
@@ -88,10 +89,8 @@ int ParseThreads(const char* text) {
 // ---- FastCGI -------------------------------------------------------------
 
 // Reads the body the plan allows; past the cap, reads and discards what the
-// web server sends so it sees a clean answer, keeping nothing. True when all
-// the web server sends was read: the whole body, or all of it discarded (an
-// empty body, CONTENT_LENGTH 0 or absent, is read by reading nothing).
-bool ReadBody(FCGX_Request& fr, const BodyPlan& plan, Request* req) {
+// web server sends so it sees a clean answer, keeping nothing.
+void ReadBody(FCGX_Request& fr, const BodyPlan& plan, Request* req) {
   req->body_state = plan.state;
   if (plan.state == BodyState::kComplete && plan.length > 0) {
     req->body.resize(plan.length);
@@ -104,21 +103,16 @@ bool ReadBody(FCGX_Request& fr, const BodyPlan& plan, Request* req) {
     if (got < plan.length) {
       req->body.resize(got);
       req->body_state = BodyState::kTruncated;
-      return false;
     }
-    return true;
-  }
-  if (plan.state == BodyState::kTooLarge) {
+  } else if (plan.state == BodyState::kTooLarge) {
     char sink[16384];
     size_t drained = 0;
     while (drained < kMaxMaxBodyBytes) {
       int n = FCGX_GetStr(sink, sizeof sink, fr.in);
-      if (n <= 0) return n == 0;
+      if (n <= 0) break;
       drained += static_cast<size_t>(n);
     }
-    return false;
   }
-  return plan.state == BodyState::kComplete;
 }
 
 void WriteToFcgiErr(void* context, const std::string& line) {
@@ -131,6 +125,23 @@ bool IsUnixSocket(int fd) {
   sockaddr_storage sa;
   socklen_t len = sizeof sa;
   return getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len) == 0 && sa.ss_family == AF_UNIX;
+}
+
+// True when the web server has sent all of the request: the empty FCGI_STDIN
+// record that ends it has been read. Found without waiting: what has not
+// arrived yet (a body left unread, an end still on its way) counts as not
+// at its end. The connection stays blocking for the answer.
+// (libfcgi closes a stream on an error too: FCGX_HasSeenEOF alone says
+// EOF after a failed read.)
+bool InputAtEnd(FCGX_Request& fr) {
+  if (FCGX_GetError(fr.in) != 0) return false;
+  if (FCGX_HasSeenEOF(fr.in)) return true;
+  const int flags = fcntl(fr.ipcFd, F_GETFL);
+  if (flags < 0 || fcntl(fr.ipcFd, F_SETFL, flags | O_NONBLOCK) < 0) return false;
+  char byte;
+  const int n = FCGX_GetStr(&byte, 1, fr.in);  // from libfcgi's buffer, else one read
+  const bool blocking_again = fcntl(fr.ipcFd, F_SETFL, flags) == 0;
+  return blocking_again && n == 0 && FCGX_GetError(fr.in) == 0 && FCGX_HasSeenEOF(fr.in);
 }
 
 // One FastCGI process: `threads` request threads on one listening socket, and
@@ -156,9 +167,7 @@ class FastCgiProcess {
   void Worker();
   // True when a connection waits on the socket; false once stopping.
   bool WaitForConnection();
-  // Answers the request; `input_read` says whether all the web server sent
-  // was read (ReadBody), false for a request answered from its head alone.
-  Response Serve(FCGX_Request& fr, bool* input_read);
+  Response Serve(FCGX_Request& fr);
   // A request thread cannot go on: stop the process, exit status 1.
   void Fail(const std::string& why);
 
@@ -216,8 +225,7 @@ class ParamIndex {
   std::vector<Entry> entries_;
 };
 
-Response FastCgiProcess::Serve(FCGX_Request& fr, bool* input_read) {
-  *input_read = false;
+Response FastCgiProcess::Serve(FCGX_Request& fr) {
   if (!rt_.loaded()) {
     // No config named by flag or environment: the request may name one
     // (nginx `fastcgi_param DLR_WEBHOOK_CONFIG`); loaded once, then kept.
@@ -235,10 +243,8 @@ Response FastCgiProcess::Serve(FCGX_Request& fr, bool* input_read) {
                                  params.Find("HTTP_TRANSFER_ENCODING"));
   // A request refused from its head (404, 405, 401) is answered unread.
   bool body_read = false;
-  *input_read = plan.state == BodyState::kComplete && plan.length == 0;  // nothing to read
   return RespondReadingBody(
-      *g, std::move(req),
-      [&fr, &plan, input_read](Request* r) { *input_read = ReadBody(fr, plan, r); }, &body_read);
+      *g, std::move(req), [&fr, &plan](Request* r) { ReadBody(fr, plan, r); }, &body_read);
 }
 
 void FastCgiProcess::Fail(const std::string& why) {
@@ -273,9 +279,8 @@ void FastCgiProcess::Worker() {
     }
     SetThreadLogWriter(WriteToFcgiErr, &fr);
     Response resp;
-    bool input_read = false;
     try {
-      resp = Serve(fr, &input_read);
+      resp = Serve(fr);
     } catch (const std::exception& e) {  // out of memory: answer, keep serving
       Log(LogLevel::kError, std::string("request failed: ") + e.what());
       resp = ErrorResponse(Status::Internal("the receiver failed; retry later"));
@@ -286,15 +291,16 @@ void FastCgiProcess::Worker() {
     SetThreadLogWriter(nullptr, nullptr);
     // libfcgi ends a connection with shutdown(SHUT_WR), then reads and
     // discards until the web server closes its end (at most 2 s), so that
-    // unread input cannot reset the connection before the answer is read:
-    // one more wait, and one more context switch, per request. On a
-    // unix-domain socket with all the input read there is nothing to
-    // protect: the answer is queued in the web server's receive buffer, which
-    // a close does not discard, and the web server is not writing. The
-    // connection is then closed at once (libfcgi's `detached`). On TCP, or
-    // when the body was left unread (an answer from the head), libfcgi's
-    // close stays.
-    fr.detached = unix_listener_ && input_read ? 1 : 0;
+    // input never read cannot reset the connection, nor a web server still
+    // writing fail, before the answer is read: one more wait, and one more
+    // context switch, per request. On a unix-domain socket whose input has
+    // all been read there is nothing to protect: the answer is queued in the
+    // web server's receive buffer, which a close does not discard, and the
+    // web server has nothing more to write. The connection is then closed at
+    // once (libfcgi's `detached`). On TCP, or with input left unread (a body
+    // refused from the head; mod_proxy_fcgi's end of the body, sent after
+    // the answer to a request without one), libfcgi's close stays.
+    fr.detached = unix_listener_ && InputAtEnd(fr) ? 1 : 0;
     FCGX_Finish_r(&fr);
     --in_flight_;
   }
