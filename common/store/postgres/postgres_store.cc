@@ -97,19 +97,6 @@ static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion,
 constexpr size_t kStoreEventsParams = kEventInsertColumns;
 constexpr Oid kTextArrayOid = 1009;
 
-// EventInsertColumns' names, one by one.
-std::vector<std::string> EventColumnNames() {
-  std::vector<std::string> names;
-  const std::string& all = EventInsertColumns();
-  for (size_t at = 0; at <= all.size();) {
-    size_t comma = all.find(", ", at);
-    if (comma == std::string::npos) comma = all.size();
-    names.push_back(all.substr(at, comma - at));
-    at = comma + 2;
-  }
-  return names;
-}
-
 // One statement for many events (at most one per message id, so that no
 // message row is written twice by one statement): the events' arrays
 // unnested into rows; each event inserted unless it is a duplicate; then,
@@ -117,12 +104,10 @@ std::vector<std::string> EventColumnNames() {
 // delivered read from the class as DlrIsFinal and DlrIsDelivered do.
 // Returns the ids of the new events.
 std::string StoreEventsSql() {
-  const std::vector<std::string> names = EventColumnNames();
-  std::string unnest, event_values;
-  for (size_t i = 0; i < names.size(); ++i) {
+  std::string unnest;
+  for (size_t i = 0; i < kStoreEventsParams; ++i) {
     unnest += (i ? ", $" : "$") + std::to_string(i + 1) + "::text[]";
-    event_values += (i ? ", " : "") + names[i];
-    if (i == kEventReceivedAtValue) event_values += "::timestamptz";
+    if (i == kEventReceivedAtValue) unnest += "::timestamptz[]";
   }
   const std::string class_is = "dlr_class = '";
   std::string message = std::string(FieldName(Field::kId)) + ", webhook, " +
@@ -134,7 +119,7 @@ std::string StoreEventsSql() {
   std::string returning = "id, webhook, status, dlr_class, received_at";
   for (Field time : kMessageTimes) returning += std::string(", ") + FieldName(time);
   return "WITH ev AS (INSERT INTO dlr_events (" + EventInsertColumns() + ") SELECT " +
-         event_values + " FROM unnest(" + unnest + ") AS t(" + EventInsertColumns() +
+         EventInsertColumns() + " FROM unnest(" + unnest + ") AS t(" + EventInsertColumns() +
          ") ON CONFLICT DO NOTHING RETURNING " + returning +
          "), msg AS (INSERT INTO dlr_messages AS m (" + MessageColumns() + ") SELECT " + message +
          " FROM ev" + MessageConflictSql("m") + ") SELECT id FROM ev";
