@@ -66,12 +66,8 @@ try "TCP (--listen)" tcp
 cat > "$T/hold.py" <<'PY'
 import socket, struct, sys, time
 
-def record(kind, content):
-    return struct.pack(">BBHHBx", 1, kind, 1, len(content), 0) + content
-
-def pair(n, v):
-    n, v = n.encode(), v.encode()
-    return bytes([len(n), len(v)]) + n + v  # short names and values only
+sys.path.insert(0, sys.argv[4])
+from fcgi_request import pair, record  # tests/integration/fcgi_request.py
 
 def send(path, bearer, ident):
     body = ('{"id": "%s", "status": "DELIVRD"}' % ident).encode()
@@ -84,7 +80,7 @@ def send(path, bearer, ident):
         params.append(("HTTP_AUTHORIZATION", "Bearer " + bearer))
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(path)
-    s.sendall(record(1, struct.pack(">HB5x", 1, 0)) + record(4, b"".join(pair(*p) for p in params))
+    s.sendall(record(1, struct.pack(">HB5x", 1, 0)) + record(4, b"".join(pair(n.encode(), v.encode()) for n, v in params))
               + record(4, b"") + record(5, body) + record(5, b""))
     buf, out = b"", b""
     while True:
@@ -111,12 +107,12 @@ PY
 "$BIN" --listen "unix:$T/one.sock" --threads 1 --config "$T/config.json" 2>>"$T/one.log" &
 STARTED_PIDS+=("$!")
 for i in $(seq 1 50); do [ -S "$T/one.sock" ] && break; sleep 0.1; done
-IFS='|' read -r a b secs < <(python3 "$T/hold.py" "$T/one.sock" "$SECRET" stored)
+IFS='|' read -r a b secs < <(python3 "$T/hold.py" "$T/one.sock" "$SECRET" stored "$LIB_DIR")
 check_eq "a held connection after a stored DLR: its answer" "Status: 200 OK" "$a"
 check_eq "the next connection's DLR stored too" "Status: 200 OK" "$b"
 check_eq "the next connection answered at once (${secs} s): the first one was closed, not waited on" \
     1 "$(awk -v s="${secs:-9}" 'BEGIN { print (s < 1.0) }')"
-IFS='|' read -r a b secs < <(python3 "$T/hold.py" "$T/one.sock" "$SECRET" refused)
+IFS='|' read -r a b secs < <(python3 "$T/hold.py" "$T/one.sock" "$SECRET" refused "$LIB_DIR")
 check_eq "a held connection after a 401 from the head (body unread): its answer" \
     "Status: 401 Unauthorized" "$a"
 check_eq "the next connection's DLR stored" "Status: 200 OK" "$b"
