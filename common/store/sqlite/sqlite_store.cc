@@ -210,10 +210,26 @@ Status SqliteStore::Connect() {
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
+  // A CGI process's first statement reads the database, and the first
+  // process to open it after none had it open rebuilds the WAL index,
+  // holding SQLite's locks; the others' reads then back off in sleeps
+  // (walTryBeginRead). Each CGI process opens in turn, under the writers'
+  // lock, and waits for it in the kernel instead.
+  WriterLockScope order(options_.one_request_per_process ? LockToTake() : nullptr);
   if (options_.one_request_per_process) {
     sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     sqlite3_wal_hook(db_, RecordWalFrames, &wal_frames_);
+    Status held = order.Acquire(options_.busy_timeout_ms);
+    if (!held.ok()) {
+      Disconnect();
+      return held;
+    }
   }
+  opening_ = order.held();
+  struct Opened {
+    bool* opening;
+    ~Opened() { *opening = false; }
+  } opened{&opening_};
   // WAL lets readers (dlrctl, sqlite3) work beside the writers; FULL makes
   // every commit durable before it returns.
   Status s = Exec("PRAGMA journal_mode=WAL");
@@ -341,8 +357,10 @@ Status SqliteStore::Commit(const std::vector<const Batch*>& batches,
     WriterLockScope order(LockToTake());
     s = order.Acquire(options_.busy_timeout_ms);
     if (s.ok()) s = CommitLocked(batches, results);
+    // Before the lock is let go: a checkpoint holds SQLite's write lock,
+    // and the next writer would back off in sleeps behind it.
+    if (s.ok() && options_.one_request_per_process) CheckpointIfDue();
   }
-  if (s.ok() && options_.one_request_per_process) CheckpointIfDue();
   return s;
 }
 
@@ -489,8 +507,10 @@ Status SqliteStore::CommitShared(CommitQueue* queue, const std::vector<const Bat
     }
   }
   if (lead) s = Lead(queue, batches, results);
-  unlock.reset();
+  // Before the lock is let go: a checkpoint holds SQLite's write lock, and
+  // the next leader would back off in sleeps behind it.
   if (lead && s.ok() && options_.one_request_per_process) CheckpointIfDue();
+  unlock.reset();
   return s;
 }
 

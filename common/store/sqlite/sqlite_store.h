@@ -115,7 +115,9 @@ class SqliteStore : public Store {
   // had (logged once: the writers are then ordered by the busy timeout alone).
   WriterLock* WriterLockOrNull();
   // The lock a write must take itself: none while BeginTurn holds it.
-  WriterLock* LockToTake() { return turn_held_ || leading_ ? nullptr : WriterLockOrNull(); }
+  WriterLock* LockToTake() {
+    return turn_held_ || leading_ || opening_ ? nullptr : WriterLockOrNull();
+  }
   // The commit queue in the writers' lock file; nullptr without a lock,
   // with shared_commit off, or when it cannot be had (logged once).
   CommitQueue* QueueOrNull();
@@ -137,6 +139,7 @@ class SqliteStore : public Store {
   bool writer_lock_tried_ = false;
   bool turn_held_ = false;  // the group commit's turn holds writer_lock_
   bool leading_ = false;    // Lead holds writer_lock_
+  bool opening_ = false;    // Connect holds writer_lock_ (one request per process)
   std::unique_ptr<CommitQueue> queue_;
   SharedStats shared_stats_;
   bool queue_tried_ = false;

@@ -104,6 +104,8 @@ class WriterLockScope {
     held_ = s.ok();
     return s;
   }
+  // Whether Acquire took the lock (false without one).
+  bool held() const { return held_; }
 
  private:
   WriterLock* lock_;
