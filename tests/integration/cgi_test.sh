@@ -291,9 +291,10 @@ CGI_ARGS=()
 
 # ------------------------------------------------------------------ many at a time: in turn, without sleeps
 # 20 CGI processes at a time on one database file, 5 requests each, as a web server runs them when
-# callbacks arrive together. Each process opens the file, writes and checkpoints under the
-# writers' lock, waiting for it in the kernel: none backs off in SQLite's sleeps (its busy
-# handler, its WAL read retries while another process rebuilds the WAL index or checkpoints).
+# callbacks arrive together. Each process takes its first read under the openers' lock and
+# writes and checkpoints under the writers' lock, waiting for them in the kernel: none backs off in
+# SQLite's sleeps (its busy handler, its WAL read retries while another process rebuilds the WAL
+# index or checkpoints).
 # strace counts the sleeps (clock_nanosleep, nanosleep) of every process; that it counts them at
 # all is checked first, on one known sleep. LeakSanitizer cannot run under a tracer: off here.
 CONC="$T/conc"

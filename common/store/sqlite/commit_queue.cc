@@ -56,11 +56,13 @@ std::atomic<uint32_t> next_object{0};
 StatusOr<std::unique_ptr<CommitQueue>> CommitQueue::Open(const std::string& path,
                                                          const std::string& like) {
   static_assert(sizeof(Header) <= kHeaderBytes, "the header fits its page");
-  StatusOr<void*> map = MapSharedFile(path, like, kOffset, kRegionBytes, kMagic, [&](void* region) {
-    // A new region is zeros (ftruncate): every slot free.
-    return InitSharedRobustMutex(&static_cast<Header*>(region)->mutex,
-                                 "the commit queue in " + path);
-  });
+  StatusOr<void*> map =
+      MapSharedFile(path, like, kOffset, kRegionBytes, kMagic, [&](void* region, bool fresh) {
+        if (!fresh) return Status::Ok();
+        // A new region is zeros (ftruncate): every slot free.
+        return InitSharedRobustMutex(&static_cast<Header*>(region)->mutex,
+                                     "the commit queue in " + path);
+      });
   if (!map.ok()) return map.status();
   return std::unique_ptr<CommitQueue>(new CommitQueue(map.value()));
 }

@@ -19,7 +19,7 @@ std::string Errno(const std::string& what, int err) { return what + ": " + std::
 
 StatusOr<void*> MapSharedFile(const std::string& path, const std::string& like, off_t offset,
                               size_t size, uint64_t want,
-                              const std::function<Status(void* region)>& init) {
+                              const std::function<Status(void* region, bool fresh)>& init) {
   struct stat db_st;
   mode_t mode = 0600;
   const bool have_db = stat(like.c_str(), &db_st) == 0;
@@ -64,10 +64,9 @@ StatusOr<void*> MapSharedFile(const std::string& path, const std::string& like, 
   }
   if (failed.ok()) {
     auto* magic = static_cast<std::atomic<uint64_t>*>(map);
-    if (magic->load(std::memory_order_acquire) != want) {
-      failed = init(map);
-      if (failed.ok()) magic->store(want, std::memory_order_release);
-    }
+    const bool fresh = magic->load(std::memory_order_acquire) != want;
+    failed = init(map, fresh);
+    if (failed.ok() && fresh) magic->store(want, std::memory_order_release);
   }
   flock(fd, LOCK_UN);
   close(fd);  // the mapping stays

@@ -7,9 +7,11 @@
 // blocks allocated (so that a full disk is an error here, never a SIGBUS
 // when a page is first written), and
 // initialised by exactly one process: `init` runs under an exclusive flock
-// on the file when `*magic` (the region's first 8 bytes) is not `want`, and
-// the magic is stored only after it succeeds, so the others never see a
-// half-initialised region.
+// on the file, with `fresh` true when `*magic` (the region's first 8 bytes)
+// is not `want`, and the magic is stored only after it succeeds, so the others
+// never see a half-initialised region. With `fresh` false (the region was set
+// up before) `init` may set up what a later version added to it, in the
+// bytes an older one left zero.
 #ifndef DLR_COMMON_STORE_SQLITE_SHARED_FILE_H_
 #define DLR_COMMON_STORE_SQLITE_SHARED_FILE_H_
 
@@ -32,7 +34,7 @@ namespace dlr {
 // `init` fails.
 StatusOr<void*> MapSharedFile(const std::string& path, const std::string& like, off_t offset,
                               size_t size, uint64_t want,
-                              const std::function<Status(void* region)>& init);
+                              const std::function<Status(void* region, bool fresh)>& init);
 
 // For `init`: sets up `*mutex` in the region as a robust, process-shared
 // mutex (a holder that dies does not leave it locked). Unavailable, naming

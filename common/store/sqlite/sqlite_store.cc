@@ -210,29 +210,25 @@ Status SqliteStore::Connect() {
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
-  // A CGI process's first statement reads the database, and the first
-  // process to open it after none had it open rebuilds the WAL index,
-  // holding SQLite's locks; the others' reads then back off in sleeps
-  // (walTryBeginRead). Each CGI process opens in turn, under the writers'
-  // lock, and waits for it in the kernel instead.
-  WriterLockScope order(options_.one_request_per_process ? LockToTake() : nullptr);
+  // The first statement reads the database. A CGI process takes it under
+  // the openers' lock: the first process to open the file after none had it
+  // open rebuilds the WAL index there, and the others' first reads wait for
+  // it in the kernel instead of backing off in SQLite's sleeps.
+  WriterLock* openers = nullptr;
   if (options_.one_request_per_process) {
     sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     sqlite3_wal_hook(db_, RecordWalFrames, &wal_frames_);
-    Status held = order.Acquire(options_.busy_timeout_ms);
+    openers = WriterLockOrNull();
+    Status held = openers ? openers->LockOpeners(options_.busy_timeout_ms) : Status::Ok();
     if (!held.ok()) {
       Disconnect();
       return held;
     }
   }
-  opening_ = order.held();
-  struct Opened {
-    bool* opening;
-    ~Opened() { *opening = false; }
-  } opened{&opening_};
   // WAL lets readers (dlrctl, sqlite3) work beside the writers; FULL makes
   // every commit durable before it returns.
   Status s = Exec("PRAGMA journal_mode=WAL");
+  if (openers) openers->UnlockOpeners();
   if (s.ok()) s = Exec("PRAGMA synchronous=FULL");
   // 1 MiB of page cache (SQLite's default is 2 MiB): inserts touch the right
   // edge of most indexes and one leaf of the others; a miss is a read from

@@ -14,7 +14,10 @@
 // WAL into the database, syncs it and deletes the WAL, and the next request
 // re-creates it (measured: five fsyncs per stored DLR instead of two). The
 // WAL stays beside the database instead, and a commit that leaves it at
-// kOneShotCheckpointFrames frames or more checkpoints and truncates it.
+// kOneShotCheckpointFrames frames or more checkpoints and truncates it,
+// before it lets the writers' lock go. The connection's first read is taken
+// under the openers' lock (WriterLock::LockOpeners): so processes started
+// together never back off in SQLite's sleeps.
 #ifndef DLR_COMMON_STORE_SQLITE_SQLITE_STORE_H_
 #define DLR_COMMON_STORE_SQLITE_SQLITE_STORE_H_
 
@@ -115,9 +118,7 @@ class SqliteStore : public Store {
   // had (logged once: the writers are then ordered by the busy timeout alone).
   WriterLock* WriterLockOrNull();
   // The lock a write must take itself: none while BeginTurn holds it.
-  WriterLock* LockToTake() {
-    return turn_held_ || leading_ || opening_ ? nullptr : WriterLockOrNull();
-  }
+  WriterLock* LockToTake() { return turn_held_ || leading_ ? nullptr : WriterLockOrNull(); }
   // The commit queue in the writers' lock file; nullptr without a lock,
   // with shared_commit off, or when it cannot be had (logged once).
   CommitQueue* QueueOrNull();
@@ -139,7 +140,6 @@ class SqliteStore : public Store {
   bool writer_lock_tried_ = false;
   bool turn_held_ = false;  // the group commit's turn holds writer_lock_
   bool leading_ = false;    // Lead holds writer_lock_
-  bool opening_ = false;    // Connect holds writer_lock_ (one request per process)
   std::unique_ptr<CommitQueue> queue_;
   SharedStats shared_stats_;
   bool queue_tried_ = false;

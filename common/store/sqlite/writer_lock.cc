@@ -37,6 +37,12 @@ struct WriterLock::Shared {
   // then make one futex call that wakes nobody.)
   std::atomic<uint32_t> releases;
   std::atomic<uint32_t> waiters;
+  // The openers' mutex (LockOpeners), after the rest for the same reason: a
+  // file made by a version without it has zeros here, and the first process
+  // of a version with it sets it up under the file's flock (opener_ready 1);
+  // no process touches it before.
+  std::atomic<uint32_t> opener_ready;
+  pthread_mutex_t opener;
 };
 
 std::string WriterLock::PathFor(const std::string& database_path) {
@@ -46,35 +52,54 @@ std::string WriterLock::PathFor(const std::string& database_path) {
 StatusOr<std::unique_ptr<WriterLock>> WriterLock::Open(const std::string& path,
                                                        const std::string& like) {
   static_assert(sizeof(Shared) <= kFileSize, "the lock fits its file");
-  StatusOr<void*> map = MapSharedFile(path, like, 0, kFileSize, kMagic, [&](void* region) {
-    return InitSharedRobustMutex(&static_cast<Shared*>(region)->mutex, "the writers' lock " + path);
-  });
+  StatusOr<void*> map =
+      MapSharedFile(path, like, 0, kFileSize, kMagic, [&](void* region, bool fresh) {
+        Shared* shared = static_cast<Shared*>(region);
+        Status s;
+        if (fresh) s = InitSharedRobustMutex(&shared->mutex, "the writers' lock " + path);
+        if (s.ok() && shared->opener_ready.load(std::memory_order_acquire) != 1) {
+          s = InitSharedRobustMutex(&shared->opener, "the openers' lock " + path);
+          if (s.ok()) shared->opener_ready.store(1, std::memory_order_release);
+        }
+        return s;
+      });
   if (!map.ok()) return map.status();
   return std::unique_ptr<WriterLock>(new WriterLock(static_cast<Shared*>(map.value())));
 }
 
 WriterLock::~WriterLock() {
   if (held_) Unlock();
+  if (opener_held_) UnlockOpeners();
   munmap(shared_, kFileSize);
 }
 
-Status WriterLock::Lock(int timeout_ms) {
-  int rc = pthread_mutex_trylock(&shared_->mutex);
+namespace {
+
+// Takes the robust, process-shared `mutex`, waiting at most `timeout_ms`:
+// 0 (also when its holder died: taken over), ETIMEDOUT, or pthread's error.
+int LockRobust(pthread_mutex_t* mutex, int timeout_ms) {
+  int rc = pthread_mutex_trylock(mutex);
   if (rc == EBUSY) {
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
     int64_t ns = deadline.tv_nsec + static_cast<int64_t>(timeout_ms < 0 ? 0 : timeout_ms) * 1000000;
     deadline.tv_sec += static_cast<time_t>(ns / 1000000000);
     deadline.tv_nsec = static_cast<long>(ns % 1000000000);
-    rc = pthread_mutex_timedlock(&shared_->mutex, &deadline);
+    rc = pthread_mutex_timedlock(mutex, &deadline);
   }
-  switch (rc) {
+  if (rc == EOWNERDEAD) {
+    // The holder died holding it: SQLite recovers the file itself.
+    pthread_mutex_consistent(mutex);
+    rc = 0;
+  }
+  return rc;
+}
+
+}  // namespace
+
+Status WriterLock::Lock(int timeout_ms) {
+  switch (int rc = LockRobust(&shared_->mutex, timeout_ms)) {
     case 0:
-      held_ = true;
-      return Status::Ok();
-    case EOWNERDEAD:
-      // The holder died mid-transaction: SQLite recovers the file itself.
-      pthread_mutex_consistent(&shared_->mutex);
       held_ = true;
       return Status::Ok();
     case ETIMEDOUT:
@@ -82,6 +107,24 @@ Status WriterLock::Lock(int timeout_ms) {
     default:
       return Status::Unavailable(Errno("the writers' lock failed", rc));
   }
+}
+
+Status WriterLock::LockOpeners(int timeout_ms) {
+  switch (int rc = LockRobust(&shared_->opener, timeout_ms)) {
+    case 0:
+      opener_held_ = true;
+      return Status::Ok();
+    case ETIMEDOUT:
+      return Status::Unavailable("the database is locked (another process kept opening it for " +
+                                 std::to_string(timeout_ms) + " ms)");
+    default:
+      return Status::Unavailable(Errno("the openers' lock failed", rc));
+  }
+}
+
+void WriterLock::UnlockOpeners() {
+  opener_held_ = false;
+  pthread_mutex_unlock(&shared_->opener);
 }
 
 Status WriterLock::TimedOut(int timeout_ms) {

@@ -62,6 +62,18 @@ class WriterLock {
   // WaitRelease.
   void Unlock();
 
+  // The openers' lock, a second mutex in the same page, apart from the
+  // writers': a process that opens the database while no other has it open
+  // rebuilds SQLite's WAL index in its first read, holding SQLite's locks,
+  // and another process's read in the meantime backs off in sleeps. A
+  // one-request process (CGI) holds this lock for its first read, so that
+  // they wait in the kernel instead, and not behind the writers' fsyncs.
+  // (A process with the database open keeps the index alive: the rebuild
+  // only ever meets other openers.) Waits at most `timeout_ms`;
+  // Unavailable as Lock. Taken after the writers' lock, never before it.
+  Status LockOpeners(int timeout_ms);
+  void UnlockOpeners();
+
   // How many times the lock was released (wrapping). Read it before looking
   // at whatever the wait is for, then pass it to WaitRelease: a release in
   // between makes the wait return at once, so none is missed.
@@ -83,8 +95,9 @@ class WriterLock {
  private:
   struct Shared;
   explicit WriterLock(Shared* shared) : shared_(shared) {}
-  Shared* shared_;     // mapped; unmapped by the destructor
-  bool held_ = false;  // by this object (its one writing thread)
+  Shared* shared_;            // mapped; unmapped by the destructor
+  bool held_ = false;         // by this object (its one writing thread)
+  bool opener_held_ = false;  // the openers' lock, by this object
 };
 
 // Holds a WriterLock (when there is one) for a scope.

@@ -1,9 +1,13 @@
 // Tests of common/store/sqlite/writer_lock.*: the lock orders processes (a
 // child process holds it while the test waits), survives a holder that dies,
-// and says why when it cannot be had.
+// and says why when it cannot be had; the openers' lock beside it likewise,
+// apart from it, and in a file an older version made.
 #define BOOST_TEST_DYN_LINK
 #include "common/store/sqlite/writer_lock.h"
 
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +15,7 @@
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <thread>
@@ -28,19 +33,30 @@ std::unique_ptr<WriterLock> MustOpen(const std::string& path) {
   return std::move(lock).value();
 }
 
-// A child process that opens `path`, takes the lock, writes one byte to
-// `ready`, then waits for a byte on `release` (none: it never lets go) and
-// either unlocks and exits, or exits holding the lock when `die_holding`.
-pid_t HoldInChild(const std::string& path, int ready, int release, bool die_holding) {
+// Which of a WriterLock's two mutexes a child holds.
+enum class Which { kWriters, kOpeners };
+
+// A child process that opens `path`, takes the lock (`which`), writes one
+// byte to `ready`, then waits for a byte on `release` (none: it never lets
+// go) and either unlocks and exits, or exits holding the lock when
+// `die_holding`.
+pid_t HoldInChild(const std::string& path, int ready, int release, bool die_holding,
+                  Which which = Which::kWriters) {
   pid_t pid = fork();
   if (pid != 0) return pid;
   StatusOr<std::unique_ptr<WriterLock>> lock = WriterLock::Open(path, path + ".db");
-  if (!lock.ok() || !lock.value()->Lock(5000).ok()) _exit(3);
+  if (!lock.ok()) _exit(3);
+  Status held = which == Which::kWriters ? lock.value()->Lock(5000) : lock.value()->LockOpeners(5000);
+  if (!held.ok()) _exit(3);
   char c = 'x';
   if (write(ready, &c, 1) != 1) _exit(4);
   if (die_holding) _exit(0);
   if (read(release, &c, 1) != 1) _exit(5);
-  lock.value()->Unlock();
+  if (which == Which::kWriters) {
+    lock.value()->Unlock();
+  } else {
+    lock.value()->UnlockOpeners();
+  }
   _exit(0);
 }
 
@@ -56,10 +72,10 @@ struct HeldByChild {
   int ready[2] = {-1, -1};
   int release[2] = {-1, -1};
   pid_t pid = -1;
-  explicit HeldByChild(const std::string& path) {
+  explicit HeldByChild(const std::string& path, Which which = Which::kWriters) {
     BOOST_TEST_REQUIRE(pipe(ready) == 0);
     BOOST_TEST_REQUIRE(pipe(release) == 0);
-    pid = HoldInChild(path, ready[1], release[0], /*die_holding=*/false);
+    pid = HoldInChild(path, ready[1], release[0], /*die_holding=*/false, which);
     char c = 0;
     BOOST_TEST_REQUIRE(read(ready[0], &c, 1) == 1);
   }
@@ -190,6 +206,116 @@ BOOST_AUTO_TEST_CASE(ALockDestroyedWhileHeldIsReleased) {
   std::unique_ptr<WriterLock> second = MustOpen(path);
   BOOST_TEST(second->Lock(100).ok());
   second->Unlock();
+}
+
+// The openers' lock orders the processes that open the database, apart
+// from the writers: an opener does not wait for a writer, nor a writer for
+// an opener; another opener does.
+BOOST_AUTO_TEST_CASE(TheOpenersLockIsApartFromTheWritersLock) {
+  TempDir dir("writer_lock");
+  std::string path = dir.File("lock");
+  std::unique_ptr<WriterLock> mine = MustOpen(path);
+  {
+    HeldByChild writer(path, Which::kWriters);
+    BOOST_TEST(mine->LockOpeners(0).ok());
+    mine->UnlockOpeners();
+    BOOST_TEST_REQUIRE(writer.Release());
+    BOOST_TEST(WaitExit(writer.pid) == 0);
+  }
+  HeldByChild opener(path, Which::kOpeners);
+  BOOST_TEST(mine->Lock(0).ok());
+  mine->Unlock();
+  Status s = mine->LockOpeners(50);
+  BOOST_TEST((s.code() == StatusCode::kUnavailable));
+  BOOST_TEST(s.message().find("opening") != std::string::npos, s.message());
+  BOOST_TEST_REQUIRE(opener.Release());
+  BOOST_TEST(mine->LockOpeners(10000).ok());
+  mine->UnlockOpeners();
+  BOOST_TEST(WaitExit(opener.pid) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(AnOpenerThatDiesDoesNotLeaveItLocked) {
+  TempDir dir("writer_lock");
+  std::string path = dir.File("lock");
+  std::unique_ptr<WriterLock> mine = MustOpen(path);
+  int ready[2];
+  BOOST_TEST_REQUIRE(pipe(ready) == 0);
+  pid_t child = HoldInChild(path, ready[1], -1, /*die_holding=*/true, Which::kOpeners);
+  char c = 0;
+  BOOST_TEST_REQUIRE(read(ready[0], &c, 1) == 1);
+  BOOST_TEST(WaitExit(child) == 0);
+  BOOST_TEST(mine->LockOpeners(5000).ok());
+  mine->UnlockOpeners();
+  close(ready[0]);
+  close(ready[1]);
+}
+
+// A lock file made by a version without the openers' lock (the writers'
+// mutex, then zeros) gains it when a newer process opens it, and the
+// writers' mutex is left as it is: held by an older process, it stays held.
+BOOST_AUTO_TEST_CASE(AFileOfAnOlderVersionGainsTheOpenersLock) {
+  TempDir dir("writer_lock");
+  std::string path = dir.File("lock");
+  // The older layout: the magic "dlrWLck1", a robust process-shared mutex at
+  // offset 8, the release count and waiters; zeros after them.
+  int fd = open(path.c_str(), O_RDWR | O_CREAT, 0600);
+  BOOST_TEST_REQUIRE(fd >= 0);
+  BOOST_TEST_REQUIRE(ftruncate(fd, 4096) == 0);
+  void* map = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  close(fd);
+  BOOST_TEST_REQUIRE(map != MAP_FAILED);
+  auto* old_mutex = reinterpret_cast<pthread_mutex_t*>(static_cast<char*>(map) + 8);
+  pthread_mutexattr_t attr;
+  pthread_mutexattr_init(&attr);
+  pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+  pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+  BOOST_TEST_REQUIRE(pthread_mutex_init(old_mutex, &attr) == 0);
+  pthread_mutexattr_destroy(&attr);
+  const uint64_t magic = 0x316b634c57726c64ULL;
+  std::memcpy(map, &magic, sizeof magic);
+
+  // An older process holds the writers' mutex.
+  int ready[2], release[2];
+  BOOST_TEST_REQUIRE(pipe(ready) == 0);
+  BOOST_TEST_REQUIRE(pipe(release) == 0);
+  pid_t older = fork();
+  BOOST_TEST_REQUIRE(older >= 0);
+  if (older == 0) {
+    char c = 'x';
+    if (pthread_mutex_lock(old_mutex) != 0) _exit(3);
+    if (write(ready[1], &c, 1) != 1) _exit(4);
+    if (read(release[0], &c, 1) != 1) _exit(5);
+    pthread_mutex_unlock(old_mutex);
+    _exit(0);
+  }
+  char c = 0;
+  BOOST_TEST_REQUIRE(read(ready[0], &c, 1) == 1);
+
+  std::unique_ptr<WriterLock> mine = MustOpen(path);
+  BOOST_TEST(!mine->Lock(50).ok());  // still the older process's
+  BOOST_TEST(mine->LockOpeners(0).ok());
+  // Another newer process waits for it, and is woken when it is let go (a
+  // mutex never set up, zeros, would not wake another process).
+  pid_t other = fork();
+  BOOST_TEST_REQUIRE(other >= 0);
+  if (other == 0) {
+    StatusOr<std::unique_ptr<WriterLock>> lock = WriterLock::Open(path, path + ".db");
+    if (!lock.ok() || lock.value()->LockOpeners(50).ok()) _exit(6);
+    auto start = std::chrono::steady_clock::now();
+    if (!lock.value()->LockOpeners(20000).ok()) _exit(7);
+    lock.value()->UnlockOpeners();
+    _exit(std::chrono::steady_clock::now() - start < std::chrono::seconds(10) ? 0 : 8);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  mine->UnlockOpeners();
+  BOOST_TEST(WaitExit(other) == 0);
+
+  BOOST_TEST_REQUIRE(write(release[1], "x", 1) == 1);
+  BOOST_TEST(WaitExit(older) == 0);
+  BOOST_TEST(mine->Lock(5000).ok());
+  mine->Unlock();
+  for (int p : {ready[0], ready[1], release[0], release[1]}) close(p);
+  munmap(map, 4096);
 }
 
 BOOST_AUTO_TEST_CASE(ALockThatCannotBeCreatedSaysWhy) {
