@@ -77,11 +77,12 @@ StatusOr<void*> MapSharedFile(const std::string& path, const std::string& like, 
   return map;
 }
 
-Status InitSharedRobustMutex(pthread_mutex_t* mutex, const std::string& what) {
+Status InitSharedRobustMutex(pthread_mutex_t* mutex, const std::string& what, bool in_turn) {
   pthread_mutexattr_t attr;
   pthread_mutexattr_init(&attr);
   pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
   pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+  if (in_turn) pthread_mutexattr_setprotocol(&attr, PTHREAD_PRIO_INHERIT);
   int rc = pthread_mutex_init(mutex, &attr);
   pthread_mutexattr_destroy(&attr);
   if (rc != 0) return Status::Unavailable(Errno("cannot set up " + what, rc));

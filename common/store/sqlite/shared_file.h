@@ -37,9 +37,14 @@ StatusOr<void*> MapSharedFile(const std::string& path, const std::string& like, 
                               const std::function<Status(void* region, bool fresh)>& init);
 
 // For `init`: sets up `*mutex` in the region as a robust, process-shared
-// mutex (a holder that dies does not leave it locked). Unavailable, naming
-// `what`, when pthread refuses.
-Status InitSharedRobustMutex(pthread_mutex_t* mutex, const std::string& what);
+// mutex (a holder that dies does not leave it locked). With `in_turn`, also
+// priority-inheriting: the kernel then hands it to the waiter that has waited
+// longest as it is let go, and a process that comes later cannot take it
+// first (a plain mutex lets any running process take it before the waiter it
+// woke has run, which on a busy machine can pass one waiter over again and
+// again). Unavailable, naming `what`, when pthread refuses.
+Status InitSharedRobustMutex(pthread_mutex_t* mutex, const std::string& what,
+                             bool in_turn = false);
 
 }  // namespace dlr
 

@@ -210,25 +210,31 @@ Status SqliteStore::Connect() {
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
-  // The first statement reads the database. A CGI process takes it under
-  // the openers' lock: the first process to open the file after none had it
-  // open rebuilds the WAL index there, and the others' first reads wait for
-  // it in the kernel instead of backing off in SQLite's sleeps.
-  WriterLock* openers = nullptr;
+  // A CGI process opens under the openers' lock: the first process to open
+  // the file after none had it open rebuilds the WAL index in its first
+  // read, and a checkpoint (CheckpointIfDue) holds SQLite's locks too; the
+  // others' reads wait for them in the kernel instead of backing off in
+  // SQLite's sleeps. Let go at the end of Connect, or before a migration
+  // takes the writers' lock (the writers' lock comes first).
+  struct Openers {
+    SqliteStore* store;
+    ~Openers() { store->ReleaseOpeners(); }
+  } openers{this};
   if (options_.one_request_per_process) {
     sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     sqlite3_wal_hook(db_, RecordWalFrames, &wal_frames_);
-    openers = WriterLockOrNull();
-    Status held = openers ? openers->LockOpeners(options_.busy_timeout_ms) : Status::Ok();
-    if (!held.ok()) {
-      Disconnect();
-      return held;
+    if (WriterLock* lock = WriterLockOrNull()) {
+      Status held = lock->LockOpeners(options_.busy_timeout_ms);
+      if (!held.ok()) {
+        Disconnect();
+        return held;
+      }
+      openers_held_ = true;
     }
   }
   // WAL lets readers (dlrctl, sqlite3) work beside the writers; FULL makes
   // every commit durable before it returns.
   Status s = Exec("PRAGMA journal_mode=WAL");
-  if (openers) openers->UnlockOpeners();
   if (s.ok()) s = Exec("PRAGMA synchronous=FULL");
   // 1 MiB of page cache (SQLite's default is 2 MiB): inserts touch the right
   // edge of most indexes and one leaf of the others; a miss is a read from
@@ -274,6 +280,7 @@ Status SqliteStore::EnsureSchema() {
   if (version > kSchemaVersion) return NewerSchema(version);
   // One process migrates; the version is read again under the write lock,
   // since another one may have migrated since.
+  ReleaseOpeners();
   WriterLockScope order(LockToTake());
   s = order.Acquire(options_.busy_timeout_ms);
   if (s.ok()) s = Exec("BEGIN IMMEDIATE");
@@ -609,8 +616,24 @@ CommitQueue* SqliteStore::QueueOrNull() {
   return queue_.get();
 }
 
+void SqliteStore::ReleaseOpeners() {
+  if (!openers_held_) return;
+  openers_held_ = false;
+  writer_lock_->UnlockOpeners();
+}
+
 void SqliteStore::CheckpointIfDue() {
   if (!db_ || wal_frames_ < kOneShotCheckpointFrames) return;
+  // Not while a process opens the database (its reads would back off in
+  // sleeps behind the checkpoint's locks): a later request checkpoints.
+  WriterLock* openers = writer_lock_.get();
+  if (openers && !openers->LockOpeners(0).ok()) return;
+  struct Unlock {
+    WriterLock* lock;
+    ~Unlock() {
+      if (lock) lock->UnlockOpeners();
+    }
+  } unlock{openers};
   // The rows are committed: this must not hold the answer up. Without
   // waiting for the other processes (busy timeout 0): when one is reading or
   // writing, a later request checkpoints instead.

@@ -15,9 +15,9 @@
 // re-creates it (measured: five fsyncs per stored DLR instead of two). The
 // WAL stays beside the database instead, and a commit that leaves it at
 // kOneShotCheckpointFrames frames or more checkpoints and truncates it,
-// before it lets the writers' lock go. The connection's first read is taken
-// under the openers' lock (WriterLock::LockOpeners): so processes started
-// together never back off in SQLite's sleeps.
+// before it lets the writers' lock go. The connection is opened under the
+// openers' lock (WriterLock::LockOpeners), which a checkpoint takes too: so
+// processes started together never back off in SQLite's sleeps.
 #ifndef DLR_COMMON_STORE_SQLITE_SQLITE_STORE_H_
 #define DLR_COMMON_STORE_SQLITE_SQLITE_STORE_H_
 
@@ -110,9 +110,12 @@ class SqliteStore : public Store {
               std::vector<BatchResult>* results);
   Status InsertEvent(const Batch& batch, const Dlr& dlr, bool* inserted);
   Status UpsertMessage(const Batch& batch, const Dlr& dlr);
-  // After a commit, in one-request-per-process mode: checkpoints and
-  // truncates the WAL when it has grown to kOneShotCheckpointFrames.
+  // After a commit, in one-request-per-process mode, holding the writers'
+  // lock: checkpoints and truncates the WAL when it has grown to
+  // kOneShotCheckpointFrames, unless a process is opening the database.
   void CheckpointIfDue();
+  // Lets the openers' lock go when Connect holds it.
+  void ReleaseOpeners();
   // The lock that orders the writers of this file across processes, opened on
   // the first write; nullptr for an in-memory database or when it cannot be
   // had (logged once: the writers are then ordered by the busy timeout alone).
@@ -140,6 +143,7 @@ class SqliteStore : public Store {
   bool writer_lock_tried_ = false;
   bool turn_held_ = false;  // the group commit's turn holds writer_lock_
   bool leading_ = false;    // Lead holds writer_lock_
+  bool openers_held_ = false;  // Connect holds writer_lock_'s openers' lock
   std::unique_ptr<CommitQueue> queue_;
   SharedStats shared_stats_;
   bool queue_tried_ = false;

@@ -58,7 +58,7 @@ StatusOr<std::unique_ptr<WriterLock>> WriterLock::Open(const std::string& path,
         Status s;
         if (fresh) s = InitSharedRobustMutex(&shared->mutex, "the writers' lock " + path);
         if (s.ok() && shared->opener_ready.load(std::memory_order_acquire) != 1) {
-          s = InitSharedRobustMutex(&shared->opener, "the openers' lock " + path);
+          s = InitSharedRobustMutex(&shared->opener, "the openers' lock " + path, true);
           if (s.ok()) shared->opener_ready.store(1, std::memory_order_release);
         }
         return s;

@@ -69,8 +69,11 @@ class WriterLock {
   // one-request process (CGI) holds this lock for its first read, so that
   // they wait in the kernel instead, and not behind the writers' fsyncs.
   // (A process with the database open keeps the index alive: the rebuild
-  // only ever meets other openers.) Waits at most `timeout_ms`;
-  // Unavailable as Lock. Taken after the writers' lock, never before it.
+  // only ever meets other openers.) A checkpoint takes it too (without
+  // waiting). It is handed over in turn (InitSharedRobustMutex's `in_turn`):
+  // of 20 CGI processes started together none is passed over. Waits at most
+  // `timeout_ms`; Unavailable as Lock. Taken after the writers' lock, never
+  // before it.
   Status LockOpeners(int timeout_ms);
   void UnlockOpeners();
 

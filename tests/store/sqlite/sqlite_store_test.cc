@@ -858,6 +858,62 @@ BOOST_AUTO_TEST_CASE(AWriterAloneCommitsWithoutTheQueue) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+// One request per process (CGI): the store opens under the writers' file's
+// openers' lock, and checkpoints only while no process is opening.
+BOOST_AUTO_TEST_SUITE(SqliteOneRequestTest)
+
+StoreOptions OneRequest(int busy_timeout_ms = 5000) {
+  StoreOptions o = Options(busy_timeout_ms);
+  o.one_request_per_process = true;
+  return o;
+}
+
+long WalBytes(const std::string& path) {
+  std::error_code ec;
+  auto n = std::filesystem::file_size(path + "-wal", ec);
+  return ec ? -1 : static_cast<long>(n);
+}
+
+BOOST_AUTO_TEST_CASE(OpeningWaitsForTheOpenersLock) {
+  SqliteSharedCommitTest::Shared f;
+  BOOST_TEST_REQUIRE(f.lock->LockOpeners(0).ok());
+  SqliteStore cgi(f.path, OneRequest(100));
+  StatusOr<BatchResult> r = cgi.StoreBatch(MakeBatch({MakeDlr("o1", "DELIVRD")}));
+  BOOST_TEST((r.status().code() == StatusCode::kUnavailable), r.status().ToString());
+  BOOST_TEST(r.status().message().find("opening") != std::string::npos, r.status().ToString());
+  Db db(f.path);
+  BOOST_TEST(db.Count("dlr_events") == 0);
+  // Another process's writes do not wait for it.
+  MustStore(f.store, MakeBatch({MakeDlr("o2", "DELIVRD")}));
+  f.lock->UnlockOpeners();
+  BOOST_TEST(MustStore(cgi, MakeBatch({MakeDlr("o1", "DELIVRD")})).stored == 1u);
+  BOOST_TEST(db.Count("dlr_events") == 2);
+}
+
+BOOST_AUTO_TEST_CASE(ACheckpointWaitsUntilNoProcessIsOpening) {
+  SqliteSharedCommitTest::Shared f;
+  SqliteStore cgi(f.path, OneRequest());
+  MustStore(cgi, MakeBatch({MakeDlr("c0", "DELIVRD")}));  // opened
+  BOOST_TEST_REQUIRE(f.lock->LockOpeners(0).ok());
+  // Past kOneShotCheckpointFrames frames, and one more commit: the WAL stays.
+  const long full = static_cast<long>(kOneShotCheckpointFrames) * (4096 + 24);
+  int i = 1;
+  for (; i < 400 && WalBytes(f.path) < full; ++i) {
+    MustStore(cgi, MakeBatch({MakeDlr("c" + std::to_string(i), "DELIVRD")}));
+  }
+  BOOST_TEST_REQUIRE(WalBytes(f.path) >= full);
+  MustStore(cgi, MakeBatch({MakeDlr("c" + std::to_string(i++), "DELIVRD")}));
+  BOOST_TEST(WalBytes(f.path) >= full);
+  // No one opening: the next commit checkpoints and truncates it.
+  f.lock->UnlockOpeners();
+  MustStore(cgi, MakeBatch({MakeDlr("c" + std::to_string(i++), "DELIVRD")}));
+  BOOST_TEST(WalBytes(f.path) == 0);
+  Db db(f.path);
+  BOOST_TEST(db.Count("dlr_events") == i);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_SUITE(SqliteStoreRejectedTest)
 
 BOOST_AUTO_TEST_CASE(KeepsEveryColumnAndTheRawBytes) {

@@ -234,6 +234,39 @@ BOOST_AUTO_TEST_CASE(TheOpenersLockIsApartFromTheWritersLock) {
   BOOST_TEST(WaitExit(opener.pid) == 0);
 }
 
+// Let go while another process waits for it, the openers' lock is that
+// process's at once: the one that let go cannot take it back first.
+BOOST_AUTO_TEST_CASE(TheOpenersLockIsHandedOverInTurn) {
+  TempDir dir("writer_lock");
+  std::string path = dir.File("lock");
+  std::unique_ptr<WriterLock> mine = MustOpen(path);
+  BOOST_TEST_REQUIRE(mine->LockOpeners(0).ok());
+  int got[2];
+  BOOST_TEST_REQUIRE(pipe(got) == 0);
+  pid_t waiter = fork();
+  BOOST_TEST_REQUIRE(waiter >= 0);
+  if (waiter == 0) {
+    StatusOr<std::unique_ptr<WriterLock>> lock = WriterLock::Open(path, path + ".db");
+    if (!lock.ok() || !lock.value()->LockOpeners(20000).ok()) _exit(3);
+    if (write(got[1], "x", 1) != 1) _exit(4);
+    lock.value()->UnlockOpeners();
+    _exit(0);
+  }
+  close(got[1]);
+  // Until the waiter is asleep in the kernel on the lock.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  mine->UnlockOpeners();
+  const bool taken_back = mine->LockOpeners(0).ok();
+  BOOST_TEST(!taken_back);  // the waiter's now
+  if (taken_back) mine->UnlockOpeners();
+  char c = 0;
+  BOOST_TEST(read(got[0], &c, 1) == 1);
+  BOOST_TEST(WaitExit(waiter) == 0);
+  BOOST_TEST(mine->LockOpeners(1000).ok());
+  mine->UnlockOpeners();
+  close(got[0]);
+}
+
 BOOST_AUTO_TEST_CASE(AnOpenerThatDiesDoesNotLeaveItLocked) {
   TempDir dir("writer_lock");
   std::string path = dir.File("lock");
