@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -241,30 +242,48 @@ BOOST_AUTO_TEST_CASE(TheOpenersLockIsHandedOverInTurn) {
   std::string path = dir.File("lock");
   std::unique_ptr<WriterLock> mine = MustOpen(path);
   BOOST_TEST_REQUIRE(mine->LockOpeners(0).ok());
-  int got[2];
+  int got[2], waiting[2];
   BOOST_TEST_REQUIRE(pipe(got) == 0);
+  BOOST_TEST_REQUIRE(pipe(waiting) == 0);
   pid_t waiter = fork();
   BOOST_TEST_REQUIRE(waiter >= 0);
   if (waiter == 0) {
     StatusOr<std::unique_ptr<WriterLock>> lock = WriterLock::Open(path, path + ".db");
-    if (!lock.ok() || !lock.value()->LockOpeners(20000).ok()) _exit(3);
+    if (!lock.ok() || write(waiting[1], "x", 1) != 1) _exit(3);
+    if (!lock.value()->LockOpeners(20000).ok()) _exit(3);
     if (write(got[1], "x", 1) != 1) _exit(4);
     lock.value()->UnlockOpeners();
     _exit(0);
   }
   close(got[1]);
-  // Until the waiter is asleep in the kernel on the lock.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  close(waiting[1]);
+  // Until the waiter is asleep in the kernel on the lock: it said it was
+  // about to take it, and its state is then S (sleeping).
+  char c = 0;
+  BOOST_TEST_REQUIRE(read(waiting[0], &c, 1) == 1);
+  auto asleep = [&] {
+    std::ifstream stat("/proc/" + std::to_string(waiter) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    size_t paren = line.rfind(')');
+    return paren != std::string::npos && line.compare(paren, 3, ") S") == 0;
+  };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!asleep() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  BOOST_TEST_REQUIRE(asleep());
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
   mine->UnlockOpeners();
   const bool taken_back = mine->LockOpeners(0).ok();
   BOOST_TEST(!taken_back);  // the waiter's now
   if (taken_back) mine->UnlockOpeners();
-  char c = 0;
   BOOST_TEST(read(got[0], &c, 1) == 1);
   BOOST_TEST(WaitExit(waiter) == 0);
   BOOST_TEST(mine->LockOpeners(1000).ok());
   mine->UnlockOpeners();
   close(got[0]);
+  close(waiting[0]);
 }
 
 BOOST_AUTO_TEST_CASE(AnOpenerThatDiesDoesNotLeaveItLocked) {
