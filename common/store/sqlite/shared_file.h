@@ -43,8 +43,7 @@ StatusOr<void*> MapSharedFile(const std::string& path, const std::string& like, 
 // first (a plain mutex lets any running process take it before the waiter it
 // woke has run, which on a busy machine can pass one waiter over again and
 // again). Unavailable, naming `what`, when pthread refuses.
-Status InitSharedRobustMutex(pthread_mutex_t* mutex, const std::string& what,
-                             bool in_turn = false);
+Status InitSharedRobustMutex(pthread_mutex_t* mutex, const std::string& what, bool in_turn = false);
 
 }  // namespace dlr
 

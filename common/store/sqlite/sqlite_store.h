@@ -141,8 +141,8 @@ class SqliteStore : public Store {
   sqlite3_stmt* rollback_ = nullptr;
   std::unique_ptr<WriterLock> writer_lock_;
   bool writer_lock_tried_ = false;
-  bool turn_held_ = false;  // the group commit's turn holds writer_lock_
-  bool leading_ = false;    // Lead holds writer_lock_
+  bool turn_held_ = false;     // the group commit's turn holds writer_lock_
+  bool leading_ = false;       // Lead holds writer_lock_
   bool openers_held_ = false;  // Connect holds writer_lock_'s openers' lock
   std::unique_ptr<CommitQueue> queue_;
   SharedStats shared_stats_;

@@ -47,7 +47,8 @@ pid_t HoldInChild(const std::string& path, int ready, int release, bool die_hold
   if (pid != 0) return pid;
   StatusOr<std::unique_ptr<WriterLock>> lock = WriterLock::Open(path, path + ".db");
   if (!lock.ok()) _exit(3);
-  Status held = which == Which::kWriters ? lock.value()->Lock(5000) : lock.value()->LockOpeners(5000);
+  Status held =
+      which == Which::kWriters ? lock.value()->Lock(5000) : lock.value()->LockOpeners(5000);
   if (!held.ok()) _exit(3);
   char c = 'x';
   if (write(ready, &c, 1) != 1) _exit(4);
