@@ -117,8 +117,9 @@ class SqliteStore : public Store {
   // Lets the openers' lock go when Connect holds it.
   void ReleaseOpeners();
   // The lock that orders the writers of this file across processes, opened on
-  // the first write; nullptr for an in-memory database or when it cannot be
-  // had (logged once: the writers are then ordered by the busy timeout alone).
+  // the first write (in one-request-per-process mode, as the connection
+  // opens); nullptr for an in-memory database or when it cannot be had
+  // (logged once: the writers are then ordered by the busy timeout alone).
   WriterLock* WriterLockOrNull();
   // The lock a write must take itself: none while BeginTurn holds it.
   WriterLock* LockToTake() { return turn_held_ || leading_ ? nullptr : WriterLockOrNull(); }

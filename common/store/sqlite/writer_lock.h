@@ -66,8 +66,9 @@ class WriterLock {
   // writers': a process that opens the database while no other has it open
   // rebuilds SQLite's WAL index in its first read, holding SQLite's locks,
   // and another process's read in the meantime backs off in sleeps. A
-  // one-request process (CGI) holds this lock for its first read, so that
-  // they wait in the kernel instead, and not behind the writers' fsyncs.
+  // one-request process (CGI) holds this lock while it opens the database,
+  // so that they wait in the kernel instead, and not behind the writers'
+  // fsyncs.
   // (A process with the database open keeps the index alive: the rebuild
   // only ever meets other openers.) A checkpoint takes it too (without
   // waiting). It is handed over in turn (InitSharedRobustMutex's `in_turn`):
@@ -120,8 +121,6 @@ class WriterLockScope {
     held_ = s.ok();
     return s;
   }
-  // Whether Acquire took the lock (false without one).
-  bool held() const { return held_; }
 
  private:
   WriterLock* lock_;
